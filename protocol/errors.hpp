@@ -1,0 +1,120 @@
+// Redis's exact error and constant reply texts, defined once.
+// Each text is the error line without the leading '-' (reply_builder::error).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace actis::protocol::err {
+
+inline constexpr std::string_view syntax = "ERR syntax error";
+inline constexpr std::string_view wrong_type =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view not_integer = "ERR value is not an integer or out of range";
+inline constexpr std::string_view not_float = "ERR value is not a valid float";
+inline constexpr std::string_view overflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view nan_or_inf = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view no_such_key = "ERR no such key";
+inline constexpr std::string_view db_index_out_of_range = "ERR DB index is out of range";
+inline constexpr std::string_view same_object = "ERR source and destination objects are the same";
+inline constexpr std::string_view string_too_long =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view bit_offset = "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view bit_value = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view offset_range = "ERR offset is out of range";
+inline constexpr std::string_view positive_count = "ERR value is out of range, must be positive";
+inline constexpr std::string_view timeout_negative = "ERR timeout is negative";
+inline constexpr std::string_view timeout_not_float = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view index_out_of_range = "ERR index out of range";
+inline constexpr std::string_view hash_not_integer = "ERR hash value is not an integer";
+inline constexpr std::string_view hash_not_float = "ERR hash value is not a float";
+inline constexpr std::string_view min_max_not_float = "ERR min or max is not a float";
+inline constexpr std::string_view min_max_not_lex = "ERR min or max not valid string range item";
+inline constexpr std::string_view xx_and_nx = "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view zadd_gt_lt_nx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view zadd_incr_pair =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view expire_options =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
+inline constexpr std::string_view invalid_stream_id =
+    "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view busy_key = "BUSYKEY Target key name already exists.";
+inline constexpr std::string_view exec_without_multi = "ERR EXEC without MULTI";
+inline constexpr std::string_view discard_without_multi = "ERR DISCARD without MULTI";
+inline constexpr std::string_view multi_nested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view watch_inside_multi = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view exec_abort =
+    "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view no_script = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view no_auth = "NOAUTH Authentication required.";
+inline constexpr std::string_view wrong_pass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view auth_without_password =
+    "ERR AUTH <password> called without any password configured for the default user. "
+    "Are you sure your configuration is correct?";
+inline constexpr std::string_view no_permission_debug =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+    "you can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.";
+
+/// "ERR wrong number of arguments for '<cmd>' command" (cmd as Redis prints it:
+/// lower case, with the subcommand as "cmd|sub").
+std::string wrong_arity(std::string_view cmd);
+/// "ERR unknown command '<name>', with args beginning with: 'a' 'b' ", with
+/// Redis 7.0's truncation: name to 128 bytes, args listed while the list is
+/// under 128 bytes, each cut to what is left; text stops at NUL, CR/LF -> ' '.
+template <class Args>
+std::string unknown_command(const Args& argv);
+/// "ERR unknown subcommand '<sub>'. Try <CMD> HELP." (sub cut to 128 bytes)
+std::string unknown_subcommand(std::string_view sub, std::string_view cmd_upper);
+/// "ERR invalid expire time in '<cmd>' command"
+std::string invalid_expire(std::string_view cmd);
+
+
+// String and bitmap families.
+inline constexpr std::string_view decrement_overflow = "ERR decrement would overflow";
+inline constexpr std::string_view bit_argument = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view bitop_not_single =
+    "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view bitfield_type =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but "
+    "i64 is.";
+inline constexpr std::string_view bitfield_overflow_type = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view bitfield_ro_get_only =
+    "ERR BITFIELD_RO only supports the GET subcommand";
+inline constexpr std::string_view lcs_not_strings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view lcs_len_and_idx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view lcs_too_long = "ERR String too long for LCS";
+inline constexpr std::string_view lcs_memory =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+
+// Connection and server families.
+inline constexpr std::string_view auth_without_password =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view wrong_pass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view protover_not_integer =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view bad_client_name =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view no_such_client = "ERR No such client";
+inline constexpr std::string_view invalid_client_id = "ERR Invalid client ID";
+inline constexpr std::string_view client_id_not_positive =
+    "ERR client-id should be greater than 0";
+inline constexpr std::string_view getkeys_invalid_command = "ERR Invalid command specified";
+inline constexpr std::string_view getkeys_no_keys = "ERR The command has no key arguments";
+inline constexpr std::string_view getkeys_bad_arity =
+    "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view getkeys_bad_arguments =
+    "ERR Invalid arguments specified for command";
+inline constexpr std::string_view no_config_file =
+    "ERR The server is running without a config file";
+} // namespace actis::protocol::err
+
+#include "protocol/errors_impl.hpp"

@@ -1,0 +1,55 @@
+// RESP2/RESP3 reply encoder. Plain C++, no CAF.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace actis::protocol {
+
+/// Appends RESP-encoded replies to a caller-owned buffer. The protocol version
+/// (2 or 3) decides how nulls, maps, sets, doubles and booleans are encoded,
+/// so command handlers call the same functions for both.
+/// The buffer must outlive the builder. Not thread-safe; one per execution.
+class reply_builder {
+public:
+  explicit reply_builder(std::string& out, int resp = 2) : out_(&out), resp_(resp) {}
+
+  int resp() const { return resp_; }
+  std::string& buffer() { return *out_; }
+  /// Number of error replies written so far (for INFO errorstats).
+  uint64_t errors() const { return errors_; }
+
+  void ok();                              // +OK
+  void simple(std::string_view s);        // +s
+  /// `msg` is the full error line without '-' and CRLF, e.g. "ERR syntax error".
+  /// A message whose first word is not an upper-case code (ERR, WRONGTYPE,
+  /// NOSCRIPT...) gets "ERR " prepended. CR/LF in `msg` become spaces.
+  void error(std::string_view msg);
+  /// Error line sent as given, never prefixed (Lua error replies: Redis sends
+  /// redis.error_reply("my error") as "-my error"). CR/LF become spaces.
+  void error_verbatim(std::string_view line);
+  void integer(long long v);              // :v
+  void bulk(std::string_view s);          // $len s
+  void null();                            // RESP2 $-1, RESP3 _
+  void null_array();                      // RESP2 *-1, RESP3 _
+  void array(size_t n);                   // *n
+  void map(size_t pairs);                 // RESP2 *2n, RESP3 %n
+  void set(size_t n);                     // RESP2 *n, RESP3 ~n
+  void push(size_t n);                    // RESP2 *n, RESP3 >n
+  /// RESP3 ,d ; RESP2 bulk string; both "%.17g" like Redis 7.0 (1.1 is
+  /// "1.1000000000000001"), infinities as inf / -inf.
+  void dbl(double d);
+  void boolean(bool b);                   // RESP3 #t/#f ; RESP2 :1/:0
+  /// RESP3 verbatim string (=len txt:...), RESP2 bulk string.
+  void verbatim(std::string_view text, std::string_view format = "txt");
+  /// Already-encoded RESP bytes, appended as they are.
+  void raw(std::string_view encoded) { out_->append(encoded); }
+
+private:
+  std::string* out_;
+  int resp_;
+  uint64_t errors_ = 0;
+};
+
+} // namespace actis::protocol
