@@ -1,0 +1,339 @@
+// One database's keyspace: a chained hash table of 48-byte entries carved
+// from a node pool, plus a second table holding expire times of volatile
+// keys only (so persistent keys pay nothing for expiry support).
+#include "datatypes/db.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <utility>
+#include <vector>
+
+#include "datatypes/chained_table.hpp"
+#include "datatypes/hash.hpp"
+#include "datatypes/node_pool.hpp"
+
+namespace actis::datatypes {
+
+/// Knows entry's private key layout: key_tag_ is the length of a key stored
+/// inline in key_store_, or heap_tag when key_store_ holds a malloc'ed
+/// pointer (bytes 0..7) and the length (bytes 8..15).
+struct entry_access {
+  static constexpr size_t inline_max = sizeof(entry::key_store_);
+  static constexpr uint8_t heap_tag = 0xff;
+  static_assert(inline_max >= sizeof(char*) + sizeof(size_t), "heap key needs pointer + length");
+
+  static entry*& next(entry& e) { return e.next_; }
+
+  static std::string_view key(const entry& e) {
+    if (e.key_tag_ != heap_tag)
+      return {reinterpret_cast<const char*>(e.key_store_), e.key_tag_};
+    const char* p;
+    size_t len;
+    std::memcpy(&p, e.key_store_, sizeof p);
+    std::memcpy(&len, e.key_store_ + sizeof p, sizeof len);
+    return {p, len};
+  }
+
+  /// Stores `k` into a fresh entry; returns the heap bytes used.
+  static size_t set_key(entry& e, std::string_view k) {
+    if (k.size() <= inline_max) {
+      std::memcpy(e.key_store_, k.data(), k.size());
+      e.key_tag_ = static_cast<uint8_t>(k.size());
+      return 0;
+    }
+    char* p = static_cast<char*>(std::malloc(k.size()));
+    if (!p)
+      throw std::bad_alloc();
+    std::memcpy(p, k.data(), k.size());
+    size_t len = k.size();
+    std::memcpy(e.key_store_, &p, sizeof p);
+    std::memcpy(e.key_store_ + sizeof p, &len, sizeof len);
+    e.key_tag_ = heap_tag;
+    return len;
+  }
+
+  /// Frees a heap key; returns the heap bytes released.
+  static size_t free_key(entry& e) {
+    if (e.key_tag_ != heap_tag)
+      return 0;
+    std::string_view k = key(e);
+    std::free(const_cast<char*>(k.data()));
+    e.key_tag_ = 0;
+    return k.size();
+  }
+
+  static bool key_equals(const entry& e, std::string_view k) {
+    if (e.key_tag_ != heap_tag)
+      return e.key_tag_ == k.size() && std::memcmp(e.key_store_, k.data(), k.size()) == 0;
+    return key(e) == k;
+  }
+};
+
+static_assert(sizeof(entry) == 48, "entry layout must stay compact");
+
+std::string_view entry::key() const {
+  return entry_access::key(*this);
+}
+
+namespace {
+
+struct entry_traits {
+  static entry*& next(entry& e) { return entry_access::next(e); }
+  static uint64_t hash(const entry& e) { return hash_bytes(entry_access::key(e)); }
+};
+
+/// Expire time of one volatile key, found by the address of its entry.
+struct expire_node {
+  expire_node* next;
+  entry* owner;
+  int64_t when_ms;
+};
+
+uint64_t owner_hash(const entry* e) {
+  return hash_u64(reinterpret_cast<uintptr_t>(e));
+}
+
+struct expire_traits {
+  static expire_node*& next(expire_node& n) { return n.next; }
+  static uint64_t hash(const expire_node& n) { return owner_hash(n.owner); }
+};
+
+auto key_is(std::string_view k) {
+  return [k](const entry& e) { return entry_access::key_equals(e, k); };
+}
+
+auto owner_is(const entry* owner) {
+  return [owner](const expire_node& n) { return n.owner == owner; };
+}
+
+} // namespace
+
+struct db::impl {
+  chained_table<entry, entry_traits> keys;
+  chained_table<expire_node, expire_traits> expires;
+  node_pool entry_pool{sizeof(entry)};
+  node_pool expire_pool{sizeof(expire_node)};
+  size_t heap_key_bytes = 0;
+
+  ~impl() { destroy_all(); }
+
+  expire_node* find_expire(const entry& e) const {
+    return expires.find(owner_hash(&e), owner_is(&e));
+  }
+
+  void drop_expire(entry& e) {
+    expires.step();
+    expire_node* n = expires.unlink(owner_hash(&e), owner_is(&e));
+    if (n)
+      expire_pool.release(n);
+    e.has_expire = false;
+    expires.maybe_shrink();
+  }
+
+  void destroy_entry(entry* e) {
+    heap_key_bytes -= entry_access::free_key(*e);
+    e->~entry();
+  }
+
+  /// Frees every entry, expire and chunk; the database is empty afterwards.
+  void destroy_all() {
+    keys.drain([this](entry* e) { destroy_entry(e); });
+    expires.drain([](expire_node*) {});
+    entry_pool.reset();
+    expire_pool.reset();
+    heap_key_bytes = 0;
+  }
+};
+
+db::db() : impl_(nullptr) {}
+
+db::~db() {
+  delete impl_;
+}
+
+db::db(db&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+
+db& db::operator=(db&& other) noexcept {
+  if (this != &other) {
+    delete impl_;
+    impl_ = std::exchange(other.impl_, nullptr);
+  }
+  return *this;
+}
+
+entry* db::find(std::string_view key) {
+  if (!impl_)
+    return nullptr;
+  uint64_t h = hash_bytes(key);
+  impl_->keys.step();
+  return impl_->keys.find(h, key_is(key));
+}
+
+std::pair<entry*, bool> db::find_or_insert(std::string_view key) {
+  if (!impl_)
+    impl_ = new impl();
+  uint64_t h = hash_bytes(key);
+  impl_->keys.step();
+  if (entry* e = impl_->keys.find(h, key_is(key)))
+    return {e, false};
+  void* mem = impl_->entry_pool.allocate();
+  entry* e = new (mem) entry();
+  try {
+    impl_->heap_key_bytes += entry_access::set_key(*e, key);
+  } catch (...) {
+    e->~entry();
+    impl_->entry_pool.release(mem);
+    throw;
+  }
+  impl_->keys.insert(e, h);
+  return {e, true};
+}
+
+bool db::erase(std::string_view key) {
+  if (!impl_)
+    return false;
+  uint64_t h = hash_bytes(key);
+  impl_->keys.step();
+  entry* e = impl_->keys.unlink(h, key_is(key));
+  if (!e)
+    return false;
+  if (e->has_expire)
+    impl_->drop_expire(*e);
+  impl_->destroy_entry(e);
+  impl_->entry_pool.release(e);
+  if (impl_->keys.size() == 0)
+    impl_->destroy_all();  // give the chunks and bucket arrays back
+  else
+    impl_->keys.maybe_shrink();
+  return true;
+}
+
+size_t db::size() const {
+  return impl_ ? impl_->keys.size() : 0;
+}
+
+void db::clear() {
+  if (impl_)
+    impl_->destroy_all();
+}
+
+void db::swap(db& other) noexcept {
+  std::swap(impl_, other.impl_);
+}
+
+int64_t db::expire_at(std::string_view key) const {
+  if (!impl_)
+    return -1;
+  const entry* e = impl_->keys.find(hash_bytes(key), key_is(key));
+  return e ? expire_at(*e) : -1;
+}
+
+int64_t db::expire_at(const entry& e) const {
+  if (!e.has_expire || !impl_)
+    return -1;
+  const expire_node* n = impl_->find_expire(e);
+  return n ? n->when_ms : -1;
+}
+
+void db::set_expire(entry& e, int64_t when_ms) {
+  if (!impl_)
+    impl_ = new impl();
+  impl_->expires.step();
+  if (e.has_expire) {
+    if (expire_node* n = impl_->find_expire(e)) {
+      n->when_ms = when_ms;
+      return;
+    }
+  }
+  auto* n = static_cast<expire_node*>(impl_->expire_pool.allocate());
+  *n = expire_node{nullptr, &e, when_ms};
+  impl_->expires.insert(n, owner_hash(&e));
+  e.has_expire = true;
+}
+
+bool db::remove_expire(entry& e) {
+  if (!e.has_expire || !impl_)
+    return false;
+  impl_->drop_expire(e);
+  return true;
+}
+
+size_t db::expires_size() const {
+  return impl_ ? impl_->expires.size() : 0;
+}
+
+uint64_t db::scan(uint64_t cursor, size_t count, const std::function<void(entry&)>& fn) {
+  if (!impl_ || impl_->keys.size() == 0)
+    return 0;
+  // Each step's entries are gathered before fn runs, so fn may erase the
+  // entry it is given or add keys without disturbing the walk.
+  std::vector<entry*> batch;
+  size_t delivered = 0;
+  size_t steps_left = count * 10;
+  do {
+    batch.clear();
+    cursor = impl_->keys.scan_step(cursor, [&](entry* e) { batch.push_back(e); });
+    for (entry* e : batch)
+      fn(*e);
+    delivered += batch.size();
+  } while (cursor != 0 && steps_left-- > 0 && delivered < count);
+  return cursor;
+}
+
+uint64_t db::scan_expires(uint64_t cursor, size_t count,
+                          const std::function<void(entry&)>& fn) {
+  if (!impl_ || impl_->expires.size() == 0)
+    return 0;
+  std::vector<entry*> batch;
+  size_t delivered = 0;
+  size_t steps_left = count * 10;
+  do {
+    batch.clear();
+    cursor = impl_->expires.scan_step(cursor, [&](expire_node* n) { batch.push_back(n->owner); });
+    for (entry* e : batch)
+      fn(*e);
+    delivered += batch.size();
+  } while (cursor != 0 && steps_left-- > 0 && delivered < count);
+  return cursor;
+}
+
+void db::for_each(const std::function<void(entry&)>& fn) {
+  if (impl_)
+    impl_->keys.for_each(fn);
+}
+
+entry* db::random_entry(std::mt19937_64& rng) {
+  if (!impl_)
+    return nullptr;
+  impl_->keys.step();
+  return impl_->keys.random(rng);
+}
+
+entry* db::random_volatile(std::mt19937_64& rng) {
+  if (!impl_)
+    return nullptr;
+  impl_->expires.step();
+  expire_node* n = impl_->expires.random(rng);
+  return n ? n->owner : nullptr;
+}
+
+bool db::rehash_step(int buckets) {
+  if (!impl_)
+    return false;
+  size_t n = buckets > 0 ? static_cast<size_t>(buckets) : 0;
+  impl_->keys.maybe_shrink();
+  impl_->expires.maybe_shrink();
+  bool keys_busy = impl_->keys.rehash(n);
+  bool expires_busy = impl_->expires.rehash(n);
+  return keys_busy || expires_busy;
+}
+
+size_t db::memory_usage() const {
+  if (!impl_)
+    return 0;
+  return sizeof(impl) + impl_->keys.bucket_bytes() + impl_->expires.bucket_bytes() +
+         impl_->entry_pool.bytes() + impl_->expire_pool.bytes() + impl_->heap_key_bytes;
+}
+
+} // namespace actis::datatypes

@@ -1,0 +1,34 @@
+#include "datatypes/digest.hpp"
+
+#include <openssl/sha.h>
+
+static_assert(SHA_DIGEST_LENGTH == actis::datatypes::digest_size);
+
+namespace actis::datatypes {
+
+void xor_digest(unsigned char digest[digest_size], const void* data, size_t len) {
+  unsigned char hash[digest_size];
+  SHA1(static_cast<const unsigned char*>(data), len, hash);
+  for (size_t i = 0; i < digest_size; ++i)
+    digest[i] ^= hash[i];
+}
+
+void mix_digest(unsigned char digest[digest_size], const void* data, size_t len) {
+  xor_digest(digest, data, len);
+  unsigned char mixed[digest_size];
+  SHA1(digest, digest_size, mixed);
+  for (size_t i = 0; i < digest_size; ++i)
+    digest[i] = mixed[i];
+}
+
+std::string digest_hex(const unsigned char digest[digest_size]) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(2 * digest_size, '0');
+  for (size_t i = 0; i < digest_size; ++i) {
+    out[2 * i] = hex[digest[i] >> 4];
+    out[2 * i + 1] = hex[digest[i] & 0x0f];
+  }
+  return out;
+}
+
+} // namespace actis::datatypes
