@@ -1,0 +1,232 @@
+#include "commands/keyspace.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+
+#include "config/config.hpp"
+#include "datatypes/strutil.hpp"
+
+namespace actis::commands {
+
+namespace {
+
+constexpr uint32_t lru_clock_max = (1u << 24) - 1;
+
+/// Redis's activeExpireCycle tuning at active-expire-effort 1; each extra
+/// effort step samples more keys and tolerates fewer stale ones.
+constexpr int keys_per_loop_base = 20;
+constexpr int acceptable_stale_base = 10;
+/// How often (in sampling rounds) the time budget is checked.
+constexpr int time_check_every = 16;
+
+/// Deletes an expired key and tells the write stream, as Redis's
+/// deleteExpiredKeyAndPropagate: counts expired_keys, does not count as a
+/// change of the dataset (dirty).
+void expire_key(partition_data& p, int db, std::string_view key, write_sink* sink) {
+  // The view may point into the entry's own storage: copy before erasing.
+  std::string name(key);
+  p.dbs[static_cast<size_t>(db)].erase(name);
+  ++p.stats.expired_keys;
+  if (sink != nullptr)
+    sink->emit(db, protocol::command_args{"DEL", std::move(name)});
+}
+
+/// One sampling round over `d`'s volatile keys from its expire cursor.
+/// Returns (sampled, expired).
+std::pair<size_t, size_t> expire_round(partition_data& p, int db, int64_t now_ms,
+                                       size_t keys_per_loop, write_sink* sink) {
+  auto& d = p.dbs[static_cast<size_t>(db)];
+  auto& cursor = p.expire_cursor[static_cast<size_t>(db)];
+  // Collect first: the table must not change while it is being walked.
+  std::vector<std::string> due;
+  size_t sampled = 0;
+  // scan_expires bounds the empty buckets it crosses (Redis's max_buckets).
+  cursor = d.scan_expires(cursor, keys_per_loop, [&](entry& e) {
+    ++sampled;
+    if (d.expire_at(e) <= now_ms)
+      due.emplace_back(e.key());
+  });
+  for (auto& key : due)
+    expire_key(p, db, key, sink);
+  return {sampled, due.size()};
+}
+
+} // namespace
+
+uint32_t lru_clock() {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  return static_cast<uint32_t>(ms / 1000) & lru_clock_max;
+}
+
+uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock) {
+  if (now_clock >= lru)
+    return now_clock - lru;
+  return static_cast<uint64_t>(now_clock) + (lru_clock_max - lru);
+}
+
+int keyspace::databases() const {
+  for (auto* p : parts_)
+    if (p != nullptr)
+      return static_cast<int>(p->dbs.size());
+  return config::live().databases.load(std::memory_order_relaxed);
+}
+
+uint32_t keyspace::partition_of(std::string_view key, uint32_t partition_count) {
+  return datatypes::key_hash_slot(key) % partition_count;
+}
+
+partition_data& keyspace::part(std::string_view key) {
+  auto* p = parts_[partition_of(key, count_)];
+  // The dispatcher grants every partition a command's keys live in; a miss
+  // here is a routing bug, not a runtime condition.
+  assert(p != nullptr);
+  return *p;
+}
+
+bool keyspace::expire_if_needed(partition_data& p, int db, std::string_view key, entry* e) {
+  if (!e->has_expire || p.dbs[static_cast<size_t>(db)].expire_at(*e) > now_ms_)
+    return false;
+  expire_key(p, db, key, sink_);
+  return true;
+}
+
+entry* keyspace::lookup_read(int db, std::string_view key, bool touch) {
+  auto& p = part(key);
+  entry* e = p.dbs[static_cast<size_t>(db)].find(key);
+  if (e != nullptr && expire_if_needed(p, db, key, e))
+    e = nullptr;
+  if (e == nullptr) {
+    ++p.stats.keyspace_misses;
+    return nullptr;
+  }
+  ++p.stats.keyspace_hits;
+  if (touch)
+    e->lru = lru_clock();
+  return e;
+}
+
+entry* keyspace::lookup_write(int db, std::string_view key) {
+  auto& p = part(key);
+  entry* e = p.dbs[static_cast<size_t>(db)].find(key);
+  if (e == nullptr || expire_if_needed(p, db, key, e))
+    return nullptr;
+  e->lru = lru_clock();
+  return e;
+}
+
+entry* keyspace::lookup_peek(int db, std::string_view key) {
+  auto& p = part(key);
+  entry* e = p.dbs[static_cast<size_t>(db)].find(key);
+  if (e == nullptr || expire_if_needed(p, db, key, e))
+    return nullptr;
+  return e;
+}
+
+entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
+  auto& d = part(key).dbs[static_cast<size_t>(db)];
+  auto [e, created] = d.find_or_insert(key);
+  e->val = std::move(v);
+  e->lru = lru_clock();
+  if (!created && !keep_ttl)
+    d.remove_expire(*e);
+  return *e;
+}
+
+entry& keyspace::add(int db, std::string_view key, value v) {
+  auto [e, created] = part(key).dbs[static_cast<size_t>(db)].find_or_insert(key);
+  assert(created);
+  (void)created;
+  e->val = std::move(v);
+  e->lru = lru_clock();
+  return *e;
+}
+
+bool keyspace::remove(int db, std::string_view key) {
+  auto& p = part(key);
+  auto& d = p.dbs[static_cast<size_t>(db)];
+  entry* e = d.find(key);
+  if (e == nullptr || expire_if_needed(p, db, key, e))
+    return false;
+  return d.erase(key);
+}
+
+int64_t keyspace::expire_at(int db, const entry& e) const {
+  if (!e.has_expire)
+    return -1;
+  auto* p = parts_[partition_of(e.key(), count_)];
+  return p->dbs[static_cast<size_t>(db)].expire_at(e);
+}
+
+void keyspace::set_expire(int db, entry& e, int64_t when_ms) {
+  part(e.key()).dbs[static_cast<size_t>(db)].set_expire(e, when_ms);
+}
+
+bool keyspace::persist(int db, entry& e) {
+  return part(e.key()).dbs[static_cast<size_t>(db)].remove_expire(e);
+}
+
+void keyspace::modified(int /*db*/, std::string_view key) {
+  // Commands without a key (SWAPDB, FLUSHALL) count on any held partition.
+  auto* p = parts_[partition_of(key, count_)];
+  if (p == nullptr) {
+    auto it = std::find_if(parts_.begin(), parts_.end(), [](auto* q) { return q != nullptr; });
+    if (it == parts_.end())
+      return;
+    p = *it;
+  }
+  ++p->stats.dirty;
+}
+
+void keyspace::propagate(int db, protocol::command_args cmd) {
+  if (sink_ != nullptr)
+    sink_->emit(db, std::move(cmd));
+}
+
+size_t keyspace::active_expire(partition_data& p, int64_t now_ms, int64_t budget_us,
+                               write_sink* sink) {
+  using clock = std::chrono::steady_clock;
+  auto start = clock::now();
+  int effort = std::clamp(config::live().active_expire_effort.load(std::memory_order_relaxed), 1, 10) - 1;
+  auto keys_per_loop = static_cast<size_t>(keys_per_loop_base + keys_per_loop_base / 4 * effort);
+  auto acceptable_stale = static_cast<size_t>(acceptable_stale_base - effort);
+
+  size_t total_sampled = 0, total_expired = 0;
+  bool time_exceeded = false;
+  int rounds = 0;
+  size_t dbs = p.dbs.size();
+  for (size_t n = 0; n < dbs && !time_exceeded; ++n) {
+    size_t db_index = (p.expire_next_db + n) % dbs;
+    auto db = static_cast<int>(db_index);
+    auto& d = p.dbs[db_index];
+    d.rehash_step();
+    for (;;) {
+      if (d.expires_size() == 0)
+        break;
+      auto [sampled, expired] = expire_round(p, db, now_ms, keys_per_loop, sink);
+      total_sampled += sampled;
+      total_expired += expired;
+      if (++rounds % time_check_every == 0) {
+        auto spent = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start);
+        if (spent.count() > budget_us) {
+          time_exceeded = true;
+          break;
+        }
+      }
+      if (sampled == 0 || expired * 100 / sampled <= acceptable_stale)
+        break;
+    }
+    if (time_exceeded)
+      p.expire_next_db = db_index;
+  }
+  if (time_exceeded)
+    ++p.stats.expired_time_cap_reached_count;
+  // Running average weighted 5% on this cycle, as Redis keeps it.
+  uint64_t current = total_sampled == 0 ? 0 : total_expired * 10000 / total_sampled;
+  p.stats.expired_stale_perc = (current * 5 + p.stats.expired_stale_perc * 95) / 100;
+  return total_expired;
+}
+
+} // namespace actis::commands

@@ -1,0 +1,129 @@
+// A partition's data and the keyspace view commands run against.
+// Plain C++ (no CAF): the same handlers run inline on the owning loop, in a
+// batch shipped to a foreign loop, or inside a cross-partition transaction.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datatypes/db.hpp"
+#include "protocol/resp_parser.hpp"
+
+namespace actis::commands {
+
+using datatypes::entry;
+using datatypes::value;
+
+/// Counters kept per partition and summed on demand for INFO.
+struct partition_stats {
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_keys = 0;
+  /// Running estimate of the share of already-expired keys among volatile
+  /// ones (Redis's expired_stale_perc), in hundredths of a percent.
+  uint64_t expired_stale_perc = 0;
+  uint64_t expired_time_cap_reached_count = 0;
+  uint64_t dirty = 0;               // changes since last save
+};
+
+/// All state one keyspace partition owns: its share of every database.
+/// Owned by exactly one partition actor; only the holder of the partition
+/// (its own loop, or a transaction that was granted it) may touch it.
+struct partition_data {
+  explicit partition_data(uint32_t index, int databases)
+      : index(index), dbs(static_cast<size_t>(databases)) {}
+  uint32_t index;
+  std::vector<datatypes::db> dbs;
+  partition_stats stats;
+  std::mt19937_64 rng{0x5eed};
+  /// Cursors of the active expire cycle, per db.
+  std::vector<uint64_t> expire_cursor = std::vector<uint64_t>(dbs.size(), 0);
+  /// Database the next active expire step starts with (round robin).
+  size_t expire_next_db = 0;
+};
+
+/// Receives every change to the dataset as the command that reproduces it.
+/// Implemented by the actor layer (global sequence + write stream).
+class write_sink {
+public:
+  virtual ~write_sink() = default;
+  /// `db` is the database the command applies to.
+  virtual void emit(int db, protocol::command_args cmd) = 0;
+};
+
+/// The keys a command may touch, routed to the partitions that own them.
+/// Applies Redis's rules on every access: an expired key is deleted (and a
+/// DEL propagated) before anyone sees it.
+class keyspace {
+public:
+  /// `parts[i]` is partition i's data if this execution holds it, else null.
+  /// `now_ms` is the command's clock snapshot (Redis's cmd time snapshot).
+  keyspace(std::vector<partition_data*>& parts, uint32_t partition_count,
+           write_sink* sink, int64_t now_ms)
+      : parts_(parts), count_(partition_count), sink_(sink), now_ms_(now_ms) {}
+
+  int64_t now_ms() const { return now_ms_; }
+  void set_now_ms(int64_t t) { now_ms_ = t; }
+  int databases() const;
+
+  /// Partition owning `key` (slot -> partition). Same function everywhere.
+  static uint32_t partition_of(std::string_view key, uint32_t partition_count);
+  partition_data& part(std::string_view key);
+  /// Every partition this execution holds (for all_partitions commands).
+  std::vector<partition_data*>& held() { return parts_; }
+  uint32_t partition_count() const { return count_; }
+
+  /// Read lookup: lazy expiry, updates hit/miss stats and (unless `touch`
+  /// is false, Redis's LOOKUP_NOTOUCH) the LRU clock.
+  entry* lookup_read(int db, std::string_view key, bool touch = true);
+  /// Write lookup: lazy expiry and LRU update, no hit/miss stats.
+  entry* lookup_write(int db, std::string_view key);
+  /// Lookup without stats or LRU update (OBJECT, TYPE-less peeks, EXISTS uses read).
+  entry* lookup_peek(int db, std::string_view key);
+
+  /// Sets key to `v` (fresh LRU clock). Drops any expire unless keep_ttl.
+  /// Returns the entry.
+  entry& set(int db, std::string_view key, value v, bool keep_ttl = false);
+  /// Adds a new key that must not exist (after a failed lookup_write).
+  entry& add(int db, std::string_view key, value v);
+  /// Deletes key if present. An expired key is expired (DEL propagated)
+  /// instead; true only if a live key was removed.
+  bool remove(int db, std::string_view key);
+
+  int64_t expire_at(int db, const entry& e) const;
+  void set_expire(int db, entry& e, int64_t when_ms);
+  bool persist(int db, entry& e);
+
+  /// Marks one change of the dataset (dirty counter; WATCH and keyspace
+  /// notifications attach here later).
+  void modified(int db, std::string_view key);
+  /// Sends a command to the write stream (no-op without a sink).
+  void propagate(int db, protocol::command_args cmd);
+
+  /// Runs one bounded active expire step over this partition (Redis's
+  /// activeExpireCycle, slow cycle: sample volatile keys of each db, repeat
+  /// while more than the acceptable stale share (10% at effort 1) expired,
+  /// stop after `budget_us`). Propagates a DEL per expired key. Returns keys
+  /// expired.
+  static size_t active_expire(partition_data& p, int64_t now_ms, int64_t budget_us,
+                              write_sink* sink);
+
+private:
+  bool expire_if_needed(partition_data& p, int db, std::string_view key, entry* e);
+
+  std::vector<partition_data*>& parts_;
+  uint32_t count_;
+  write_sink* sink_;
+  int64_t now_ms_;
+};
+
+/// LRU clock in seconds used for OBJECT IDLETIME: unix seconds in 24 bits,
+/// like Redis's LRU_CLOCK().
+uint32_t lru_clock();
+/// Seconds elapsed from `lru` to `now_clock`, allowing for the 24-bit wrap.
+uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock);
+
+} // namespace actis::commands
