@@ -93,11 +93,6 @@ inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
 // Connection and server families.
-inline constexpr std::string_view auth_without_password =
-    "ERR AUTH <password> called without any password configured for the default user. Are you "
-    "sure your configuration is correct?";
-inline constexpr std::string_view wrong_pass =
-    "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protover_not_integer =
     "ERR Protocol version is not an integer or out of range";
@@ -115,6 +110,11 @@ inline constexpr std::string_view getkeys_bad_arguments =
     "ERR Invalid arguments specified for command";
 inline constexpr std::string_view no_config_file =
     "ERR The server is running without a config file";
+/// getIntFromObjectOrReply: a valid long long outside the int range.
+inline constexpr std::string_view int_out_of_range =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view expire_gt_lt =
+    "ERR GT and LT options at the same time are not compatible";
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
