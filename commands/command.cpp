@@ -1,0 +1,96 @@
+#include "commands/command.hpp"
+
+#include "datatypes/strutil.hpp"
+#include "protocol/errors.hpp"
+
+namespace actis::commands {
+
+namespace {
+
+void assign_ids(command_spec& spec, uint32_t& next) {
+  spec.id = next++;
+  for (auto& sub : spec.subcommands)
+    assign_ids(sub, next);
+}
+
+const command_spec* find_subcommand(const command_spec& parent, std::string_view sub) {
+  // Subcommand names are stored as "parent|sub".
+  auto prefix = parent.name.size() + 1;
+  for (auto& s : parent.subcommands)
+    if (datatypes::iequals(std::string_view(s.name).substr(prefix), sub))
+      return &s;
+  return nullptr;
+}
+
+} // namespace
+
+void command_table::add(command_spec spec) {
+  assign_ids(spec, next_id_);
+  index_[spec.name] = commands_.size();
+  commands_.push_back(std::move(spec));
+}
+
+const command_spec* command_table::find(std::string_view name) const {
+  // Command names are short: lower-case into a stack buffer, no allocation.
+  char buf[64];
+  if (name.size() >= sizeof(buf))
+    return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  auto it = index_.find(std::string(buf, name.size()));
+  return it == index_.end() ? nullptr : &commands_[it->second];
+}
+
+const command_spec* command_table::resolve(const command_args& argv, std::string& error) const {
+  const command_spec* spec = find(argv[0]);
+  if (spec == nullptr) {
+    error = protocol::err::unknown_command(argv);
+    return nullptr;
+  }
+  if (!spec->subcommands.empty() && argv.size() >= 2) {
+    if (auto* sub = find_subcommand(*spec, argv[1])) {
+      if (!arity_ok(sub->arity, argv.size())) {
+        error = protocol::err::wrong_arity(sub->name);
+        return nullptr;
+      }
+      return sub;
+    }
+    // Containers without a handler of their own reject unknown subcommands.
+    if (spec->handler == nullptr) {
+      std::string upper = spec->name;
+      for (auto& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      error = protocol::err::unknown_subcommand(argv[1], upper);
+      return nullptr;
+    }
+  }
+  if (!arity_ok(spec->arity, argv.size())) {
+    error = protocol::err::wrong_arity(spec->name);
+    return nullptr;
+  }
+  return spec;
+}
+
+void command_table::key_positions(const command_spec& spec, const command_args& argv,
+                                  std::vector<size_t>& out) const {
+  if (spec.getkeys != nullptr) {
+    spec.getkeys(argv, out);
+    return;
+  }
+  if (spec.first_key <= 0)
+    return;
+  auto argc = static_cast<int>(argv.size());
+  int last = spec.last_key >= 0 ? spec.last_key : argc + spec.last_key;
+  int step = spec.key_step > 0 ? spec.key_step : 1;
+  for (int i = spec.first_key; i <= last && i < argc; i += step)
+    out.push_back(static_cast<size_t>(i));
+}
+
+command_table& table() {
+  static command_table instance;
+  return instance;
+}
+
+} // namespace actis::commands

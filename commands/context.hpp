@@ -1,0 +1,46 @@
+// What a command handler sees: argv, the reply builder, the keyspace and,
+// for connection-scope commands, the connection.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "commands/command.hpp"
+#include "commands/keyspace.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/reply.hpp"
+
+namespace actis::commands {
+
+/// Connection-side services, implemented by the actor layer. Only
+/// connection-scope handlers get a non-null pointer.
+class connection_hooks;
+
+struct command_context {
+  command_context(const command_spec& spec, const command_args& argv,
+                  protocol::reply_builder& reply, keyspace* ks, int db)
+      : spec(spec), argv(argv), reply(reply), ks(ks), db(db) {}
+
+  const command_spec& spec;
+  const command_args& argv;
+  protocol::reply_builder& reply;
+  /// Keys of this command routed to their partitions; null for
+  /// connection-scope commands.
+  keyspace* ks;
+  /// Selected database of the client.
+  int db;
+  connection_hooks* conn = nullptr;
+
+  /// Replaces what the write stream receives for this command (Redis's
+  /// rewriteClientCommandVector / alsoPropagate): each call adds one command.
+  /// Without it, a command that called ks->modified() is propagated as sent.
+  void propagate_as(command_args cmd) { rewritten = true; replacement.push_back(std::move(cmd)); }
+  /// Propagate nothing even though the dataset changed.
+  void suppress_propagation() { rewritten = true; }
+
+  bool rewritten = false;
+  std::vector<command_args> replacement;
+  /// Set by ks->modified() through the dispatcher's dirty comparison.
+};
+
+} // namespace actis::commands

@@ -1,0 +1,12 @@
+// Each command family registers its commands into the one command table.
+#pragma once
+
+namespace actis::commands {
+
+class command_table;
+
+void register_string_family(command_table& t);   // commands/string_family.cpp
+void register_bitmap_family(command_table& t);   // commands/bitmap_family.cpp
+void register_generic_family(command_table& t);  // commands/generic_family.cpp (keyspace)
+
+} // namespace actis::commands
