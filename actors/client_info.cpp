@@ -1,0 +1,26 @@
+#include "actors/client_info.hpp"
+
+namespace actis::actors {
+
+std::string client_info::describe(int64_t now_ms) const {
+  auto age = (now_ms - created_ms) / 1000;
+  auto idle = (now_ms - last_interaction_ms) / 1000;
+  std::string s;
+  s.reserve(256);
+  s += "id=" + std::to_string(id);
+  s += " addr=" + addr;
+  s += " laddr=" + laddr;
+  s += " fd=" + std::to_string(fd);
+  s += " name=" + name;
+  s += " age=" + std::to_string(age);
+  s += " idle=" + std::to_string(idle);
+  s += " flags=N db=" + std::to_string(db);
+  s += " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + std::to_string(qbuf);
+  s += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=65536 rbp=0 obl=0 oll=0 omem=" + std::to_string(obuf);
+  s += " tot-mem=" + std::to_string(qbuf + obuf);
+  s += " events=r cmd=" + last_cmd;
+  s += " user=default redir=-1 resp=" + std::to_string(resp);
+  return s;
+}
+
+} // namespace actis::actors

@@ -1,0 +1,37 @@
+// What the server knows about one client connection (CLIENT LIST / INFO).
+// Owned by the connection actor; its loop keeps a pointer in its registry.
+// Only the owning loop's thread reads or writes it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/all.hpp>
+
+namespace actis::actors {
+
+enum class reply_mode : uint8_t { on, off, skip };
+
+struct client_info {
+  uint64_t id = 0;
+  int fd = -1;
+  std::string addr;         // ip:port of the peer
+  std::string laddr;        // ip:port of our socket
+  std::string name;
+  std::string lib_name, lib_ver;
+  int db = 0;
+  int resp = 2;
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string last_cmd = "NULL";
+  uint64_t qbuf = 0;        // query buffer bytes pending
+  uint64_t obuf = 0;        // output bytes not yet sent
+  uint64_t tot_net_in = 0, tot_net_out = 0, tot_cmds = 0;
+  reply_mode replies = reply_mode::on;
+  caf::actor actor;         // the connection actor (for CLIENT KILL)
+
+  /// One CLIENT LIST / CLIENT INFO line (without trailing newline).
+  std::string describe(int64_t now_ms) const;
+};
+
+} // namespace actis::actors

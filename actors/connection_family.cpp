@@ -1,0 +1,533 @@
+// The connection commands: PING, ECHO, QUIT, RESET, SELECT, HELLO, AUTH and
+// CLIENT, with Redis 7.0's replies. They run at the client's connection
+// (ctx.conn is set, ctx.ks is null) and change only its client_info.
+#include <algorithm>
+#include <climits>
+
+#include "actors/client_info.hpp"
+#include "actors/connection_hooks.hpp"
+#include "actors/families.hpp"
+#include "actors/messages.hpp"
+#include "actors/partition.hpp"
+#include "commands/command.hpp"
+#include "commands/context.hpp"
+#include "config/config.hpp"
+#include "datatypes/strutil.hpp"
+#include "protocol/errors.hpp"
+
+namespace actis::actors {
+
+namespace {
+
+using commands::command_context;
+using commands::command_spec;
+using datatypes::iequals;
+namespace err = protocol::err;
+
+// ------------------------------------------------------------- helpers
+
+/// The only user is Redis's "default" one: it has no password ("nopass")
+/// unless requirepass is configured.
+bool credentials_valid(std::string_view user, std::string_view pass) {
+  if (user != "default")
+    return false;
+  auto required = config::registry::instance().get_one("requirepass");
+  return required.empty() || pass == required;
+}
+
+/// Redis accepts client names made of printable ASCII other than space.
+bool valid_client_name(std::string_view name) {
+  return std::all_of(name.begin(), name.end(), [](char c) { return c >= '!' && c <= '~'; });
+}
+
+/// Canonical client type for CLIENT LIST/KILL TYPE ("slave" is an alias of
+/// "replica"); empty if `arg` names no type.
+std::string client_type(std::string_view arg) {
+  for (std::string_view t : {"normal", "master", "replica", "pubsub"})
+    if (iequals(arg, t))
+      return std::string(t);
+  return iequals(arg, "slave") ? "replica" : "";
+}
+
+std::string unknown_type_error(std::string_view arg) {
+  return "ERR Unknown client type '" + std::string(arg) + "'";
+}
+
+/// Whether `c` matches `f` (the same rules the loops apply to their own
+/// clients; every client actis has is of type "normal").
+bool matches(const client_info& c, const client_filter& f) {
+  if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), c.id) == f.ids.end())
+    return false;
+  if (!f.addr.empty() && c.addr != f.addr)
+    return false;
+  if (!f.laddr.empty() && c.laddr != f.laddr)
+    return false;
+  return f.type.empty() || f.type == "normal";
+}
+
+/// CLIENT LIST lines gathered from every loop, ordered by client id as
+/// Redis lists its clients (in creation order).
+std::string sort_by_id(const std::string& lines) {
+  std::vector<std::pair<uint64_t, std::string_view>> rows;
+  std::string_view rest(lines);
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    auto line = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
+    rest.remove_prefix(line.size());
+    uint64_t id = 0;
+    for (size_t i = 3; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) // "id="
+      id = id * 10 + static_cast<uint64_t>(line[i] - '0');
+    rows.emplace_back(id, line);
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](auto& a, auto& b) { return a.first < b.first; });
+  std::string out;
+  out.reserve(lines.size());
+  for (auto& r : rows)
+    out += r.second;
+  return out;
+}
+
+// ------------------------------------------------------ plain commands
+
+void ping_handler(command_context& ctx) {
+  if (ctx.argv.size() > 2)
+    ctx.reply.error(err::wrong_arity("ping"));
+  else if (ctx.argv.size() == 2)
+    ctx.reply.bulk(ctx.argv[1]);
+  else
+    ctx.reply.simple("PONG");
+}
+
+void echo_handler(command_context& ctx) { ctx.reply.bulk(ctx.argv[1]); }
+
+void quit_handler(command_context& ctx) {
+  ctx.reply.ok();
+  ctx.conn->close_after_reply();
+}
+
+void reset_handler(command_context& ctx) {
+  auto& c = ctx.conn->client();
+  c.db = 0;
+  c.resp = 2;
+  c.name.clear();
+  c.replies = reply_mode::on;
+  ctx.reply.simple("RESET");
+}
+
+void select_handler(command_context& ctx) {
+  long long db = 0;
+  if (!datatypes::parse_ll(ctx.argv[1], db)) {
+    ctx.reply.error(err::not_integer);
+    return;
+  }
+  if (db < INT_MIN || db > INT_MAX) {
+    ctx.reply.error(err::int_out_of_range);
+    return;
+  }
+  if (db < 0 || db >= config::live().databases.load(std::memory_order_relaxed)) {
+    ctx.reply.error(err::db_index_out_of_range);
+    return;
+  }
+  ctx.conn->client().db = static_cast<int>(db);
+  ctx.reply.ok();
+}
+
+void auth_handler(command_context& ctx) {
+  if (ctx.argv.size() > 3) {
+    ctx.reply.error(err::syntax);
+    return;
+  }
+  if (ctx.argv.size() == 2) {
+    if (config::registry::instance().get_one("requirepass").empty()) {
+      ctx.reply.error(err::auth_without_password);
+      return;
+    }
+    if (credentials_valid("default", ctx.argv[1]))
+      ctx.reply.ok();
+    else
+      ctx.reply.error(err::wrong_pass);
+    return;
+  }
+  if (credentials_valid(ctx.argv[1], ctx.argv[2]))
+    ctx.reply.ok();
+  else
+    ctx.reply.error(err::wrong_pass);
+}
+
+void hello_handler(command_context& ctx) {
+  auto& argv = ctx.argv;
+  auto& client = ctx.conn->client();
+  long long version = client.resp;
+  if (argv.size() >= 2) {
+    if (!datatypes::parse_ll(argv[1], version)) {
+      ctx.reply.error(err::protover_not_integer);
+      return;
+    }
+    if (version < 2 || version > 3) {
+      ctx.reply.error(err::no_proto);
+      return;
+    }
+  }
+  std::string_view user, pass, name;
+  bool auth = false, setname = false;
+  for (size_t j = 2; j < argv.size(); ++j) {
+    size_t more = argv.size() - 1 - j;
+    if (iequals(argv[j], "auth") && more >= 2) {
+      auth = true;
+      user = argv[j + 1];
+      pass = argv[j + 2];
+      j += 2;
+    } else if (iequals(argv[j], "setname") && more >= 1) {
+      setname = true;
+      name = argv[j + 1];
+      ++j;
+    } else {
+      ctx.reply.error("ERR Syntax error in HELLO option '" + std::string(argv[j]) + "'");
+      return;
+    }
+  }
+  if (auth && !credentials_valid(user, pass)) {
+    ctx.reply.error(err::wrong_pass);
+    return;
+  }
+  if (setname) {
+    if (!valid_client_name(name)) {
+      ctx.reply.error(err::bad_client_name);
+      return;
+    }
+    client.name = name;
+  }
+  client.resp = static_cast<int>(version);
+  // The reply to HELLO itself already uses the protocol it selected.
+  protocol::reply_builder out(ctx.reply.buffer(), client.resp);
+  out.map(7);
+  out.bulk("server");
+  out.bulk("redis");
+  out.bulk("version");
+  out.bulk("7.0.15");
+  out.bulk("proto");
+  out.integer(version);
+  out.bulk("id");
+  out.integer(static_cast<long long>(client.id));
+  out.bulk("mode");
+  out.bulk("standalone");
+  out.bulk("role");
+  out.bulk("master");
+  out.bulk("modules");
+  out.array(0);
+}
+
+// -------------------------------------------------------------- CLIENT
+
+void client_id_handler(command_context& ctx) {
+  ctx.reply.integer(static_cast<long long>(ctx.conn->client().id));
+}
+
+void client_setname_handler(command_context& ctx) {
+  if (!valid_client_name(ctx.argv[2])) {
+    ctx.reply.error(err::bad_client_name);
+    return;
+  }
+  ctx.conn->client().name = ctx.argv[2];
+  ctx.reply.ok();
+}
+
+void client_getname_handler(command_context& ctx) {
+  auto& name = ctx.conn->client().name;
+  if (name.empty())
+    ctx.reply.null();
+  else
+    ctx.reply.bulk(name);
+}
+
+void client_info_handler(command_context& ctx) {
+  ctx.reply.verbatim(ctx.conn->client().describe(unix_ms()) + "\n");
+}
+
+void client_list_handler(command_context& ctx) {
+  auto& argv = ctx.argv;
+  client_filter filter;
+  if (argv.size() == 4 && iequals(argv[2], "type")) {
+    filter.type = client_type(argv[3]);
+    if (filter.type.empty()) {
+      ctx.reply.error(unknown_type_error(argv[3]));
+      return;
+    }
+  } else if (argv.size() > 3 && iequals(argv[2], "id")) {
+    for (size_t j = 3; j < argv.size(); ++j) {
+      long long id = 0;
+      if (!datatypes::parse_ll(argv[j], id)) {
+        ctx.reply.error(err::invalid_client_id);
+        return;
+      }
+      // Ids start at 1: a non-positive id matches nobody (0 is never used).
+      filter.ids.push_back(id > 0 ? static_cast<uint64_t>(id) : 0);
+    }
+  } else if (argv.size() != 2) {
+    ctx.reply.error(err::syntax);
+    return;
+  }
+  auto done = ctx.conn->defer();
+  int resp = ctx.reply.resp();
+  ctx.conn->list_clients(std::move(filter), [done, resp](std::string lines) {
+    std::string bytes;
+    protocol::reply_builder(bytes, resp).verbatim(sort_by_id(lines));
+    done(std::move(bytes));
+  });
+}
+
+/// Parses the filters of the new CLIENT KILL form. Replies the error and
+/// returns false on a bad option.
+bool parse_kill_filters(command_context& ctx, client_filter& filter, bool& skipme) {
+  auto& argv = ctx.argv;
+  for (size_t i = 2; i < argv.size(); i += 2) {
+    if (i + 1 >= argv.size()) {
+      ctx.reply.error(err::syntax);
+      return false;
+    }
+    auto opt = argv[i];
+    auto val = argv[i + 1];
+    if (iequals(opt, "id")) {
+      long long id = 0;
+      if (!datatypes::parse_ll(val, id) || id < 1) {
+        ctx.reply.error(err::client_id_not_positive);
+        return false;
+      }
+      filter.ids = {static_cast<uint64_t>(id)};
+    } else if (iequals(opt, "type")) {
+      filter.type = client_type(val);
+      if (filter.type.empty()) {
+        ctx.reply.error(unknown_type_error(val));
+        return false;
+      }
+    } else if (iequals(opt, "addr")) {
+      filter.addr = val;
+    } else if (iequals(opt, "laddr")) {
+      filter.laddr = val;
+    } else if (iequals(opt, "user")) {
+      // Every client is authenticated as "default", the only user.
+      if (val != "default") {
+        ctx.reply.error("ERR No such user '" + std::string(val) + "'");
+        return false;
+      }
+    } else if (iequals(opt, "skipme")) {
+      if (iequals(val, "yes")) {
+        skipme = true;
+      } else if (iequals(val, "no")) {
+        skipme = false;
+      } else {
+        ctx.reply.error(err::syntax);
+        return false;
+      }
+    } else {
+      ctx.reply.error(err::syntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+void client_kill_handler(command_context& ctx) {
+  client_filter filter;
+  // CLIENT KILL ip:port (the pre-2.8.12 form) may kill the caller itself.
+  bool old_form = ctx.argv.size() == 3;
+  bool skipme = !old_form;
+  if (old_form)
+    filter.addr = ctx.argv[2];
+  else if (!parse_kill_filters(ctx, filter, skipme))
+    return;
+  // The caller is never killed by its loop (that would drop this reply):
+  // like Redis, it gets its reply first and is closed after it.
+  auto& me = ctx.conn->client();
+  bool kill_me = !skipme && matches(me, filter);
+  filter.skip_id = me.id;
+  if (kill_me)
+    ctx.conn->close_after_reply();
+  auto done = ctx.conn->defer();
+  int resp = ctx.reply.resp();
+  ctx.conn->kill_clients(std::move(filter), [done, resp, kill_me, old_form](uint64_t killed) {
+    killed += kill_me ? 1 : 0;
+    std::string bytes;
+    protocol::reply_builder out(bytes, resp);
+    if (!old_form)
+      out.integer(static_cast<long long>(killed));
+    else if (killed == 0)
+      out.error(err::no_such_client);
+    else
+      out.ok();
+    done(std::move(bytes));
+  });
+}
+
+void client_reply_handler(command_context& ctx) {
+  auto& c = ctx.conn->client();
+  auto mode = ctx.argv[2];
+  if (iequals(mode, "on")) {
+    c.replies = reply_mode::on;
+    ctx.reply.ok();
+  } else if (iequals(mode, "off")) {
+    c.replies = reply_mode::off; // no reply, not even to this command
+  } else if (iequals(mode, "skip")) {
+    // Skips the reply of the next command; a SKIP while OFF changes nothing.
+    if (c.replies != reply_mode::off)
+      c.replies = reply_mode::skip;
+  } else {
+    ctx.reply.error(err::syntax);
+  }
+}
+
+void client_no_evict_handler(command_context& ctx) {
+  // Client eviction (maxmemory-clients) is not implemented: the flag has
+  // nothing to protect against, so only its syntax is checked.
+  if (iequals(ctx.argv[2], "on") || iequals(ctx.argv[2], "off"))
+    ctx.reply.ok();
+  else
+    ctx.reply.error(err::syntax);
+}
+
+// Client-side caching (CLIENT TRACKING) and CLIENT PAUSE are not
+// implemented: these report tracking off and no pause in force.
+
+void client_getredir_handler(command_context& ctx) { ctx.reply.integer(-1); }
+
+void client_trackinginfo_handler(command_context& ctx) {
+  ctx.reply.map(3);
+  ctx.reply.bulk("flags");
+  ctx.reply.set(1);
+  ctx.reply.bulk("off");
+  ctx.reply.bulk("redirect");
+  ctx.reply.integer(-1);
+  ctx.reply.bulk("prefixes");
+  ctx.reply.array(0);
+}
+
+void client_unpause_handler(command_context& ctx) { ctx.reply.ok(); }
+
+void client_help_handler(command_context& ctx) {
+  help_reply(ctx, "CLIENT",
+             {"GETREDIR",
+              "    Reply with the id tracking notifications are redirected to (-1: none).",
+              "GETNAME",
+              "    Reply with the name of this connection.",
+              "ID",
+              "    Reply with the id of this connection.",
+              "INFO",
+              "    Reply with the CLIENT LIST line of this connection.",
+              "KILL <ip:port>",
+              "    Close the connection from <ip:port>.",
+              "KILL <option> <value> [<option> <value> [...]]",
+              "    Close every connection matching all the filters:",
+              "    * ID <client-id>",
+              "    * ADDR (<ip:port>|<unixsocket>:0)",
+              "      Connections from this peer address.",
+              "    * LADDR (<ip:port>|<unixsocket>:0)",
+              "      Connections to this local address.",
+              "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+              "      Connections of this type.",
+              "    * USER <username>",
+              "      Connections authenticated as <username>.",
+              "    * SKIPME (YES|NO)",
+              "      Whether to spare this connection (default: yes).",
+              "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB) | ID <client-id> [...]]",
+              "    Describe the connections, one line each.",
+              "NO-EVICT (ON|OFF)",
+              "    Exempt this connection from client eviction.",
+              "REPLY (ON|OFF|SKIP)",
+              "    Turn the replies to this connection on or off, or skip the next one.",
+              "SETNAME <name>",
+              "    Name this connection.",
+              "TRACKINGINFO",
+              "    Describe the client side caching state of this connection.",
+              "UNPAUSE",
+              "    End a CLIENT PAUSE."});
+}
+
+// --------------------------------------------------------- registration
+
+constexpr uint32_t conn_flags = commands::f_noscript | commands::f_loading | commands::f_stale;
+constexpr uint32_t admin_flags = commands::f_admin | conn_flags;
+const char* const client_acl = "@slow @connection";
+const char* const client_admin_acl = "@admin @slow @dangerous @connection";
+
+command_spec make(std::string name, int arity, uint32_t flags, std::string acl,
+                  commands::handler_fn handler, std::string summary, std::string since,
+                  std::string complexity = "O(1)") {
+  command_spec s;
+  s.name = std::move(name);
+  s.arity = arity;
+  s.flags = flags;
+  s.acl_categories = std::move(acl);
+  s.scope = commands::exec_scope::connection;
+  s.handler = handler;
+  s.group = "connection";
+  s.summary = std::move(summary);
+  s.since = std::move(since);
+  s.complexity = std::move(complexity);
+  return s;
+}
+
+} // namespace
+
+void register_connection_family(commands::command_table& t) {
+  using namespace commands;
+  const std::string fast_conn = "@fast @connection";
+  const uint32_t handshake = f_noscript | f_loading | f_stale | f_fast | f_no_auth | f_allow_busy;
+  t.add(make("ping", -1, f_fast, fast_conn, ping_handler,
+             "Checks the connection: replies PONG, or echoes the message given.", "1.0.0"));
+  t.add(make("echo", 2, f_loading | f_stale | f_fast, fast_conn, echo_handler,
+             "Replies with the message given.", "1.0.0"));
+  t.add(make("quit", -1, handshake, fast_conn, quit_handler,
+             "Closes the connection once its pending replies are sent.", "1.0.0"));
+  t.add(make("reset", 1, handshake, fast_conn, reset_handler,
+             "Returns the connection to its initial state.", "6.2.0"));
+  t.add(make("select", 2, f_loading | f_stale | f_fast, fast_conn, select_handler,
+             "Switches the connection to another logical database.", "1.0.0"));
+  t.add(make("hello", -1, handshake, fast_conn, hello_handler,
+             "Negotiates the protocol version, optionally authenticating and naming the "
+             "connection.",
+             "6.0.0"));
+  t.add(make("auth", -2, handshake, fast_conn, auth_handler,
+             "Authenticates the connection.", "1.0.0",
+             "O(N) in the number of passwords of the user."));
+
+  auto client = make("client", -2, 0, "@slow", nullptr,
+                     "Container of the connection management subcommands.", "2.4.0",
+                     "Depends on subcommand.");
+  auto sub = [&](std::string name, int arity, uint32_t flags, const char* acl,
+                 handler_fn handler, std::string summary, std::string since,
+                 std::string complexity = "O(1)") {
+    client.subcommands.push_back(make("client|" + name, arity, flags, acl, handler,
+                                      std::move(summary), std::move(since),
+                                      std::move(complexity)));
+  };
+  const std::string per_client = "O(N) in the number of client connections.";
+  sub("id", 2, conn_flags, client_acl, client_id_handler,
+      "Returns the id of the connection.", "5.0.0");
+  sub("setname", 3, conn_flags, client_acl, client_setname_handler,
+      "Names the connection.", "2.6.9");
+  sub("getname", 2, conn_flags, client_acl, client_getname_handler,
+      "Returns the name of the connection.", "2.6.9");
+  sub("info", 2, conn_flags, client_acl, client_info_handler,
+      "Describes the connection in CLIENT LIST format.", "6.2.0");
+  sub("list", -2, admin_flags, client_admin_acl, client_list_handler,
+      "Describes the open connections, one line each.", "2.4.0", per_client);
+  sub("kill", -3, admin_flags, client_admin_acl, client_kill_handler,
+      "Closes the connections matching the given filters.", "2.4.0", per_client);
+  sub("reply", 3, conn_flags, client_acl, client_reply_handler,
+      "Turns the replies to the connection on or off.", "3.2.0");
+  sub("no-evict", 3, admin_flags, client_admin_acl, client_no_evict_handler,
+      "Exempts the connection from client eviction.", "7.0.0");
+  sub("getredir", 2, conn_flags, client_acl, client_getredir_handler,
+      "Returns the id tracking notifications are redirected to.", "6.0.0");
+  sub("trackinginfo", 2, conn_flags, client_acl, client_trackinginfo_handler,
+      "Describes the client side caching state of the connection.", "6.2.0");
+  sub("unpause", 2, admin_flags, client_admin_acl, client_unpause_handler,
+      "Resumes the clients suspended by CLIENT PAUSE.", "6.2.0",
+      "O(N) in the number of paused clients.");
+  sub("help", 2, f_loading | f_stale, client_acl, client_help_handler,
+      "Describes the CLIENT subcommands.", "5.0.0");
+  t.add(std::move(client));
+}
+
+} // namespace actis::actors

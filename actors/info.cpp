@@ -1,0 +1,423 @@
+#include "actors/info.hpp"
+
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "actors/server.hpp"
+#include "config/config.hpp"
+#include "datatypes/strutil.hpp"
+
+namespace actis::actors {
+
+namespace {
+
+using commands::partition_data;
+
+constexpr std::string_view actis_version = "0.1.0";
+/// Reported as redis_version: clients gate features on it.
+constexpr std::string_view redis_version = "7.0.15";
+
+/// Sections in the order INFO prints them.
+enum section : unsigned {
+  s_server, s_clients, s_memory, s_persistence, s_stats, s_replication, s_cpu, s_modules,
+  s_commandstats, s_errorstats, s_latencystats, s_cluster, s_keyspace, s_count
+};
+
+constexpr std::array<std::string_view, s_count> section_titles = {
+    "Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU", "Modules",
+    "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace"};
+
+using section_set = std::array<bool, s_count>;
+
+/// Redis's selection rules: no argument or "default" gives the default
+/// sections, "all" and "everything" every section, other names their
+/// section (case-insensitive); unknown names select nothing.
+section_set select_sections(const commands::command_args& argv) {
+  section_set on{};
+  auto defaults = [&] {
+    for (unsigned s = 0; s < s_count; ++s)
+      on[s] = s != s_commandstats && s != s_latencystats;
+  };
+  if (argv.size() == 1)
+    defaults();
+  for (size_t i = 1; i < argv.size(); ++i) {
+    auto name = datatypes::to_lower(argv[i]);
+    if (name == "default") {
+      defaults();
+    } else if (name == "all" || name == "everything") {
+      on.fill(true);
+    } else if (name == "module_list") {
+      on[s_modules] = true;
+    } else {
+      for (unsigned s = 0; s < s_count; ++s)
+        if (name == datatypes::to_lower(section_titles[s]))
+          on[s] = true;
+    }
+  }
+  return on;
+}
+
+/// Appends "name:value\r\n" lines.
+class section_writer {
+public:
+  explicit section_writer(std::string& out) : out_(out) {}
+  void add(std::string_view name, std::string_view value) {
+    out_ += name;
+    out_ += ':';
+    out_ += value;
+    out_ += "\r\n";
+  }
+  void add(std::string_view name, const char* value) { add(name, std::string_view(value)); }
+  void add(std::string_view name, const std::string& value) { add(name, std::string_view(value)); }
+  void add(std::string_view name, uint64_t value) { add(name, std::to_string(value)); }
+  void add(std::string_view name, int64_t value) { add(name, std::to_string(value)); }
+  void add(std::string_view name, int value) { add(name, std::to_string(value)); }
+  /// Fields for features actis does not have (forks, defrag, tracking...):
+  /// always zero, listed so tools that read them find them.
+  void zeros(std::initializer_list<std::string_view> names) {
+    for (auto n : names)
+      add(n, "0");
+  }
+  /// Fixed-point, "%.2f" unless told otherwise.
+  void add_fixed(std::string_view name, double value, int decimals = 2) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*f", decimals, value);
+    add(name, std::string_view(buf));
+  }
+
+private:
+  std::string& out_;
+};
+
+/// Redis's bytesToHuman: B, then K/M/G/T/P with two decimals.
+std::string bytes_to_human(uint64_t n) {
+  static constexpr const char* units = "KMGTP";
+  if (n < 1024)
+    return std::to_string(n) + "B";
+  double d = static_cast<double>(n) / 1024;
+  for (int u = 0; u < 5; ++u, d /= 1024)
+    if (d < 1024 || u == 4) {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.2f%c", d, units[u]);
+      return buf;
+    }
+  return std::to_string(n) + "B";
+}
+
+uint64_t heap_in_use() {
+  struct mallinfo2 mi = mallinfo2();
+  return static_cast<uint64_t>(mi.uordblks + mi.hblkhd);
+}
+
+uint64_t resident_set_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// Highest heap usage INFO has seen (Redis samples its peak in serverCron;
+/// actis samples it whenever INFO runs).
+uint64_t observe_peak(uint64_t used) {
+  static std::atomic<uint64_t> peak{0};
+  auto seen = peak.load(std::memory_order_relaxed);
+  while (used > seen && !peak.compare_exchange_weak(seen, used, std::memory_order_relaxed)) {
+  }
+  return std::max(seen, used);
+}
+
+uint64_t config_number(std::string_view name) {
+  return std::strtoull(config::registry::instance().get_one(name).c_str(), nullptr, 10);
+}
+
+uint64_t loop_sum(std::atomic<uint64_t> loop_stats::*field) {
+  return server::instance().sum(field);
+}
+
+/// Sum of one partition counter over the partitions held.
+uint64_t partition_sum(commands::keyspace& ks, uint64_t commands::partition_stats::*field) {
+  uint64_t total = 0;
+  for (auto* p : ks.held())
+    if (p != nullptr)
+      total += p->stats.*field;
+  return total;
+}
+
+std::string seconds_dot_micros(const timeval& tv) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buf;
+}
+
+// -------------------------------------------------------------- sections
+
+void server_section(section_writer& w, int64_t now_us) {
+  auto& srv = server::instance();
+  auto& cfg = config::registry::instance();
+  utsname un{};
+  uname(&un);
+  auto uptime = (now_us / 1000 - srv.start_ms) / 1000;
+  w.add("redis_version", redis_version);
+  w.add("actis_version", actis_version);
+  w.add("redis_git_sha1", "00000000");
+  w.add("redis_git_dirty", 0);
+  w.add("redis_build_id", "0");
+  w.add("redis_mode", "standalone");
+  w.add("os", std::string(un.sysname) + " " + un.release + " " + un.machine);
+  w.add("arch_bits", static_cast<int>(sizeof(void*) * 8));
+  w.add("monotonic_clock", "POSIX clock_gettime");
+  w.add("multiplexing_api", "epoll");
+  w.add("atomicvar_api", "c11-builtin");
+  w.add("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "."
+                           + std::to_string(__GNUC_PATCHLEVEL__));
+  w.add("process_id", static_cast<int64_t>(getpid()));
+  w.add("process_supervised", "no");
+  w.add("run_id", srv.run_id);
+  w.add("tcp_port", static_cast<int>(srv.port));
+  w.add("server_time_usec", now_us);
+  w.add("uptime_in_seconds", uptime);
+  w.add("uptime_in_days", uptime / 86400);
+  w.add("hz", cfg.get_one("hz"));
+  w.add("configured_hz", cfg.get_one("hz"));
+  w.add("lru_clock", static_cast<uint64_t>(commands::lru_clock()));
+  w.add("executable", srv.executable);
+  w.add("config_file", srv.config_file);
+  w.add("io_threads_active", 0);
+}
+
+void clients_section(section_writer& w) {
+  w.add("connected_clients", loop_sum(&loop_stats::connected_clients));
+  w.add("cluster_connections", 0);
+  w.add("maxclients",
+        static_cast<int64_t>(config::live().maxclients.load(std::memory_order_relaxed)));
+  w.add("client_recent_max_input_buffer", 0);
+  w.add("client_recent_max_output_buffer", 0);
+  w.add("blocked_clients", 0);
+  w.add("tracking_clients", 0);
+  w.add("clients_in_timeout_table", 0);
+}
+
+void memory_section(section_writer& w) {
+  auto used = heap_in_use();
+  auto rss = resident_set_bytes();
+  auto peak = observe_peak(used);
+  auto total = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES))
+               * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  auto maxmemory = config_number("maxmemory");
+  w.add("used_memory", used);
+  w.add("used_memory_human", bytes_to_human(used));
+  w.add("used_memory_rss", rss);
+  w.add("used_memory_rss_human", bytes_to_human(rss));
+  w.add("used_memory_peak", peak);
+  w.add("used_memory_peak_human", bytes_to_human(peak));
+  char perc[32];
+  std::snprintf(perc, sizeof(perc), "%.2f%%", peak ? 100.0 * used / peak : 0.0);
+  w.add("used_memory_peak_perc", perc);
+  w.add("total_system_memory", total);
+  w.add("total_system_memory_human", bytes_to_human(total));
+  w.add("maxmemory", maxmemory);
+  w.add("maxmemory_human", bytes_to_human(maxmemory));
+  w.add("maxmemory_policy", config::registry::instance().get_one("maxmemory-policy"));
+  w.add_fixed("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0);
+  w.add("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
+  w.add("mem_allocator", "libc");
+  w.zeros({"active_defrag_running", "lazyfree_pending_objects", "lazyfreed_objects"});
+}
+
+void persistence_section(section_writer& w, commands::keyspace& ks) {
+  auto& srv = server::instance();
+  w.zeros({"loading", "async_loading", "current_cow_peak", "current_cow_size",
+           "current_cow_size_age"});
+  w.add("current_fork_perc", "0.00");
+  w.zeros({"current_save_keys_processed", "current_save_keys_total"});
+  w.add("rdb_changes_since_last_save", partition_sum(ks, &commands::partition_stats::dirty));
+  w.add("rdb_bgsave_in_progress", 0);
+  w.add("rdb_last_save_time", srv.start_ms / 1000);
+  w.add("rdb_last_bgsave_status", "ok");
+  w.add("rdb_last_bgsave_time_sec", -1);
+  w.add("rdb_current_bgsave_time_sec", -1);
+  w.zeros({"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
+           "rdb_last_load_keys_loaded", "aof_enabled", "aof_rewrite_in_progress",
+           "aof_rewrite_scheduled"});
+  w.add("aof_last_rewrite_time_sec", -1);
+  w.add("aof_current_rewrite_time_sec", -1);
+  w.add("aof_last_bgrewrite_status", "ok");
+  w.zeros({"aof_rewrites", "aof_rewrites_consecutive_failures"});
+  w.add("aof_last_write_status", "ok");
+  w.zeros({"aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"});
+}
+
+void stats_section(section_writer& w, commands::keyspace& ks) {
+  using ps = commands::partition_stats;
+  uint64_t stale = 0, parts = 0;
+  for (auto* p : ks.held())
+    if (p != nullptr) {
+      stale += p->stats.expired_stale_perc;
+      ++parts;
+    }
+  w.add("total_connections_received", loop_sum(&loop_stats::total_connections_received));
+  w.add("total_commands_processed", loop_sum(&loop_stats::total_commands_processed));
+  w.add("instantaneous_ops_per_sec", 0);
+  w.add("total_net_input_bytes", loop_sum(&loop_stats::net_input_bytes));
+  w.add("total_net_output_bytes", loop_sum(&loop_stats::net_output_bytes));
+  w.zeros({"total_net_repl_input_bytes", "total_net_repl_output_bytes"});
+  for (auto rate : {"instantaneous_input_kbps", "instantaneous_output_kbps",
+                    "instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"})
+    w.add(rate, "0.00");
+  w.add("rejected_connections", loop_sum(&loop_stats::rejected_connections));
+  w.zeros({"sync_full", "sync_partial_ok", "sync_partial_err"});
+  w.add("expired_keys", partition_sum(ks, &ps::expired_keys));
+  // Partitions keep their own estimate, in hundredths of a percent.
+  w.add_fixed("expired_stale_perc", parts ? static_cast<double>(stale) / parts / 100.0 : 0.0);
+  w.add("expired_time_cap_reached_count", partition_sum(ks, &ps::expired_time_cap_reached_count));
+  w.zeros({"evicted_keys", "evicted_clients", "total_eviction_exceeded_time",
+           "current_eviction_exceeded_time"});
+  w.add("keyspace_hits", partition_sum(ks, &ps::keyspace_hits));
+  w.add("keyspace_misses", partition_sum(ks, &ps::keyspace_misses));
+  w.zeros({"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+           "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+           "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+           "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+           "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
+           "unexpected_error_replies"});
+  w.add("total_error_replies", loop_sum(&loop_stats::total_error_replies));
+  w.zeros({"dump_payload_sanitizations", "io_threaded_reads_processed",
+           "io_threaded_writes_processed"});
+  w.add("client_query_buffer_limit_disconnections",
+        loop_sum(&loop_stats::client_query_buffer_limit_disconnections));
+  w.add("client_output_buffer_limit_disconnections",
+        loop_sum(&loop_stats::client_output_buffer_limit_disconnections));
+}
+
+void replication_section(section_writer& w) {
+  w.add("role", "master");
+  w.add("connected_slaves", 0);
+  w.add("master_failover_state", "no-failover");
+  w.add("master_replid", server::instance().run_id);
+  w.add("master_replid2", std::string(40, '0'));
+  w.add("master_repl_offset", 0);
+  w.add("second_repl_offset", -1);
+  w.add("repl_backlog_active", 0);
+  w.add("repl_backlog_size", config_number("repl-backlog-size"));
+  w.add("repl_backlog_first_byte_offset", 0);
+  w.add("repl_backlog_histlen", 0);
+}
+
+void cpu_section(section_writer& w) {
+  rusage self{}, children{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  w.add("used_cpu_sys", seconds_dot_micros(self.ru_stime));
+  w.add("used_cpu_user", seconds_dot_micros(self.ru_utime));
+  w.add("used_cpu_sys_children", seconds_dot_micros(children.ru_stime));
+  w.add("used_cpu_user_children", seconds_dot_micros(children.ru_utime));
+}
+
+/// Average remaining time to live (ms) of a sample of the volatile keys of
+/// database `db`: the first buckets of each partition's expires table.
+int64_t sample_avg_ttl(commands::keyspace& ks, size_t db, int64_t now_ms) {
+  int64_t sum = 0, n = 0;
+  for (auto* p : ks.held()) {
+    if (p == nullptr || p->dbs[db].expires_size() == 0)
+      continue;
+    auto& d = p->dbs[db];
+    d.scan_expires(0, 16, [&](datatypes::entry& e) {
+      auto ttl = d.expire_at(e) - now_ms;
+      if (ttl > 0) {
+        sum += ttl;
+        ++n;
+      }
+    });
+  }
+  return n ? sum / n : 0;
+}
+
+void keyspace_section(section_writer& w, commands::keyspace& ks, int64_t now_ms) {
+  auto dbs = static_cast<size_t>(ks.databases());
+  for (size_t db = 0; db < dbs; ++db) {
+    uint64_t keys = 0, expires = 0;
+    for (auto* p : ks.held())
+      if (p != nullptr) {
+        keys += p->dbs[db].size();
+        expires += p->dbs[db].expires_size();
+      }
+    if (keys == 0)
+      continue;
+    w.add("db" + std::to_string(db), "keys=" + std::to_string(keys) + ",expires="
+                                         + std::to_string(expires) + ",avg_ttl="
+                                         + std::to_string(sample_avg_ttl(ks, db, now_ms)));
+  }
+}
+
+} // namespace
+
+void info_handler(commands::command_context& ctx) {
+  auto on = select_sections(ctx.argv);
+  auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  auto now = now_us / 1000;
+  auto& ks = *ctx.ks;
+  std::string text;
+  for (unsigned s = 0; s < s_count; ++s) {
+    if (!on[s])
+      continue;
+    if (!text.empty())
+      text += "\r\n";
+    text += "# ";
+    text += section_titles[s];
+    text += "\r\n";
+    section_writer w(text);
+    switch (static_cast<section>(s)) {
+      case s_server: server_section(w, now_us); break;
+      case s_clients: clients_section(w); break;
+      case s_memory: memory_section(w); break;
+      case s_persistence: persistence_section(w, ks); break;
+      case s_stats: stats_section(w, ks); break;
+      case s_replication: replication_section(w); break;
+      case s_cpu: cpu_section(w); break;
+      case s_cluster: w.add("cluster_enabled", 0); break;
+      case s_keyspace: keyspace_section(w, ks, now); break;
+      // No modules, and no per-command or per-error counters yet.
+      case s_modules:
+      case s_commandstats:
+      case s_errorstats:
+      case s_latencystats:
+      case s_count: break;
+    }
+  }
+  ctx.reply.verbatim(text);
+}
+
+void reset_info_stats(commands::keyspace& ks) {
+  // Loop counters have a single writer (their loop) that bumps them without
+  // a locked read-modify-write, so a bump racing with this store may bring
+  // back the old value. Acceptable for statistics; exact resets would need
+  // a message to every loop.
+  for (auto& loop : server::instance().loops) {
+    auto& st = loop->stats;
+    for (auto* c : {&st.total_connections_received, &st.total_commands_processed,
+                    &st.rejected_connections, &st.net_input_bytes, &st.net_output_bytes,
+                    &st.total_error_replies, &st.client_query_buffer_limit_disconnections,
+                    &st.client_output_buffer_limit_disconnections})
+      c->store(0, std::memory_order_relaxed);
+  }
+  for (auto* p : ks.held())
+    if (p != nullptr) {
+      auto dirty = p->stats.dirty;
+      p->stats = {};
+      p->stats.dirty = dirty;
+    }
+}
+
+} // namespace actis::actors

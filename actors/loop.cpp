@@ -1,0 +1,231 @@
+#include "actors/loop.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "actors/connection.hpp"
+#include "actors/messages.hpp"
+#include "actors/partition.hpp"
+#include "actors/server.hpp"
+#include "config/config.hpp"
+
+namespace actis::actors {
+
+namespace {
+
+std::vector<std::unique_ptr<loop_context>>& contexts() {
+  static std::vector<std::unique_ptr<loop_context>> all;
+  return all;
+}
+
+std::vector<std::unique_ptr<caf::actor_system_config>> configs;
+std::vector<std::unique_ptr<caf::actor_system>> systems;
+std::vector<int> listen_fds;
+
+/// A listening socket with SO_REUSEPORT, so every loop accepts on its own
+/// socket and the kernel spreads connections across loops.
+int open_listener(const std::string& address, uint16_t port, std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+  addrinfo* res = nullptr;
+  std::string host = address;
+  if (!host.empty() && host[0] == '-') // "-::1": optional address (Redis 7)
+    host = host.substr(1);
+  if (getaddrinfo(host == "*" ? nullptr : host.c_str(), std::to_string(port).c_str(), &hints,
+                  &res)
+      != 0) {
+    error = "Invalid bind address '" + address + "'";
+    return -1;
+  }
+  int fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (res->ai_family == AF_INET6)
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+    error = "Could not create server TCP listening socket " + address + ":"
+            + std::to_string(port) + ": " + std::strerror(errno);
+    close(fd);
+    freeaddrinfo(res);
+    return -1;
+  }
+  freeaddrinfo(res);
+  return fd;
+}
+
+bool matches(const client_info& c, const client_filter& f) {
+  if (f.skip_id != 0 && c.id == f.skip_id)
+    return false;
+  if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), c.id) == f.ids.end())
+    return false;
+  if (!f.addr.empty() && c.addr != f.addr)
+    return false;
+  if (!f.laddr.empty() && c.laddr != f.laddr)
+    return false;
+  if (!f.type.empty() && f.type != "normal")
+    return false;
+  return true;
+}
+
+void reject_connection(caf::io::broker* self, caf::io::connection_handle hdl) {
+  static constexpr std::string_view msg = "-ERR max number of clients reached\r\n";
+  self->write(hdl, msg.size(), msg.data());
+  self->flush(hdl);
+  self->close(hdl);
+}
+
+caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<int> fds) {
+  for (auto fd : fds)
+    self->add_doorman(fd);
+  return {
+    [self, index](const caf::io::new_connection_msg& msg) {
+      auto& srv = server::instance();
+      auto& stats = srv.loops[index]->stats;
+      auto maxclients = config::live().maxclients.load(std::memory_order_relaxed);
+      if (static_cast<long long>(srv.sum(&loop_stats::connected_clients)) >= maxclients) {
+        stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+        reject_connection(self, msg.handle);
+        return;
+      }
+      stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
+      int fd = static_cast<int>(msg.handle.id());
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+      self->fork(connection_actor, msg.handle, index);
+    },
+    [index](client_list_atom, const client_filter& f) {
+      std::string out;
+      auto now = unix_ms();
+      for (auto& [id, c] : loop_context::get(index).clients)
+        if (matches(*c, f))
+          out += c->describe(now) + "\n";
+      return out;
+    },
+    [self, index](client_kill_atom, const client_filter& f) {
+      auto& ctx = loop_context::get(index);
+      std::vector<client_info*> victims;
+      for (auto& [id, c] : ctx.clients)
+        if (matches(*c, f))
+          victims.push_back(c);
+      // Unlisted at once, so a CLIENT LIST right after no longer shows them.
+      for (auto* c : victims) {
+        self->send(c->actor, client_kill_atom::value);
+        ctx.unregister(c->id);
+      }
+      return static_cast<uint64_t>(victims.size());
+    },
+    [](const caf::io::acceptor_closed_msg&) {},
+    [](const caf::io::connection_closed_msg&) {},
+  };
+}
+
+caf::behavior partition_broker(caf::io::broker* self, partition_env env) {
+  return partition_behavior(self, env);
+}
+
+} // namespace
+
+loop_context& loop_context::get(uint32_t i) {
+  return *contexts()[i];
+}
+
+void loop_context::create(uint32_t loops) {
+  contexts().clear();
+  for (uint32_t i = 0; i < loops; ++i) {
+    contexts().push_back(std::make_unique<loop_context>());
+    contexts().back()->index = i;
+  }
+}
+
+void loop_context::register_client(client_info* c) {
+  clients.emplace(c->id, c);
+  auto& n = server::instance().loops[index]->stats.connected_clients;
+  n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+bool loop_context::unregister(uint64_t id) {
+  if (clients.erase(id) == 0)
+    return false;
+  auto& n = server::instance().loops[index]->stats.connected_clients;
+  n.store(n.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+  return true;
+}
+
+std::vector<commands::partition_data*>& loop_context::single_partition_view(uint32_t p) {
+  auto& srv = server::instance();
+  if (views_.empty())
+    views_.resize(srv.partition_count());
+  auto& v = views_[p];
+  if (v.empty()) {
+    v.assign(srv.partition_count(), nullptr);
+    v[p] = srv.partitions[p].data.get();
+  }
+  return v;
+}
+
+std::string start_loops(const loop_settings& settings) {
+  auto& srv = server::instance();
+  auto loops = std::max<uint32_t>(1, settings.loops);
+  // One partition per loop: a key's partition is also the loop that owns it.
+  auto databases = config::live().databases.load();
+  srv.partitions = std::vector<partition_slot>(loops);
+  for (uint32_t p = 0; p < loops; ++p) {
+    srv.partitions[p].data = std::make_unique<commands::partition_data>(p, databases);
+    srv.partitions[p].loop = p;
+  }
+  loop_context::create(loops);
+  std::vector<std::vector<int>> fds(loops);
+  std::string error;
+  for (uint32_t i = 0; i < loops; ++i)
+    for (auto& addr : settings.bind_addresses) {
+      int fd = open_listener(addr, settings.port, error);
+      if (fd < 0) {
+        if (!addr.empty() && addr[0] == '-')
+          continue; // optional address that is not available
+        return error;
+      }
+      fds[i].push_back(fd);
+      listen_fds.push_back(fd);
+    }
+  for (uint32_t i = 0; i < loops; ++i) {
+    auto cfg = std::make_unique<caf::actor_system_config>();
+    cfg->load<caf::io::middleman>();
+    add_message_types(*cfg);
+    // Loop threads run all request work; the scheduler only runs background
+    // actors (write sequencer, later persistence), so keep it small.
+    cfg->set("scheduler.max-threads", 1);
+    cfg->set("logger.file-verbosity", caf::atom("quiet"));
+    cfg->set("logger.console-verbosity", caf::atom("quiet"));
+    configs.push_back(std::move(cfg));
+    systems.push_back(std::make_unique<caf::actor_system>(*configs.back()));
+    auto slot = std::make_unique<loop_slot>();
+    slot->system = systems.back().get();
+    srv.loops.push_back(std::move(slot));
+  }
+  for (uint32_t p = 0; p < loops; ++p) {
+    auto& part = srv.partitions[p];
+    auto& ctx = loop_context::get(part.loop);
+    ctx.partitions.push_back(p);
+    partition_env env;
+    env.data = part.data.get();
+    env.held = &part.held;
+    env.partition_count = srv.partition_count();
+    env.sink = &ctx.sink;
+    env.active_expire = &srv.active_expire_enabled;
+    part.actor = systems[part.loop]->middleman().spawn_broker(partition_broker, env);
+  }
+  for (uint32_t i = 0; i < loops; ++i)
+    srv.loops[i]->manager = systems[i]->middleman().spawn_broker(loop_manager, i, fds[i]);
+  return {};
+}
+
+} // namespace actis::actors

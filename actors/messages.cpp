@@ -1,0 +1,14 @@
+#include "actors/messages.hpp"
+
+namespace actis::actors {
+
+void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<batch_item>("actis_batch_item");
+  cfg.add_message_type<partition_batch>("actis_partition_batch");
+  cfg.add_message_type<batch_result>("actis_batch_result");
+  cfg.add_message_type<write_record>("actis_write_record");
+  cfg.add_message_type<std::vector<write_record>>("actis_write_records");
+  cfg.add_message_type<client_filter>("actis_client_filter");
+}
+
+} // namespace actis::actors

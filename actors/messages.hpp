@@ -1,0 +1,97 @@
+// Message types and atoms of every actor conversation, declared once.
+//
+// Conversations:
+//  * connection -> partition   exec_batch: commands of one read for one
+//                              partition, answered by their replies.
+//  * coordinator -> partition  hold / release: the cross-partition
+//                              transaction (take partitions in ascending
+//                              order, run, release).
+//  * connection -> loop        client_list / client_kill: the connections of
+//                              another event loop.
+//  * loop -> write sequencer   write_batch: dataset changes in global order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "protocol/resp_parser.hpp"
+
+namespace actis::actors {
+
+using exec_batch_atom = caf::atom_constant<caf::atom("execbatch")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using held_atom = caf::atom_constant<caf::atom("held")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using expire_tick_atom = caf::atom_constant<caf::atom("expiretic")>;
+using client_list_atom = caf::atom_constant<caf::atom("clientlst")>;
+using client_kill_atom = caf::atom_constant<caf::atom("clientkil")>;
+using write_batch_atom = caf::atom_constant<caf::atom("writebat")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+
+/// One command for a partition, with the client state it runs under.
+struct batch_item {
+  int32_t db = 0;
+  int32_t resp = 2;
+  protocol::command_args argv;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_item& x) {
+  return f(caf::meta::type_name("batch_item"), x.db, x.resp, x.argv);
+}
+
+/// Commands of one read of one connection for one partition, in order.
+struct partition_batch {
+  std::vector<batch_item> items;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_batch& x) {
+  return f(caf::meta::type_name("partition_batch"), x.items);
+}
+
+/// RESP-encoded replies to a partition_batch, one per item, same order.
+struct batch_result {
+  std::vector<std::string> replies;
+  uint64_t errors = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
+  return f(caf::meta::type_name("batch_result"), x.replies, x.errors);
+}
+
+/// One change of the dataset as the command reproducing it, stamped with
+/// its position in the global write order.
+struct write_record {
+  uint64_t seq = 0;
+  int32_t db = 0;
+  protocol::command_args argv;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, write_record& x) {
+  return f(caf::meta::type_name("write_record"), x.seq, x.db, x.argv);
+}
+
+/// Filter of CLIENT KILL / CLIENT LIST (empty fields match everything).
+struct client_filter {
+  std::vector<uint64_t> ids;
+  std::string addr;
+  std::string laddr;
+  std::string type;
+  uint64_t skip_id = 0; // SKIPME yes: the caller's own id
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_filter& x) {
+  return f(caf::meta::type_name("client_filter"), x.ids, x.addr, x.laddr, x.type, x.skip_id);
+}
+
+/// Registers the types above with an actor system config.
+void add_message_types(caf::actor_system_config& cfg);
+
+} // namespace actis::actors

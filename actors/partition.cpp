@@ -1,0 +1,30 @@
+#include "actors/partition.hpp"
+
+#include <chrono>
+
+namespace actis::actors {
+
+int64_t unix_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+batch_result run_batch(partition_env& env, std::vector<commands::partition_data*>& parts,
+                       partition_batch& batch) {
+  batch_result res;
+  res.replies.reserve(batch.items.size());
+  commands::keyspace ks(parts, env.partition_count, env.sink, unix_ms());
+  std::string error;
+  for (auto& item : batch.items) {
+    res.replies.emplace_back();
+    protocol::reply_builder out(res.replies.back(), item.resp);
+    // The sending connection resolved and checked the command already; the
+    // table is immutable, so resolving again cannot fail.
+    auto* spec = commands::table().resolve(item.argv, error);
+    commands::execute(*spec, item.argv, out, &ks, item.db, nullptr);
+    res.errors += out.errors();
+  }
+  return res;
+}
+
+} // namespace actis::actors

@@ -1,0 +1,27 @@
+#include "actors/families.hpp"
+#include "commands/command.hpp"
+#include "commands/context.hpp"
+#include "commands/families.hpp"
+
+namespace actis::actors {
+
+void register_all_commands() {
+  auto& t = commands::table();
+  commands::register_string_family(t);
+  commands::register_bitmap_family(t);
+  commands::register_generic_family(t);
+  register_connection_family(t);
+  register_server_family(t);
+}
+
+void help_reply(commands::command_context& ctx, std::string_view cmd,
+                std::initializer_list<std::string_view> lines) {
+  ctx.reply.array(lines.size() + 3);
+  ctx.reply.simple(std::string(cmd) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  for (auto l : lines)
+    ctx.reply.simple(l);
+  ctx.reply.simple("HELP");
+  ctx.reply.simple("    Print this help.");
+}
+
+} // namespace actis::actors

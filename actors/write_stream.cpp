@@ -1,0 +1,60 @@
+#include "actors/write_stream.hpp"
+
+#include <map>
+
+namespace actis::actors {
+
+std::atomic<bool> write_stream::active{false};
+std::atomic<uint64_t> write_stream::next_seq{1};
+caf::actor write_stream::sequencer;
+
+void loop_write_sink::emit(int db, protocol::command_args cmd) {
+  if (!write_stream::active.load(std::memory_order_relaxed))
+    return;
+  auto seq = write_stream::next_seq.fetch_add(1, std::memory_order_relaxed);
+  buffer_.push_back(write_record{seq, db, std::move(cmd)});
+}
+
+void loop_write_sink::flush() {
+  if (buffer_.empty())
+    return;
+  std::vector<write_record> out;
+  out.swap(buffer_);
+  caf::anon_send(write_stream::sequencer, write_batch_atom::value, std::move(out));
+}
+
+namespace {
+
+struct sequencer_state {
+  uint64_t next = 1;
+  std::map<uint64_t, write_record> waiting;
+};
+
+} // namespace
+
+caf::behavior write_sequencer(caf::event_based_actor* self, caf::actor consumer,
+                              uint64_t first_seq) {
+  auto st = std::make_shared<sequencer_state>();
+  st->next = first_seq;
+  return {
+    [=](write_batch_atom, std::vector<write_record>& batch) {
+      for (auto& r : batch)
+        st->waiting.emplace(r.seq, std::move(r));
+      std::vector<write_record> ready;
+      for (auto it = st->waiting.begin();
+           it != st->waiting.end() && it->first == st->next;
+           it = st->waiting.erase(it), ++st->next)
+        ready.push_back(std::move(it->second));
+      if (!ready.empty())
+        self->send(consumer, write_batch_atom::value, std::move(ready));
+    },
+  };
+}
+
+void start_write_stream(caf::actor_system& sys, caf::actor consumer) {
+  write_stream::sequencer =
+      sys.spawn(write_sequencer, std::move(consumer), write_stream::next_seq.load());
+  write_stream::active.store(true);
+}
+
+} // namespace actis::actors

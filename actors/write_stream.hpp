@@ -1,0 +1,57 @@
+// The write stream: every change of the dataset, as RESP commands, in one
+// total order. Persistence (AOF) and replication consume it.
+//
+// Order: each change takes a number from one process-wide counter at the
+// moment it is applied, while its partition is owned by the executing loop
+// (or held by a transaction), so numbers follow the real order of changes to
+// any key. Loops buffer their records and ship them in batches to the
+// sequencer actor, which re-merges the loops' batches by number and hands
+// consumers one gap-free sequence.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "commands/keyspace.hpp"
+
+namespace actis::actors {
+
+/// Process-wide switch and counter. The stream is off until a consumer
+/// subscribes; while off, emitting costs one relaxed load.
+struct write_stream {
+  static std::atomic<bool> active;
+  static std::atomic<uint64_t> next_seq;
+  /// The sequencer actor (valid while active).
+  static caf::actor sequencer;
+};
+
+/// A loop's sink: buffers records made on that loop's thread. Not
+/// thread-safe; one per event loop (and one per test actor).
+class loop_write_sink final : public commands::write_sink {
+public:
+  void emit(int db, protocol::command_args cmd) override;
+  /// Ships buffered records to the sequencer (call after each unit of work
+  /// on the loop: a read, a batch, an expire step).
+  void flush();
+  bool empty() const { return buffer_.empty(); }
+
+private:
+  std::vector<write_record> buffer_;
+};
+
+/// Sequencer: receives write_batch messages from every loop and forwards
+/// records to `consumer` strictly in seq order (as write_batch messages).
+/// Holds records that arrive ahead of a gap until the gap is filled.
+/// `first_seq` is the first number it will see.
+caf::behavior write_sequencer(caf::event_based_actor* self, caf::actor consumer,
+                              uint64_t first_seq);
+
+/// Turns the stream on with `consumer` as its sink of ordered batches:
+/// spawns the sequencer in `sys`. Call before traffic flows.
+void start_write_stream(caf::actor_system& sys, caf::actor consumer);
+
+} // namespace actis::actors

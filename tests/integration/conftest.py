@@ -1,0 +1,101 @@
+"""Starts real actis-server processes on free loopback ports for the tests."""
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import redis
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SERVER = os.environ.get("ACTIS_SERVER", str(REPO / "build" / "actis-server"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One actis-server process; stopped by stop() or at fixture teardown."""
+
+    def __init__(self, *flags, config_text=None):
+        self.dir = tempfile.mkdtemp(prefix="actis-it-")
+        self.port = free_port()
+        args = [SERVER]
+        if config_text is not None:
+            path = pathlib.Path(self.dir) / "actis.conf"
+            path.write_text(config_text)
+            args.append(str(path))
+        args += ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
+                 "--save", "", "--appendonly", "no", *flags]
+        self.log = open(pathlib.Path(self.dir) / "server.log", "w+")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("actis-server exited: " + self.output())
+            try:
+                if self.client().ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("actis-server did not answer PING")
+
+    def client(self, **kw):
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=10, **kw)
+
+    def raw(self):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        return s
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def server():
+    s = Server("--threads", "2", "--enable-debug-command", "yes")
+    yield s
+    s.stop()
+    assert s.proc.returncode == 0, s.output()
+
+
+@pytest.fixture
+def start_server():
+    started = []
+
+    def start(*flags, **kw):
+        s = Server(*flags, **kw)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+def recv_until(sock, predicate, timeout=10):
+    """Reads from sock until predicate(data) holds or the peer closes."""
+    sock.settimeout(timeout)
+    data = b""
+    while not predicate(data):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
