@@ -14,7 +14,6 @@
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
 #include "actors/server.hpp"
-#include "actors/transaction.hpp"
 #include "commands/command.hpp"
 #include "commands/executor.hpp"
 #include "config/config.hpp"
@@ -63,13 +62,13 @@ struct reply_slot {
   bool dropped = false; // CLIENT REPLY OFF/SKIP was in force for its command
 };
 
-class connection_state final : public commands::connection_hooks {
+class connection_state final : public commands::connection_hooks, public batch_client {
 public:
   connection_state(caf::io::broker* self, caf::io::connection_handle hdl, uint32_t loop_index)
       : self_(self), hdl_(hdl), loop_(loop_index), srv_(server::instance()),
         loop_slot_(*srv_.loops[loop_index]), local_(loop_context::get(loop_index)),
         outgoing_(srv_.partition_count()), outgoing_slots_(srv_.partition_count()),
-        in_flight_(srv_.partition_count(), 0) {
+        in_flight_slots_(srv_.partition_count()) {
     auto now = unix_ms();
     info_.id = srv_.next_client_id.fetch_add(1);
     info_.fd = static_cast<int>(hdl.id());
@@ -79,9 +78,13 @@ public:
     info_.last_interaction_ms = now;
     info_.actor = caf::actor_cast<caf::actor>(self);
     local_.register_client(&info_);
+    local_.endpoints.emplace(info_.id, this);
   }
 
-  ~connection_state() override { forget(); }
+  ~connection_state() override {
+    forget();
+    local_.endpoints.erase(info_.id);
+  }
 
   /// Removes this client from the loop's registry (idempotent).
   void forget() { local_.unregister(info_.id); }
@@ -134,7 +137,8 @@ public:
       return;
     bump(loop_slot_.stats.net_input_bytes, buf.size());
     info_.tot_net_in += buf.size();
-    info_.last_interaction_ms = unix_ms();
+    now_ms_ = unix_ms();
+    info_.last_interaction_ms = now_ms_;
     apply_limits();
     auto status = parser_.feed(std::string_view(buf.data(), buf.size()), parsed_);
     for (auto& cmd : parsed_)
@@ -235,7 +239,7 @@ private:
       return;
     }
     auto& target = srv_.partitions[first];
-    if (target.loop == loop_ && !target.held && in_flight_[first] == 0
+    if (target.loop == loop_ && !target.held && in_flight_slots_[first].empty()
         && outgoing_[first].items.empty()) {
       run_inline(*spec, argv, first);
       return;
@@ -246,7 +250,7 @@ private:
 
   void run_inline(const command_spec& spec, const command_args& argv, uint32_t partition) {
     auto& parts = local_.single_partition_view(partition);
-    commands::keyspace ks(parts, srv_.partition_count(), &local_.sink, unix_ms());
+    commands::keyspace ks(parts, srv_.partition_count(), &local_.sink, now_ms_);
     reply_now([&](protocol::reply_builder& out) {
       commands::execute(spec, argv, out, &ks, info_.db, nullptr);
     });
@@ -272,21 +276,19 @@ private:
 
   void start_transaction(const command_spec& spec, command_args& argv,
                          std::vector<uint32_t> partitions) {
-    // Batches queued so far must reach their partitions before the holds so
-    // this client's earlier commands run first (actor-pair FIFO).
+    // Batches queued so far go out in the same loop flush, before the
+    // transaction's holds, so this client's earlier commands run first.
     send_batches();
     in_transaction_ = true;
     auto slot = new_slot();
-    std::vector<partition_ref> refs;
-    for (auto p : partitions)
-      refs.push_back(partition_ref{p, srv_.partitions[p].actor, srv_.partitions[p].data.get()});
     auto weak = weak_from_self();
-    hold_and_run(self_, std::move(refs), srv_.partition_count(),
-                 [weak, &spec, argv = std::move(argv), slot, db = info_.db,
-                  resp = info_.resp](std::vector<commands::partition_data*>& parts) {
-                   if (auto st = weak.lock())
-                     st->run_transaction(spec, argv, slot, db, resp, parts);
-                 });
+    local_.post_transaction(transaction_request{
+        std::move(partitions),
+        [weak, &spec, argv = std::move(argv), slot, db = info_.db,
+         resp = info_.resp](std::vector<commands::partition_data*>& parts) {
+          if (auto st = weak.lock())
+            st->run_transaction(spec, argv, slot, db, resp, parts);
+        }});
   }
 
   void run_transaction(const command_spec& spec, const command_args& argv, uint64_t slot,
@@ -302,14 +304,15 @@ private:
     if (!deferred_)
       complete_slot(slot, std::move(bytes));
     in_transaction_ = false;
-    // Runs after hold_and_run sends the releases: this client's next commands
-    // then queue behind them in each partition's mailbox.
+    // This runs inside the loop's transaction round: continue with the next
+    // commands only after the round has released its partitions.
     self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
   }
 
 public:
   /// Continues with the commands that waited for a transaction.
   void resume() {
+    now_ms_ = unix_ms();
     process_queue();
     send_batches();
     write_ready_replies();
@@ -323,30 +326,25 @@ private:
     for (uint32_t p = 0; p < outgoing_.size(); ++p) {
       if (outgoing_[p].items.empty())
         continue;
-      partition_batch batch;
+      in_flight_slots_[p].emplace_back();
+      in_flight_slots_[p].back().swap(outgoing_slots_[p]);
+      conn_batch batch{info_.id, {}};
       batch.items.swap(outgoing_[p].items);
-      std::vector<uint64_t> slots;
-      slots.swap(outgoing_slots_[p]);
-      ++in_flight_[p];
-      auto weak = weak_from_self();
-      self_->request(srv_.partitions[p].actor, caf::infinite, exec_batch_atom::value,
-                     std::move(batch))
-          .then([weak, p, slots](batch_result& res) {
-            auto st = weak.lock();
-            if (!st)
-              return;
-            --st->in_flight_[p];
-            bump(st->loop_slot_.stats.total_error_replies, res.errors);
-            for (size_t i = 0; i < slots.size(); ++i)
-              st->complete_slot(slots[i], std::move(res.replies[i]));
-            st->process_queue();
-            st->send_batches();
-            st->write_ready_replies();
-          });
+      local_.post_batch(p, std::move(batch));
     }
     local_.sink.flush();
   }
 
+public:
+  void on_batch_replies(uint32_t partition, std::vector<std::string>& replies) override {
+    auto slots = std::move(in_flight_slots_[partition].front());
+    in_flight_slots_[partition].pop_front();
+    for (size_t i = 0; i < slots.size(); ++i)
+      complete_slot(slots[i], std::move(replies[i]));
+    resume();
+  }
+
+private:
   // -- replies in order ---------------------------------------------------------
 
   /// A slot for the next reply; its fate under CLIENT REPLY is decided when
@@ -539,9 +537,11 @@ private:
   std::vector<size_t> key_positions_;
   std::string scratch_;
 
-  std::vector<partition_batch> outgoing_;
+  /// Commands of this read for each partition, and their reply slots.
+  std::vector<conn_batch> outgoing_;
   std::vector<std::vector<uint64_t>> outgoing_slots_;
-  std::vector<uint32_t> in_flight_;
+  /// Reply slots of batches posted and not yet answered, per partition.
+  std::vector<std::deque<std::vector<uint64_t>>> in_flight_slots_;
   bool in_transaction_ = false;
 
   std::deque<reply_slot> slots_;
@@ -550,6 +550,9 @@ private:
   uint64_t current_slot_ = 0;
   bool deferred_ = false;
   int64_t soft_limit_since_ = 0;
+  /// Clock snapshot of the current read: commands of one read run "at the
+  /// same time", one clock read per read instead of per command.
+  int64_t now_ms_ = 0;
   bool multiplexer_writing_ = false;
   uint64_t multiplexer_pending_ = 0;
 };
@@ -560,7 +563,9 @@ caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle
                                uint32_t loop_index) {
   auto st = std::make_shared<connection_state>(self, hdl, loop_index);
   st->set_self_ref(st);
-  self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  // Redis's read size (PROTO_IOBUF_LEN): the multiplexer clears the unused
+  // part of its read buffer after every read, so bigger costs memset time.
+  self->configure_read(hdl, caf::io::receive_policy::at_most(16 * 1024));
   return {
     [st](const caf::io::new_data_msg& msg) { st->on_data(msg.buf); },
     [st](const caf::io::connection_closed_msg&) { st->on_closed(); },

@@ -13,6 +13,7 @@
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
 #include "actors/server.hpp"
+#include "actors/transaction.hpp"
 #include "config/config.hpp"
 
 namespace actis::actors {
@@ -83,10 +84,68 @@ void reject_connection(caf::io::broker* self, caf::io::connection_handle hdl) {
   self->close(hdl);
 }
 
+/// Ships the iteration's batches (one message per partition) and routes the
+/// replies back to the connections that are still there.
+void send_batches(caf::io::broker* self, loop_context& ctx) {
+  auto& srv = server::instance();
+  for (uint32_t p = 0; p < ctx.outbox.size(); ++p) {
+    if (ctx.outbox[p].batches.empty())
+      continue;
+    partition_batch batch;
+    batch.batches.swap(ctx.outbox[p].batches);
+    self->request(srv.partitions[p].actor, caf::infinite, exec_batch_atom::value,
+                  std::move(batch))
+        .then([&ctx](batch_result& res) {
+          auto& stats = server::instance().loops[ctx.index]->stats;
+          stats.total_error_replies.fetch_add(res.errors, std::memory_order_relaxed);
+          for (auto& r : res.results)
+            if (auto it = ctx.endpoints.find(r.conn); it != ctx.endpoints.end())
+              it->second->on_batch_replies(res.partition, r.replies);
+          ctx.sink.flush();
+        });
+  }
+}
+
+/// Runs every waiting transaction under one hold of the union of their
+/// partitions, so a loop pays the hold round trip once per iteration, not
+/// once per command. Transactions run one after another, each atomic.
+void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
+  if (ctx.round_running || ctx.waiting_txns.empty())
+    return;
+  ctx.round_running = true;
+  auto round = std::make_shared<std::vector<transaction_request>>();
+  round->swap(ctx.waiting_txns);
+  std::vector<uint32_t> parts;
+  for (auto& t : *round)
+    parts.insert(parts.end(), t.partitions.begin(), t.partitions.end());
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  auto& srv = server::instance();
+  std::vector<partition_ref> refs;
+  for (auto p : parts)
+    refs.push_back(partition_ref{p, srv.partitions[p].actor, srv.partitions[p].data.get()});
+  hold_and_run(self, std::move(refs), srv.partition_count(),
+               [self, &ctx, round](std::vector<commands::partition_data*>& held) {
+                 for (auto& t : *round)
+                   t.body(held);
+                 ctx.sink.flush();
+                 ctx.round_running = false;
+                 // The releases go out when this returns; the next round
+                 // (and the bodies' follow-up work) comes after them.
+                 self->send(self, flush_atom::value);
+               });
+}
+
 caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<int> fds) {
   for (auto fd : fds)
     self->add_doorman(fd);
   return {
+    [self, index](flush_atom) {
+      auto& ctx = loop_context::get(index);
+      ctx.flush_posted = false;
+      send_batches(self, ctx);
+      start_transaction_round(self, ctx);
+    },
     [self, index](const caf::io::new_connection_msg& msg) {
       auto& srv = server::instance();
       auto& stats = srv.loops[index]->stats;
@@ -158,6 +217,25 @@ bool loop_context::unregister(uint64_t id) {
   auto& n = server::instance().loops[index]->stats.connected_clients;
   n.store(n.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   return true;
+}
+
+void loop_context::post_batch(uint32_t p, conn_batch batch) {
+  if (outbox.empty())
+    outbox.resize(server::instance().partition_count());
+  outbox[p].batches.push_back(std::move(batch));
+  request_flush();
+}
+
+void loop_context::post_transaction(transaction_request txn) {
+  waiting_txns.push_back(std::move(txn));
+  request_flush();
+}
+
+void loop_context::request_flush() {
+  if (flush_posted)
+    return;
+  flush_posted = true;
+  caf::anon_send(server::instance().loops[index]->manager, flush_atom::value);
 }
 
 std::vector<commands::partition_data*>& loop_context::single_partition_view(uint32_t p) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -13,13 +14,37 @@
 #include <caf/io/all.hpp>
 
 #include "actors/client_info.hpp"
+#include "actors/messages.hpp"
 #include "actors/write_stream.hpp"
 #include "commands/keyspace.hpp"
 
 namespace actis::actors {
 
-/// State confined to one loop's thread: its partitions, its clients and its
-/// write-stream buffer.
+/// A connection as its loop sees it: where batch replies are delivered.
+class batch_client {
+public:
+  virtual ~batch_client() = default;
+  /// Replies to this client's batch for `partition` (batches to one
+  /// partition are answered in the order they were posted).
+  virtual void on_batch_replies(uint32_t partition, std::vector<std::string>& replies) = 0;
+};
+
+/// A command that needs several partitions, waiting for the loop's next
+/// transaction round.
+struct transaction_request {
+  std::vector<uint32_t> partitions; // sorted, unique
+  std::function<void(std::vector<commands::partition_data*>&)> body;
+};
+
+/// State confined to one loop's thread: its partitions, its clients, the
+/// messages it is about to send other loops, and its write-stream buffer.
+///
+/// Connections post batches and transactions here instead of messaging
+/// partitions themselves; the first post of an iteration sends the loop
+/// manager a `flush` (a same-thread message, delivered after the sockets
+/// that are ready now have been read). The flush sends one exec_batch per
+/// partition and starts one transaction round for all waiting transactions,
+/// holding the union of their partitions once.
 struct loop_context {
   /// Context of loop `i`; only that loop's thread may use it.
   static loop_context& get(uint32_t i);
@@ -36,11 +61,23 @@ struct loop_context {
   /// connection again when it closes). True if it was registered.
   bool unregister(uint64_t id);
 
+  /// Queues one connection's commands for partition `p`.
+  void post_batch(uint32_t p, conn_batch batch);
+  /// Queues a transaction for the next round.
+  void post_transaction(transaction_request txn);
+
+  std::unordered_map<uint64_t, batch_client*> endpoints;
+  std::vector<partition_batch> outbox;          // per partition
+  std::vector<transaction_request> waiting_txns;
+  bool flush_posted = false;
+  bool round_running = false;
+
   /// A partition vector with only `p` present (keyspace of an inline or
   /// batched command on partition p). Built once per partition.
   std::vector<commands::partition_data*>& single_partition_view(uint32_t p);
 
 private:
+  void request_flush();
   std::vector<std::vector<commands::partition_data*>> views_;
 };
 

@@ -4,7 +4,9 @@ namespace actis::actors {
 
 void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<batch_item>("actis_batch_item");
+  cfg.add_message_type<conn_batch>("actis_conn_batch");
   cfg.add_message_type<partition_batch>("actis_partition_batch");
+  cfg.add_message_type<conn_result>("actis_conn_result");
   cfg.add_message_type<batch_result>("actis_batch_result");
   cfg.add_message_type<write_record>("actis_write_record");
   cfg.add_message_type<std::vector<write_record>>("actis_write_records");

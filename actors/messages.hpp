@@ -1,11 +1,14 @@
 // Message types and atoms of every actor conversation, declared once.
 //
 // Conversations:
-//  * connection -> partition   exec_batch: commands of one read for one
-//                              partition, answered by their replies.
-//  * coordinator -> partition  hold / release: the cross-partition
+//  * loop -> partition         exec_batch: the commands of all of a loop's
+//                              connections for one partition in one loop
+//                              iteration, answered by their replies.
+//  * loop -> partition         hold / release: the cross-partition
 //                              transaction (take partitions in ascending
 //                              order, run, release).
+//  * connection -> loop        flush: end of the loop iteration's input;
+//                              ship the batches and start transactions.
 //  * connection -> loop        client_list / client_kill: the connections of
 //                              another event loop.
 //  * loop -> write sequencer   write_batch: dataset changes in global order.
@@ -30,6 +33,7 @@ using client_list_atom = caf::atom_constant<caf::atom("clientlst")>;
 using client_kill_atom = caf::atom_constant<caf::atom("clientkil")>;
 using write_batch_atom = caf::atom_constant<caf::atom("writebat")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
 
 /// One command for a partition, with the client state it runs under.
 struct batch_item {
@@ -43,25 +47,50 @@ typename Inspector::result_type inspect(Inspector& f, batch_item& x) {
   return f(caf::meta::type_name("batch_item"), x.db, x.resp, x.argv);
 }
 
-/// Commands of one read of one connection for one partition, in order.
-struct partition_batch {
+/// Commands of one connection for one partition, in order.
+struct conn_batch {
+  uint64_t conn = 0;
   std::vector<batch_item> items;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, partition_batch& x) {
-  return f(caf::meta::type_name("partition_batch"), x.items);
+typename Inspector::result_type inspect(Inspector& f, conn_batch& x) {
+  return f(caf::meta::type_name("conn_batch"), x.conn, x.items);
 }
 
-/// RESP-encoded replies to a partition_batch, one per item, same order.
-struct batch_result {
+/// Everything one loop sends one partition in one loop iteration: the
+/// batches of all its connections, so a loop wakes another loop once per
+/// iteration rather than once per connection.
+struct partition_batch {
+  std::vector<conn_batch> batches;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_batch& x) {
+  return f(caf::meta::type_name("partition_batch"), x.batches);
+}
+
+/// RESP-encoded replies to one conn_batch, one per item, same order.
+struct conn_result {
+  uint64_t conn = 0;
   std::vector<std::string> replies;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, conn_result& x) {
+  return f(caf::meta::type_name("conn_result"), x.conn, x.replies);
+}
+
+/// Replies to a partition_batch, in the same order.
+struct batch_result {
+  uint32_t partition = 0;
+  std::vector<conn_result> results;
   uint64_t errors = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
-  return f(caf::meta::type_name("batch_result"), x.replies, x.errors);
+  return f(caf::meta::type_name("batch_result"), x.partition, x.results, x.errors);
 }
 
 /// One change of the dataset as the command reproducing it, stamped with

@@ -505,7 +505,7 @@ void debug_object_handler(command_context& ctx) {
                 std::string(datatypes::encoding_name(v.encoding())).c_str(), serialized,
                 e->lru,
                 static_cast<unsigned long long>(
-                    commands::lru_idle_seconds(e->lru, commands::lru_clock())));
+                    commands::lru_idle_seconds(e->lru, commands::lru_clock_at(ctx.ks->now_ms()))));
   ctx.reply.simple(buf);
 }
 

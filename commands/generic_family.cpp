@@ -425,7 +425,7 @@ void object_idletime_handler(command_context& ctx) {
                     "will take some time to adjust.");
     return;
   }
-  ctx.reply.integer(static_cast<long long>(lru_idle_seconds(e->lru, lru_clock())));
+  ctx.reply.integer(static_cast<long long>(lru_idle_seconds(e->lru, lru_clock_at(ctx.ks->now_ms()))));
 }
 
 void object_freq_handler(command_context& ctx) {
@@ -440,7 +440,7 @@ void object_freq_handler(command_context& ctx) {
   }
   // Access counts are not tracked: report Redis's initial counter (5)
   // decayed by one per idle minute (lfu-decay-time 1).
-  auto idle_minutes = lru_idle_seconds(e->lru, lru_clock()) / 60;
+  auto idle_minutes = lru_idle_seconds(e->lru, lru_clock_at(ctx.ks->now_ms())) / 60;
   ctx.reply.integer(idle_minutes >= 5 ? 0 : static_cast<long long>(5 - idle_minutes));
 }
 

@@ -54,11 +54,14 @@ std::pair<size_t, size_t> expire_round(partition_data& p, int db, int64_t now_ms
 
 } // namespace
 
+uint32_t lru_clock_at(int64_t now_ms) {
+  return static_cast<uint32_t>(now_ms / 1000) & lru_clock_max;
+}
+
 uint32_t lru_clock() {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  return static_cast<uint32_t>(ms / 1000) & lru_clock_max;
+  return lru_clock_at(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
 }
 
 uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock) {
@@ -75,10 +78,14 @@ int keyspace::databases() const {
 }
 
 uint32_t keyspace::partition_of(std::string_view key, uint32_t partition_count) {
+  if (partition_count == 1)
+    return 0;
   return datatypes::key_hash_slot(key) % partition_count;
 }
 
 partition_data& keyspace::part(std::string_view key) {
+  if (only_ != nullptr)
+    return *only_;
   auto* p = parts_[partition_of(key, count_)];
   // The dispatcher grants every partition a command's keys live in; a miss
   // here is a routing bug, not a runtime condition.
@@ -104,7 +111,7 @@ entry* keyspace::lookup_read(int db, std::string_view key, bool touch) {
   }
   ++p.stats.keyspace_hits;
   if (touch)
-    e->lru = lru_clock();
+    e->lru = lru_clock_at(now_ms_);
   return e;
 }
 
@@ -113,7 +120,7 @@ entry* keyspace::lookup_write(int db, std::string_view key) {
   entry* e = p.dbs[static_cast<size_t>(db)].find(key);
   if (e == nullptr || expire_if_needed(p, db, key, e))
     return nullptr;
-  e->lru = lru_clock();
+  e->lru = lru_clock_at(now_ms_);
   return e;
 }
 
@@ -129,10 +136,18 @@ entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
   auto& d = part(key).dbs[static_cast<size_t>(db)];
   auto [e, created] = d.find_or_insert(key);
   e->val = std::move(v);
-  e->lru = lru_clock();
+  e->lru = lru_clock_at(now_ms_);
   if (!created && !keep_ttl)
     d.remove_expire(*e);
   return *e;
+}
+
+entry& keyspace::overwrite(int db, std::string_view key, entry& e, value v, bool keep_ttl) {
+  e.val = std::move(v);
+  e.lru = lru_clock_at(now_ms_);
+  if (!keep_ttl)
+    part(key).dbs[static_cast<size_t>(db)].remove_expire(e);
+  return e;
 }
 
 entry& keyspace::add(int db, std::string_view key, value v) {
@@ -140,7 +155,7 @@ entry& keyspace::add(int db, std::string_view key, value v) {
   assert(created);
   (void)created;
   e->val = std::move(v);
-  e->lru = lru_clock();
+  e->lru = lru_clock_at(now_ms_);
   return *e;
 }
 

@@ -63,7 +63,11 @@ public:
   /// `now_ms` is the command's clock snapshot (Redis's cmd time snapshot).
   keyspace(std::vector<partition_data*>& parts, uint32_t partition_count,
            write_sink* sink, int64_t now_ms)
-      : parts_(parts), count_(partition_count), sink_(sink), now_ms_(now_ms) {}
+      : parts_(parts), count_(partition_count), sink_(sink), now_ms_(now_ms) {
+    for (auto* p : parts)
+      if (p != nullptr)
+        only_ = held_count_++ == 0 ? p : nullptr;
+  }
 
   int64_t now_ms() const { return now_ms_; }
   void set_now_ms(int64_t t) { now_ms_ = t; }
@@ -87,6 +91,10 @@ public:
   /// Sets key to `v` (fresh LRU clock). Drops any expire unless keep_ttl.
   /// Returns the entry.
   entry& set(int db, std::string_view key, value v, bool keep_ttl = false);
+  /// Replaces the value of `e`, the live entry of `key` found by a lookup
+  /// of this command (saves a second table lookup). Drops any expire unless
+  /// keep_ttl.
+  entry& overwrite(int db, std::string_view key, entry& e, value v, bool keep_ttl = false);
   /// Adds a new key that must not exist (after a failed lookup_write).
   entry& add(int db, std::string_view key, value v);
   /// Deletes key if present. An expired key is expired (DEL propagated)
@@ -116,6 +124,10 @@ private:
 
   std::vector<partition_data*>& parts_;
   uint32_t count_;
+  /// The single held partition, if exactly one is held: every key of the
+  /// command lives there, so routing needs no hashing.
+  partition_data* only_ = nullptr;
+  uint32_t held_count_ = 0;
   write_sink* sink_;
   int64_t now_ms_;
 };
@@ -123,6 +135,8 @@ private:
 /// LRU clock in seconds used for OBJECT IDLETIME: unix seconds in 24 bits,
 /// like Redis's LRU_CLOCK().
 uint32_t lru_clock();
+/// The LRU clock at unix time `now_ms`.
+uint32_t lru_clock_at(int64_t now_ms);
 /// Seconds elapsed from `lru` to `now_clock`, allowing for the 24-bit wrap.
 uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock);
 

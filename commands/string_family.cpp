@@ -149,7 +149,8 @@ void set_generic(command_context& ctx, size_t value_index, const string_options&
       counted ? ctx.reply.integer(0) : ctx.reply.null();
     return;
   }
-  entry& stored = ctx.ks->set(ctx.db, key, value::from_string(val), o.keepttl);
+  entry& stored = found ? ctx.ks->overwrite(ctx.db, key, *e, value::from_string(val), o.keepttl)
+                        : ctx.ks->add(ctx.db, key, value::from_string(val));
   ctx.ks->modified(ctx.db, key);
   if (o.expire != expire_kind::none) {
     ctx.ks->set_expire(ctx.db, stored, when_ms);

@@ -171,11 +171,11 @@ CAF_TEST(batches_wait_for_release) {
   while (!*held[0])
     sched.run_once();
   partition_batch batch;
-  batch.items.push_back(batch_item{0, 2, {"GET", key_a}});
+  batch.batches.push_back(conn_batch{1, {batch_item{0, 2, {"GET", key_a}}}});
   std::string got;
   track(sys.spawn([&, batch](caf::event_based_actor* s) mutable {
     s->request(partitions[0], caf::infinite, exec_batch_atom::value, batch)
-        .then([&](batch_result& res) { got = res.replies.at(0); });
+        .then([&](batch_result& res) { got = res.results.at(0).replies.at(0); });
     return caf::behavior{[](int) {}};
   }));
   sched.run();
@@ -235,9 +235,10 @@ CAF_TEST(write_stream_total_order) {
 // stamped consecutively; reads are not propagated.
 CAF_TEST(propagation_follows_execution_order) {
   partition_batch batch;
-  batch.items.push_back(batch_item{0, 2, {"SET", key_a, "1"}});
-  batch.items.push_back(batch_item{0, 2, {"INCR", key_a}});
-  batch.items.push_back(batch_item{0, 2, {"GET", key_a}});
+  batch.batches.push_back(conn_batch{1,
+                                     {batch_item{0, 2, {"SET", key_a, "1"}},
+                                      batch_item{0, 2, {"INCR", key_a}},
+                                      batch_item{0, 2, {"GET", key_a}}}});
   std::vector<commands::partition_data*> parts(partition_count, nullptr);
   parts[0] = data[0].get();
   partition_env env;
