@@ -28,6 +28,9 @@ struct client_info {
   uint64_t obuf = 0;        // output bytes not yet sent
   uint64_t tot_net_in = 0, tot_net_out = 0, tot_cmds = 0;
   reply_mode replies = reply_mode::on;
+  /// False while requirepass is set and the client has not passed AUTH or
+  /// HELLO AUTH: only no-auth commands run.
+  bool authenticated = true;
   caf::actor actor;         // the connection actor (for CLIENT KILL)
 
   /// One CLIENT LIST / CLIENT INFO line (without trailing newline).

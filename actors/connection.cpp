@@ -77,6 +77,7 @@ public:
     info_.created_ms = now;
     info_.last_interaction_ms = now;
     info_.actor = caf::actor_cast<caf::actor>(self);
+    info_.authenticated = config::registry::instance().get_one("requirepass").empty();
     local_.register_client(&info_);
     local_.endpoints.emplace(info_.id, this);
   }
@@ -140,12 +141,14 @@ public:
     now_ms_ = unix_ms();
     info_.last_interaction_ms = now_ms_;
     apply_limits();
-    auto status = parser_.feed(std::string_view(buf.data(), buf.size()), parsed_);
-    for (auto& cmd : parsed_)
-      queue_.push_back(std::move(cmd));
-    parsed_.clear();
-    info_.qbuf = parser_.pending_bytes();
-    process_queue();
+    auto status = parse(std::string_view(buf.data(), buf.size()));
+    // The parser stops early at a request too big for an unauthenticated
+    // client; the AUTH before it may have lifted the caps by now.
+    while (status == protocol::parse_status::ok && parser_.has_deferred_input()
+           && queue_.empty()) {
+      apply_limits();
+      status = parse({});
+    }
     if (status == protocol::parse_status::protocol_error) {
       // Redis answers the commands before the bad bytes, then the error.
       auto slot = new_slot();
@@ -160,6 +163,17 @@ public:
     }
     send_batches();
     write_ready_replies();
+  }
+
+  /// Feeds input to the parser and runs what it completed.
+  protocol::parse_status parse(std::string_view input) {
+    auto status = parser_.feed(input, parsed_);
+    for (auto& cmd : parsed_)
+      queue_.push_back(std::move(cmd));
+    parsed_.clear();
+    info_.qbuf = parser_.pending_bytes();
+    process_queue();
+    return status;
   }
 
   void on_closed() {
@@ -203,6 +217,10 @@ private:
     const command_spec* spec = commands::table().resolve(argv, error);
     if (spec == nullptr) {
       reply_now([&](protocol::reply_builder& out) { out.error(error); });
+      return;
+    }
+    if (!info_.authenticated && (spec->flags & commands::f_no_auth) == 0) {
+      reply_now([](protocol::reply_builder& out) { out.error(protocol::err::no_auth); });
       return;
     }
     info_.last_cmd = spec->name;
@@ -484,6 +502,9 @@ private:
 
   void apply_limits() {
     auto& live = config::live();
+    // Before AUTH, Redis caps request sizes so an unauthenticated client
+    // cannot make the server buffer much.
+    parser_.set_auth_required(!info_.authenticated);
     protocol::parser_limits lim;
     lim.proto_max_bulk_len = static_cast<size_t>(live.proto_max_bulk_len.load(std::memory_order_relaxed));
     lim.query_buffer_limit =

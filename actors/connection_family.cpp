@@ -133,6 +133,17 @@ void select_handler(command_context& ctx) {
   ctx.reply.ok();
 }
 
+/// Replies OK and marks the client authenticated, or replies WRONGPASS
+/// (a failed attempt leaves an earlier successful one in force, as Redis).
+void authenticate(command_context& ctx, std::string_view user, std::string_view pass) {
+  if (!credentials_valid(user, pass)) {
+    ctx.reply.error(err::wrong_pass);
+    return;
+  }
+  ctx.conn->client().authenticated = true;
+  ctx.reply.ok();
+}
+
 void auth_handler(command_context& ctx) {
   if (ctx.argv.size() > 3) {
     ctx.reply.error(err::syntax);
@@ -143,16 +154,10 @@ void auth_handler(command_context& ctx) {
       ctx.reply.error(err::auth_without_password);
       return;
     }
-    if (credentials_valid("default", ctx.argv[1]))
-      ctx.reply.ok();
-    else
-      ctx.reply.error(err::wrong_pass);
+    authenticate(ctx, "default", ctx.argv[1]);
     return;
   }
-  if (credentials_valid(ctx.argv[1], ctx.argv[2]))
-    ctx.reply.ok();
-  else
-    ctx.reply.error(err::wrong_pass);
+  authenticate(ctx, ctx.argv[1], ctx.argv[2]);
 }
 
 void hello_handler(command_context& ctx) {
@@ -187,8 +192,14 @@ void hello_handler(command_context& ctx) {
       return;
     }
   }
-  if (auth && !credentials_valid(user, pass)) {
-    ctx.reply.error(err::wrong_pass);
+  if (auth) {
+    if (!credentials_valid(user, pass)) {
+      ctx.reply.error(err::wrong_pass);
+      return;
+    }
+    client.authenticated = true;
+  } else if (!client.authenticated) {
+    ctx.reply.error(err::noauth_hello);
     return;
   }
   if (setname) {

@@ -136,10 +136,31 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
                });
 }
 
+/// Closes clients idle for longer than `timeout` seconds (0: never).
+void close_idle_clients(caf::io::broker* self, loop_context& ctx) {
+  auto timeout = config::live().timeout.load(std::memory_order_relaxed);
+  if (timeout <= 0)
+    return;
+  auto now = unix_ms();
+  std::vector<client_info*> idle;
+  for (auto& [id, c] : ctx.clients)
+    if (now - c->last_interaction_ms > timeout * 1000)
+      idle.push_back(c);
+  for (auto* c : idle) {
+    self->send(c->actor, client_kill_atom::value);
+    ctx.unregister(c->id);
+  }
+}
+
 caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<int> fds) {
   for (auto fd : fds)
     self->add_doorman(fd);
+  self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
+    [self, index](tick_atom) {
+      close_idle_clients(self, loop_context::get(index));
+      self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+    },
     [self, index](flush_atom) {
       auto& ctx = loop_context::get(index);
       ctx.flush_posted = false;
@@ -159,6 +180,16 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       int fd = static_cast<int>(msg.handle.id());
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+      // tcp-keepalive: probe idle peers so dead ones are noticed (Redis
+      // sets the idle time to the configured seconds).
+      if (int idle = static_cast<int>(config::live().tcp_keepalive.load()); idle > 0) {
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+        int interval = std::max(1, idle / 3);
+        int count = 3;
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+      }
       self->fork(connection_actor, msg.handle, index);
     },
     [index](client_list_atom, const client_filter& f) {

@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
   if (settings.bind_addresses.empty())
     settings.bind_addresses = {"*"};
   actors::log(actors::log_level::notice, "oO0OoO0OoO0Oo actis is starting oO0OoO0OoO0Oo");
+  // Enforced by the connections (AUTH / HELLO AUTH for the default user).
+  cfg.mark_implemented("requirepass");
   if (auto warning = cfg.adjust_open_files_limit(); !warning.empty())
     actors::log(actors::log_level::warning, warning);
   for (auto& name : cfg.accepted_but_inactive())

@@ -34,6 +34,7 @@ using client_kill_atom = caf::atom_constant<caf::atom("clientkil")>;
 using write_batch_atom = caf::atom_constant<caf::atom("writebat")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 /// One command for a partition, with the client state it runs under.
 struct batch_item {

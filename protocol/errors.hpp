@@ -49,6 +49,10 @@ inline constexpr std::string_view exec_abort =
     "EXECABORT Transaction discarded because of previous errors.";
 inline constexpr std::string_view no_script = "NOSCRIPT No matching script. Please use EVAL.";
 inline constexpr std::string_view no_auth = "NOAUTH Authentication required.";
+inline constexpr std::string_view noauth_hello =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+    "protocol version at the same time";
 inline constexpr std::string_view wrong_pass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view auth_without_password =

@@ -34,12 +34,13 @@ class Server:
                  "--save", "", "--appendonly", "no", *flags]
         self.log = open(pathlib.Path(self.dir) / "server.log", "w+")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        password = flags[flags.index("--requirepass") + 1] if "--requirepass" in flags else None
         deadline = time.time() + 10
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("actis-server exited: " + self.output())
             try:
-                if self.client().ping():
+                if self.client(password=password).ping():
                     return
             except redis.ConnectionError:
                 time.sleep(0.05)
