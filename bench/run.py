@@ -352,6 +352,8 @@ def parse_args():
     parser.add_argument("--actis", default=DEFAULT_ACTIS,
                         help="actis-server binary (default: build/actis-server in the repo)")
     parser.add_argument("--redis", default="redis-server", help="redis-server binary")
+    parser.add_argument("--actis-flags", default="",
+                        help="extra flags for actis only, e.g. '--threads 1'")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per server (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="small request counts and key set, for checking the script")
@@ -391,7 +393,7 @@ def main():
     args = parse_args()
     actis_bin, redis_bin = resolve_binaries(args)
     common = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    servers = [Server("actis", actis_bin, common),
+    servers = [Server("actis", actis_bin, common + args.actis_flags.split()),
                Server("redis", redis_bin, common + ["--daemonize", "no"])]
 
     atexit.register(lambda: [s.stop() for s in servers])
@@ -421,6 +423,7 @@ def main():
     header, rows = build_table(samples, memory, modes)
     description = (f"actis vs redis-server; redis-benchmark -c 50 -r 100000, median of "
                    f"{args.rounds} rounds; plain n={args.requests}, -P 16 n={args.pipelined_requests}; "
+                   f"actis flags: {args.actis_flags or '(defaults)'}; "
                    f"memory: {args.keys:,} keys key:%08d -> value:%08d; "
                    f"{os.cpu_count()} CPUs")
     print()
