@@ -134,7 +134,7 @@ public:
   // -- network input ----------------------------------------------------------
 
   void on_data(const std::vector<char>& buf) {
-    if (closing_ || close_after_reply_)
+    if (closing_ || close_after_reply_ || !protocol_error_.empty())
       return;
     bump(loop_slot_.stats.net_input_bytes, buf.size());
     info_.tot_net_in += buf.size();
@@ -150,12 +150,10 @@ public:
       status = parse({});
     }
     if (status == protocol::parse_status::protocol_error) {
-      // Redis answers the commands before the bad bytes, then the error.
-      auto slot = new_slot();
-      std::string bytes;
-      protocol::reply_builder(bytes, info_.resp).error(parser_.error_message());
-      complete_slot(slot, std::move(bytes));
-      close_after_reply_ = true;
+      // Redis answers the commands before the bad bytes, then the error
+      // (process_queue sends it once they have all run).
+      protocol_error_ = parser_.error_message();
+      process_queue();
     } else if (status == protocol::parse_status::query_buffer_limit) {
       bump(loop_slot_.stats.client_query_buffer_limit_disconnections);
       abort();
@@ -207,6 +205,10 @@ private:
       command_args argv = std::move(queue_.front());
       queue_.pop_front();
       route(argv);
+    }
+    if (queue_.empty() && !in_transaction_ && !protocol_error_.empty() && !close_after_reply_) {
+      reply_now([this](protocol::reply_builder& out) { out.error(protocol_error_); });
+      close_after_reply_ = true;
     }
   }
 
@@ -551,6 +553,9 @@ private:
   client_info info_;
   bool closing_ = false;
   bool close_after_reply_ = false;
+  /// Set when the input broke the protocol: replied and closed after the
+  /// commands received before it.
+  std::string protocol_error_;
 
   protocol::request_parser parser_;
   std::vector<command_args> parsed_;
