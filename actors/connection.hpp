@@ -6,12 +6,13 @@
 //    inline on that partition's data (same thread), unless the partition is
 //    held by a transaction or this connection still has messages queued to
 //    it (then it goes through the mailbox to keep per-partition order);
-//  * commands for foreign partitions are collected per partition and sent as
-//    one exec_batch message per (read, partition);
-//  * commands spanning several partitions (or all of them) run as a
-//    transaction: this actor takes hold of the partitions in ascending order,
-//    runs the command on their data, and releases them. Later commands of
-//    this client wait until it is done.
+//  * commands for other partitions are collected per partition and posted
+//    to the loop, which sends one exec_batch per partition per iteration
+//    for all its connections and hands the replies back;
+//  * commands spanning several partitions (or all of them) are posted to the
+//    loop as transactions; the loop's next transaction round holds the
+//    partitions, runs them, and releases. Later commands of this client wait
+//    until it is done.
 // Replies are written strictly in request order.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The keyspace partition actor: owns one partition_data and serves
-//  * exec_batch  - runs a foreign loop's commands for its keys, in order;
+//  * exec_batch  - runs a loop's batched commands for its keys, in order;
 //  * hold/release - hands its data to one transaction coordinator at a time
 //                   (other traffic waits in the mailbox meanwhile);
 //  * expire_tick - the active expire cycle, hz times a second.

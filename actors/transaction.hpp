@@ -10,8 +10,8 @@
 //
 // Taking partitions in ascending order means two coordinators never wait on
 // each other in a cycle. A partition monitors its holder and releases itself
-// if the holder dies. Used by connections (multi-key commands, all-partition
-// commands) and later by MULTI/EXEC and scripts.
+// if the holder dies. Used by the loop manager's transaction rounds
+// (multi-key and all-partition commands; later MULTI/EXEC and scripts).
 #pragma once
 
 #include <cstdint>

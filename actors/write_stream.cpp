@@ -9,8 +9,6 @@ std::atomic<uint64_t> write_stream::next_seq{1};
 caf::actor write_stream::sequencer;
 
 void loop_write_sink::emit(int db, protocol::command_args cmd) {
-  if (!write_stream::active.load(std::memory_order_relaxed))
-    return;
   auto seq = write_stream::next_seq.fetch_add(1, std::memory_order_relaxed);
   buffer_.push_back(write_record{seq, db, std::move(cmd)});
 }

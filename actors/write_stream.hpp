@@ -33,6 +33,7 @@ struct write_stream {
 /// thread-safe; one per event loop (and one per test actor).
 class loop_write_sink final : public commands::write_sink {
 public:
+  bool active() const override { return write_stream::active.load(std::memory_order_relaxed); }
   void emit(int db, protocol::command_args cmd) override;
   /// Ships buffered records to the sequencer (call after each unit of work
   /// on the loop: a read, a batch, an expire step).

@@ -28,7 +28,7 @@ void expire_key(partition_data& p, int db, std::string_view key, write_sink* sin
   std::string name(key);
   p.dbs[static_cast<size_t>(db)].erase(name);
   ++p.stats.expired_keys;
-  if (sink != nullptr)
+  if (sink != nullptr && sink->active())
     sink->emit(db, protocol::command_args{"DEL", std::move(name)});
 }
 
@@ -195,9 +195,14 @@ void keyspace::modified(int /*db*/, std::string_view key) {
   ++p->stats.dirty;
 }
 
-void keyspace::propagate(int db, protocol::command_args cmd) {
-  if (sink_ != nullptr)
+void keyspace::propagate(int db, protocol::command_args&& cmd) {
+  if (sink_ != nullptr && sink_->active())
     sink_->emit(db, std::move(cmd));
+}
+
+void keyspace::propagate(int db, const protocol::command_args& cmd) {
+  if (sink_ != nullptr && sink_->active())
+    sink_->emit(db, cmd);
 }
 
 size_t keyspace::active_expire(partition_data& p, int64_t now_ms, int64_t budget_us,

@@ -50,6 +50,9 @@ struct partition_data {
 class write_sink {
 public:
   virtual ~write_sink() = default;
+  /// False while nobody consumes the stream: callers then skip building
+  /// the command at all.
+  virtual bool active() const { return true; }
   /// `db` is the database the command applies to.
   virtual void emit(int db, protocol::command_args cmd) = 0;
 };
@@ -109,7 +112,10 @@ public:
   /// notifications attach here later).
   void modified(int db, std::string_view key);
   /// Sends a command to the write stream (no-op without a sink).
-  void propagate(int db, protocol::command_args cmd);
+  void propagate(int db, protocol::command_args&& cmd);
+  /// Same, copying `cmd` only when the stream is consumed (the executor
+  /// passes the client's argv on every write).
+  void propagate(int db, const protocol::command_args& cmd);
 
   /// Runs one bounded active expire step over this partition (Redis's
   /// activeExpireCycle, slow cycle: sample volatile keys of each db, repeat

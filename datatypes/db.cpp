@@ -25,18 +25,36 @@ struct entry_access {
 
   static entry*& next(entry& e) { return e.next_; }
 
+  // A heap key's slot holds: pointer (8 bytes), length (4), and the low 48
+  // bits of its hash (6). The hash bits let chain walks and rehashing skip
+  // other keys without touching their heap bytes (a cache miss each); 48
+  // bits cover every possible table size.
+  static constexpr size_t len_at = sizeof(char*);
+  static constexpr size_t hash_at = len_at + sizeof(uint32_t);
+  static constexpr size_t hash_bytes_kept = 6;
+  static_assert(hash_at + hash_bytes_kept <= inline_max, "heap key slot layout");
+
   static std::string_view key(const entry& e) {
     if (e.key_tag_ != heap_tag)
       return {reinterpret_cast<const char*>(e.key_store_), e.key_tag_};
     const char* p;
-    size_t len;
+    uint32_t len;
     std::memcpy(&p, e.key_store_, sizeof p);
-    std::memcpy(&len, e.key_store_ + sizeof p, sizeof len);
+    std::memcpy(&len, e.key_store_ + len_at, sizeof len);
     return {p, len};
   }
 
-  /// Stores `k` into a fresh entry; returns the heap bytes used.
-  static size_t set_key(entry& e, std::string_view k) {
+  static uint64_t stored_hash(const entry& e) {
+    uint64_t h = 0;
+    std::memcpy(&h, e.key_store_ + hash_at, hash_bytes_kept);
+    return h;
+  }
+
+  static uint64_t low_hash(uint64_t h) { return h & ((uint64_t{1} << (8 * hash_bytes_kept)) - 1); }
+
+  /// Stores `k` (whose hash is `h`) into a fresh entry; returns the heap
+  /// bytes used.
+  static size_t set_key(entry& e, std::string_view k, uint64_t h) {
     if (k.size() <= inline_max) {
       std::memcpy(e.key_store_, k.data(), k.size());
       e.key_tag_ = static_cast<uint8_t>(k.size());
@@ -46,11 +64,18 @@ struct entry_access {
     if (!p)
       throw std::bad_alloc();
     std::memcpy(p, k.data(), k.size());
-    size_t len = k.size();
+    auto len = static_cast<uint32_t>(k.size());
+    uint64_t kept = low_hash(h);
     std::memcpy(e.key_store_, &p, sizeof p);
-    std::memcpy(e.key_store_ + sizeof p, &len, sizeof len);
+    std::memcpy(e.key_store_ + len_at, &len, sizeof len);
+    std::memcpy(e.key_store_ + hash_at, &kept, hash_bytes_kept);
     e.key_tag_ = heap_tag;
     return len;
+  }
+
+  /// Hash bits good for bucket selection at any table size.
+  static uint64_t bucket_hash(const entry& e) {
+    return e.key_tag_ == heap_tag ? stored_hash(e) : hash_bytes(key(e));
   }
 
   /// Frees a heap key; returns the heap bytes released.
@@ -63,10 +88,10 @@ struct entry_access {
     return k.size();
   }
 
-  static bool key_equals(const entry& e, std::string_view k) {
+  static bool key_equals(const entry& e, std::string_view k, uint64_t h) {
     if (e.key_tag_ != heap_tag)
       return e.key_tag_ == k.size() && std::memcmp(e.key_store_, k.data(), k.size()) == 0;
-    return key(e) == k;
+    return stored_hash(e) == low_hash(h) && key(e) == k;
   }
 };
 
@@ -80,7 +105,7 @@ namespace {
 
 struct entry_traits {
   static entry*& next(entry& e) { return entry_access::next(e); }
-  static uint64_t hash(const entry& e) { return hash_bytes(entry_access::key(e)); }
+  static uint64_t hash(const entry& e) { return entry_access::bucket_hash(e); }
 };
 
 /// Expire time of one volatile key, found by the address of its entry.
@@ -99,8 +124,8 @@ struct expire_traits {
   static uint64_t hash(const expire_node& n) { return owner_hash(n.owner); }
 };
 
-auto key_is(std::string_view k) {
-  return [k](const entry& e) { return entry_access::key_equals(e, k); };
+auto key_is(std::string_view k, uint64_t h) {
+  return [k, h](const entry& e) { return entry_access::key_equals(e, k, h); };
 }
 
 auto owner_is(const entry* owner) {
@@ -167,7 +192,7 @@ entry* db::find(std::string_view key) {
     return nullptr;
   uint64_t h = hash_bytes(key);
   impl_->keys.step();
-  return impl_->keys.find(h, key_is(key));
+  return impl_->keys.find(h, key_is(key, h));
 }
 
 std::pair<entry*, bool> db::find_or_insert(std::string_view key) {
@@ -175,12 +200,12 @@ std::pair<entry*, bool> db::find_or_insert(std::string_view key) {
     impl_ = new impl();
   uint64_t h = hash_bytes(key);
   impl_->keys.step();
-  if (entry* e = impl_->keys.find(h, key_is(key)))
+  if (entry* e = impl_->keys.find(h, key_is(key, h)))
     return {e, false};
   void* mem = impl_->entry_pool.allocate();
   entry* e = new (mem) entry();
   try {
-    impl_->heap_key_bytes += entry_access::set_key(*e, key);
+    impl_->heap_key_bytes += entry_access::set_key(*e, key, h);
   } catch (...) {
     e->~entry();
     impl_->entry_pool.release(mem);
@@ -195,7 +220,7 @@ bool db::erase(std::string_view key) {
     return false;
   uint64_t h = hash_bytes(key);
   impl_->keys.step();
-  entry* e = impl_->keys.unlink(h, key_is(key));
+  entry* e = impl_->keys.unlink(h, key_is(key, h));
   if (!e)
     return false;
   if (e->has_expire)
@@ -225,7 +250,8 @@ void db::swap(db& other) noexcept {
 int64_t db::expire_at(std::string_view key) const {
   if (!impl_)
     return -1;
-  const entry* e = impl_->keys.find(hash_bytes(key), key_is(key));
+  uint64_t h = hash_bytes(key);
+  const entry* e = impl_->keys.find(h, key_is(key, h));
   return e ? expire_at(*e) : -1;
 }
 
