@@ -400,7 +400,7 @@ private:
       protocol::reply_builder out(scratch_, info_.resp);
       fill(out);
       count_errors(out);
-      auto& wr = self_->wr_buf(hdl_);
+      auto& wr = output();
       wr.insert(wr.end(), scratch_.begin(), scratch_.end());
       return;
     }
@@ -421,7 +421,7 @@ private:
     while (!slots_.empty() && slots_.front().ready) {
       if (!slots_.front().dropped) {
         auto& data = slots_.front().data;
-        auto& wr = self_->wr_buf(hdl_);
+        auto& wr = output();
         wr.insert(wr.end(), data.begin(), data.end());
       }
       slots_.pop_front();
@@ -437,13 +437,21 @@ private:
       close_now();
   }
 
+  /// The socket's output buffer. The multiplexer finds it by a hash lookup
+  /// per call; the buffer lives as long as the connection, so look it up once.
+  std::vector<char>& output() {
+    if (output_ == nullptr)
+      output_ = &self_->wr_buf(hdl_);
+    return *output_;
+  }
+
   /// Writes pending output. While the multiplexer has nothing queued for this
   /// socket we write it ourselves, like Redis before it sleeps: one send()
   /// instead of registering for write readiness and waiting another epoll
   /// round. Only a partial write hands the rest to the multiplexer, which
   /// then owns the output (and reports progress) until it has drained.
   void flush_output() {
-    auto& wr = self_->wr_buf(hdl_);
+    auto& wr = output();
     if (wr.empty())
       return;
     bump(loop_slot_.stats.net_output_bytes, wr.size());
@@ -579,6 +587,7 @@ private:
   /// Clock snapshot of the current read: commands of one read run "at the
   /// same time", one clock read per read instead of per command.
   int64_t now_ms_ = 0;
+  std::vector<char>* output_ = nullptr;
   bool multiplexer_writing_ = false;
   uint64_t multiplexer_pending_ = 0;
 };

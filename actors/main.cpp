@@ -101,6 +101,11 @@ int main(int argc, char** argv) {
     actors::log(actors::log_level::warning,
                 "Config directive '" + name
                     + "' is accepted and reported by CONFIG GET but has no effect in actis yet");
+  // Redis saves by default; say plainly that nothing is written to disk yet.
+  if (!cfg.get_one("save").empty() || cfg.get_one("appendonly") == "yes")
+    actors::log(actors::log_level::warning,
+                "Persistence (save points / appendonly) is configured but actis does not "
+                "write RDB or AOF files yet: the dataset lives in memory only");
   if (auto err = actors::start_loops(settings); !err.empty()) {
     actors::log(actors::log_level::warning, err);
     return 1;
