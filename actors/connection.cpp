@@ -188,8 +188,13 @@ public:
   }
 
   /// Drops the connection now, discarding output not yet sent (output
-  /// buffer limit, query buffer limit).
+  /// buffer limit, query buffer limit): with linger 0 the close resets the
+  /// connection instead of trickling megabytes to a client that does not
+  /// read; the shutdown makes the multiplexer give up its pending writes.
   void abort() {
+    output().clear();
+    linger drop{1, 0};
+    ::setsockopt(info_.fd, SOL_SOCKET, SO_LINGER, &drop, sizeof(drop));
     ::shutdown(info_.fd, SHUT_RDWR);
     close_now();
   }

@@ -91,11 +91,15 @@ def start_server():
 
 
 def recv_until(sock, predicate, timeout=10):
-    """Reads from sock until predicate(data) holds or the peer closes."""
+    """Reads from sock until predicate(data) holds or the peer closes (or
+    resets) the connection."""
     sock.settimeout(timeout)
     data = b""
     while not predicate(data):
-        chunk = sock.recv(65536)
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            break
         if not chunk:
             break
         data += chunk
