@@ -44,6 +44,7 @@ class Server:
                     return
             except redis.ConnectionError:
                 time.sleep(0.05)
+        self.stop()  # not handed to a fixture yet: nobody else would stop it
         raise RuntimeError("actis-server did not answer PING")
 
     def client(self, **kw):
