@@ -464,18 +464,10 @@ const char* const client_admin_acl = "@admin @slow @dangerous @connection";
 command_spec make(std::string name, int arity, uint32_t flags, std::string acl,
                   commands::handler_fn handler, std::string summary, std::string since,
                   std::string complexity = "O(1)") {
-  command_spec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = std::move(acl);
-  s.scope = commands::exec_scope::connection;
-  s.handler = handler;
-  s.group = "connection";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.complexity = std::move(complexity);
-  return s;
+  return commands::make_command(std::move(name), arity, flags, std::move(acl), {},
+                                commands::exec_scope::connection, handler,
+                                {"connection", std::move(summary), std::move(since),
+                                 std::move(complexity)});
 }
 
 } // namespace

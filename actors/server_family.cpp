@@ -595,18 +595,9 @@ command_spec make(std::string name, int arity, uint32_t flags, std::string acl,
                   commands::handler_fn handler, std::string summary, std::string since,
                   std::string complexity = "O(1)",
                   commands::exec_scope scope = commands::exec_scope::connection) {
-  command_spec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = std::move(acl);
-  s.scope = scope;
-  s.handler = handler;
-  s.group = "server";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.complexity = std::move(complexity);
-  return s;
+  return commands::make_command(std::move(name), arity, flags, std::move(acl), {}, scope, handler,
+                                {"server", std::move(summary), std::move(since),
+                                 std::move(complexity)});
 }
 
 void register_command_command(commands::command_table& t) {

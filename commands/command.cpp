@@ -24,6 +24,26 @@ const command_spec* find_subcommand(const command_spec& parent, std::string_view
 
 } // namespace
 
+command_spec make_command(std::string name, int arity, uint32_t flags, std::string acl,
+                          key_range keys, exec_scope scope, handler_fn handler,
+                          command_docs docs) {
+  command_spec s;
+  s.name = std::move(name);
+  s.arity = arity;
+  s.flags = flags;
+  s.acl_categories = std::move(acl);
+  s.first_key = keys.first;
+  s.last_key = keys.last;
+  s.key_step = keys.step;
+  s.scope = scope;
+  s.handler = handler;
+  s.group = std::move(docs.group);
+  s.summary = std::move(docs.summary);
+  s.since = std::move(docs.since);
+  s.complexity = std::move(docs.complexity);
+  return s;
+}
+
 void command_table::add(command_spec spec) {
   assign_ids(spec, next_id_);
   index_[spec.name] = commands_.size();

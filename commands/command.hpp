@@ -66,6 +66,22 @@ struct command_spec {
   uint32_t id = 0;
 };
 
+/// Key positions as Redis describes them: first, last (negative counts from
+/// the end), step.
+struct key_range {
+  int first = 0, last = 0, step = 0;
+};
+
+/// The COMMAND DOCS fields of a command.
+struct command_docs {
+  std::string group, summary, since, complexity;
+};
+
+/// One spec from its parts; the families' registrations all go through it.
+command_spec make_command(std::string name, int arity, uint32_t flags, std::string acl,
+                          key_range keys, exec_scope scope, handler_fn handler,
+                          command_docs docs);
+
 class command_table {
 public:
   /// Adds a command; subcommand specs keep their full "parent|sub" names.

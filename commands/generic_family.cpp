@@ -659,29 +659,13 @@ void flushall_handler(command_context& ctx) {
 
 // ------------------------------------------------------------ registration
 
-struct key_range {
-  int first = 0, last = 0, step = 0;
-};
-
 command_spec make_spec(std::string name, int arity, uint32_t flags, std::string acl,
                        key_range keys, exec_scope scope, handler_fn handler,
                        std::string group, std::string summary, std::string since,
                        std::string complexity) {
-  command_spec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = std::move(acl);
-  s.first_key = keys.first;
-  s.last_key = keys.last;
-  s.key_step = keys.step;
-  s.scope = scope;
-  s.handler = handler;
-  s.group = std::move(group);
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.complexity = std::move(complexity);
-  return s;
+  return make_command(std::move(name), arity, flags, std::move(acl), keys, scope, handler,
+                      {std::move(group), std::move(summary), std::move(since),
+                       std::move(complexity)});
 }
 
 constexpr key_range one_key{1, 1, 1};

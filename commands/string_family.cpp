@@ -554,21 +554,9 @@ void lcs_cmd(command_context& ctx) {
 command_spec string_cmd(std::string name, int arity, uint32_t flags, std::string acl, int first,
                         int last, int step, handler_fn handler, std::string summary,
                         std::string since, std::string complexity) {
-  command_spec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = std::move(acl);
-  s.first_key = first;
-  s.last_key = last;
-  s.key_step = step;
-  s.scope = exec_scope::keys;
-  s.handler = handler;
-  s.group = "string";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.complexity = std::move(complexity);
-  return s;
+  return make_command(std::move(name), arity, flags, std::move(acl), {first, last, step},
+                      exec_scope::keys, handler,
+                      {"string", std::move(summary), std::move(since), std::move(complexity)});
 }
 
 } // namespace
