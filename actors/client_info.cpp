@@ -1,5 +1,7 @@
 #include "actors/client_info.hpp"
 
+#include <algorithm>
+
 namespace actis::actors {
 
 std::string client_info::describe(int64_t now_ms) const {
@@ -21,6 +23,18 @@ std::string client_info::describe(int64_t now_ms) const {
   s += " events=r cmd=" + last_cmd;
   s += " user=default redir=-1 resp=" + std::to_string(resp);
   return s;
+}
+
+bool matches(const client_info& c, const client_filter& f) {
+  if (f.skip_id != 0 && c.id == f.skip_id)
+    return false;
+  if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), c.id) == f.ids.end())
+    return false;
+  if (!f.addr.empty() && c.addr != f.addr)
+    return false;
+  if (!f.laddr.empty() && c.laddr != f.laddr)
+    return false;
+  return f.type.empty() || f.type == "normal";
 }
 
 } // namespace actis::actors

@@ -8,6 +8,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/messages.hpp"
+
 namespace actis::actors {
 
 enum class reply_mode : uint8_t { on, off, skip };
@@ -36,5 +38,9 @@ struct client_info {
   /// One CLIENT LIST / CLIENT INFO line (without trailing newline).
   std::string describe(int64_t now_ms) const;
 };
+
+/// Whether `c` passes filter `f` of CLIENT KILL / CLIENT LIST (every client
+/// actis has so far is of type "normal").
+bool matches(const client_info& c, const client_filter& f);
 
 } // namespace actis::actors

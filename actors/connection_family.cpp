@@ -53,18 +53,6 @@ std::string unknown_type_error(std::string_view arg) {
   return "ERR Unknown client type '" + std::string(arg) + "'";
 }
 
-/// Whether `c` matches `f` (the same rules the loops apply to their own
-/// clients; every client actis has is of type "normal").
-bool matches(const client_info& c, const client_filter& f) {
-  if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), c.id) == f.ids.end())
-    return false;
-  if (!f.addr.empty() && c.addr != f.addr)
-    return false;
-  if (!f.laddr.empty() && c.laddr != f.laddr)
-    return false;
-  return f.type.empty() || f.type == "normal";
-}
-
 /// CLIENT LIST lines gathered from every loop, ordered by client id as
 /// Redis lists its clients (in creation order).
 std::string sort_by_id(const std::string& lines) {

@@ -63,20 +63,6 @@ int open_listener(const std::string& address, uint16_t port, std::string& error)
   return fd;
 }
 
-bool matches(const client_info& c, const client_filter& f) {
-  if (f.skip_id != 0 && c.id == f.skip_id)
-    return false;
-  if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), c.id) == f.ids.end())
-    return false;
-  if (!f.addr.empty() && c.addr != f.addr)
-    return false;
-  if (!f.laddr.empty() && c.laddr != f.laddr)
-    return false;
-  if (!f.type.empty() && f.type != "normal")
-    return false;
-  return true;
-}
-
 void reject_connection(caf::io::broker* self, caf::io::connection_handle hdl) {
   static constexpr std::string_view msg = "-ERR max number of clients reached\r\n";
   self->write(hdl, msg.size(), msg.data());
