@@ -15,6 +15,7 @@
 #include "actors/server.hpp"
 #include "actors/transaction.hpp"
 #include "config/config.hpp"
+#include "protocol/errors.hpp"
 
 namespace actis::actors {
 
@@ -63,11 +64,37 @@ int open_listener(const std::string& address, uint16_t port, std::string& error)
   return fd;
 }
 
-void reject_connection(caf::io::broker* self, caf::io::connection_handle hdl) {
-  static constexpr std::string_view msg = "-ERR max number of clients reached\r\n";
-  self->write(hdl, msg.size(), msg.data());
+/// Answers a connection we do not serve with one error line, then closes it.
+void reject_connection(caf::io::broker* self, caf::io::connection_handle hdl,
+                       std::string_view error) {
+  std::string line = "-" + std::string(error) + "\r\n";
+  self->write(hdl, line.size(), line.data());
   self->flush(hdl);
   self->close(hdl);
+}
+
+bool is_loopback_peer(int fd) {
+  sockaddr_storage sa{};
+  socklen_t len = sizeof(sa);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0)
+    return false;
+  if (sa.ss_family == AF_INET) {
+    auto addr = ntohl(reinterpret_cast<sockaddr_in*>(&sa)->sin_addr.s_addr);
+    return (addr >> 24) == 127;
+  }
+  if (sa.ss_family == AF_INET6) {
+    auto& a6 = reinterpret_cast<sockaddr_in6*>(&sa)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+  }
+  return true; // unix sockets are local
+}
+
+/// Redis's protected mode: without a password only loopback clients are
+/// served, so a server started with the defaults is not open to the network.
+bool protected_mode_rejects(int fd) {
+  auto& cfg = config::registry::instance();
+  return cfg.get_one("protected-mode") == "yes" && cfg.get_one("requirepass").empty()
+         && !is_loopback_peer(fd);
 }
 
 /// Ships the iteration's batches (one message per partition) and routes the
@@ -159,7 +186,11 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       auto maxclients = config::live().maxclients.load(std::memory_order_relaxed);
       if (static_cast<long long>(srv.sum(&loop_stats::connected_clients)) >= maxclients) {
         stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-        reject_connection(self, msg.handle);
+        reject_connection(self, msg.handle, "ERR max number of clients reached");
+        return;
+      }
+      if (protected_mode_rejects(static_cast<int>(msg.handle.id()))) {
+        reject_connection(self, msg.handle, protocol::err::protected_mode_denied);
         return;
       }
       stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);

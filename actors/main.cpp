@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   actors::log(actors::log_level::notice, "oO0OoO0OoO0Oo actis is starting oO0OoO0OoO0Oo");
   // Enforced by the connections (AUTH / HELLO AUTH for the default user).
   cfg.mark_implemented("requirepass");
+  cfg.mark_implemented("protected-mode");
   if (auto warning = cfg.adjust_open_files_limit(); !warning.empty())
     actors::log(actors::log_level::warning, warning);
   for (auto& name : cfg.accepted_but_inactive())
