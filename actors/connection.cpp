@@ -206,15 +206,27 @@ private:
   // -- command routing --------------------------------------------------------
 
   void process_queue() {
-    while (!queue_.empty() && !in_transaction_ && !closing_ && !close_after_reply_) {
+    while (!queue_.empty() && !closing_ && !close_after_reply_) {
+      if (pending_txns_ > 0 && !can_follow_transaction(queue_.front()))
+        break;
       command_args argv = std::move(queue_.front());
       queue_.pop_front();
       route(argv);
     }
-    if (queue_.empty() && !in_transaction_ && !protocol_error_.empty() && !close_after_reply_) {
+    if (queue_.empty() && pending_txns_ == 0 && !protocol_error_.empty() && !close_after_reply_) {
       reply_now([this](protocol::reply_builder& out) { out.error(protocol_error_); });
       close_after_reply_ = true;
     }
+  }
+
+  /// While a transaction of this client waits for its round, later keyed
+  /// commands join the transaction queue behind it (rounds run in posting
+  /// order, so this client's order holds) instead of stalling the whole
+  /// pipeline; connection-scope commands wait for it to finish.
+  bool can_follow_transaction(const command_args& argv) const {
+    std::string ignored;
+    auto* spec = commands::table().resolve(argv, ignored);
+    return spec == nullptr || spec->scope != exec_scope::connection;
   }
 
   void route(command_args& argv) {
@@ -254,8 +266,8 @@ private:
     bool single = true;
     for (size_t i = 1; i < key_positions_.size() && single; ++i)
       single = commands::keyspace::partition_of(argv[key_positions_[i]], n) == first;
-    if (!single) {
-      std::vector<uint32_t> parts;
+    if (!single || pending_txns_ > 0) {
+      std::vector<uint32_t> parts{first};
       for (auto pos : key_positions_)
         parts.push_back(commands::keyspace::partition_of(argv[pos], n));
       std::sort(parts.begin(), parts.end());
@@ -304,7 +316,7 @@ private:
     // Batches queued so far go out in the same loop flush, before the
     // transaction's holds, so this client's earlier commands run first.
     send_batches();
-    in_transaction_ = true;
+    ++pending_txns_;
     auto slot = new_slot();
     auto weak = weak_from_self();
     local_.post_transaction(transaction_request{
@@ -328,15 +340,20 @@ private:
     local_.sink.flush();
     if (!deferred_)
       complete_slot(slot, std::move(bytes));
-    in_transaction_ = false;
-    // This runs inside the loop's transaction round: continue with the next
-    // commands only after the round has released its partitions.
-    self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+    --pending_txns_;
+    // This runs inside the loop's transaction round: write the replies and
+    // continue with the next commands only after the round has released its
+    // partitions (once per round, however many of ours it ran).
+    if (!resume_posted_) {
+      resume_posted_ = true;
+      self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+    }
   }
 
 public:
   /// Continues with the commands that waited for a transaction.
   void resume() {
+    resume_posted_ = false;
     now_ms_ = unix_ms();
     process_queue();
     send_batches();
@@ -438,7 +455,7 @@ private:
       abort();
       return;
     }
-    if (close_after_reply_ && slots_.empty() && !in_transaction_ && !multiplexer_writing_)
+    if (close_after_reply_ && slots_.empty() && pending_txns_ == 0 && !multiplexer_writing_)
       close_now();
   }
 
@@ -488,7 +505,7 @@ public:
     if (remaining == 0) {
       multiplexer_writing_ = false;
       self_->ack_writes(hdl_, false);
-      if (close_after_reply_ && slots_.empty() && !in_transaction_)
+      if (close_after_reply_ && slots_.empty() && pending_txns_ == 0)
         close_now();
     }
   }
@@ -581,7 +598,9 @@ private:
   std::vector<std::vector<uint64_t>> outgoing_slots_;
   /// Reply slots of batches posted and not yet answered, per partition.
   std::vector<std::deque<std::vector<uint64_t>>> in_flight_slots_;
-  bool in_transaction_ = false;
+  /// Transactions posted to the loop and not yet run.
+  uint32_t pending_txns_ = 0;
+  bool resume_posted_ = false;
 
   std::deque<reply_slot> slots_;
   uint64_t first_slot_ = 0;

@@ -232,3 +232,27 @@ def test_debug_digest_equal_for_equal_contents(start_server):
         b.execute_command("DEBUG", "DIGEST-VALUE", "d5")
     b.set("d5", "other")
     assert a.execute_command("DEBUG", "DIGEST") != b.execute_command("DEBUG", "DIGEST")
+
+
+def test_pipeline_order_with_cross_partition_commands(server):
+    """Multi-partition commands in a pipeline keep the client's order: later
+    commands see their effects and replies come back in request order."""
+    s = server.raw()
+    cmds, expected = [], []
+
+    def send(*args, reply):
+        cmds.append(b"*%d\r\n" % len(args) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(a), a) for a in (x.encode() for x in args)))
+        expected.append(reply)
+
+    keys = [f"ord{i}" for i in range(6)]  # spread over both partitions
+    for round_ in range(30):
+        send("MSET", *[x for k in keys for x in (k, str(round_))], reply=b"+OK\r\n")
+        send("INCR", keys[round_ % 6], reply=b":%d\r\n" % (round_ + 1))
+        send("GET", keys[(round_ + 1) % 6], reply=b"$%d\r\n%d\r\n" % (len(str(round_)), round_))
+        send("PING", reply=b"+PONG\r\n")
+        send("DEL", keys[0], keys[3], reply=b":2\r\n")
+        send("EXISTS", *keys, reply=b":4\r\n")
+    s.sendall(b"".join(cmds))
+    want = b"".join(expected)
+    assert recv_until(s, lambda d: len(d) >= len(want)) == want
