@@ -22,13 +22,6 @@ namespace bitops = datatypes::bitops;
 using datatypes::iequals;
 using datatypes::parse_ll;
 
-bool reject_non_string(command_context& ctx, const entry* e) {
-  if (e == nullptr || e->val.is_string())
-    return false;
-  ctx.reply.error(err::wrong_type);
-  return true;
-}
-
 /// Parses a bit offset. With `field_bits` > 0 (BITFIELD) "#N" means N fields
 /// of that width; the product wraps as Redis's does. Offsets whose byte is
 /// at or past proto-max-bulk-len are refused.
@@ -57,7 +50,7 @@ bool parse_bit_offset(command_context& ctx, std::string_view arg, unsigned field
 std::string* writable_bits(command_context& ctx, uint64_t bytes, bool& grew) {
   const std::string& key = ctx.argv[1];
   entry* e = ctx.ks->lookup_write(ctx.db, key);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return nullptr;
   if (e == nullptr) {
     grew = true;
@@ -97,7 +90,7 @@ void getbit_cmd(command_context& ctx) {
   if (!parse_bit_offset(ctx, ctx.argv[2], 0, offset))
     return;
   entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   std::string scratch;
   ctx.reply.integer(e != nullptr && bitops::get_bit(e->val.str(scratch), offset) ? 1 : 0);
@@ -153,7 +146,7 @@ void bitcount_cmd(command_context& ctx) {
     ctx.reply.integer(0);
     return;
   }
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   std::string scratch;
   std::string_view s = e->val.str(scratch);
@@ -198,7 +191,7 @@ void bitpos_cmd(command_context& ctx) {
     ctx.reply.integer(bit ? -1 : 0);
     return;
   }
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   std::string scratch;
   std::string_view s = e->val.str(scratch);
@@ -259,7 +252,7 @@ void bitop_cmd(command_context& ctx) {
   std::vector<std::string_view> sources(count);
   for (size_t j = 0; j < count; ++j) {
     entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[j + 3]);
-    if (reject_non_string(ctx, e))
+    if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
       return;
     if (e != nullptr)
       sources[j] = e->val.str(scratch[j]);
@@ -411,7 +404,7 @@ void bitfield_generic(command_context& ctx, bool readonly_command) {
   bool grew = false;
   if (!writes) {
     entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-    if (reject_non_string(ctx, e))
+    if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
       return;
     if (e != nullptr)
       source = e->val.str(scratch);

@@ -43,4 +43,13 @@ struct command_context {
   /// Set by ks->modified() through the dispatcher's dirty comparison.
 };
 
+/// Redis's checkType: replies WRONGTYPE and returns true if `e` exists but
+/// holds another type than `t`.
+inline bool reject_wrong_type(command_context& ctx, const entry* e, datatypes::obj_type t) {
+  if (e == nullptr || e->val.type() == t)
+    return false;
+  ctx.reply.error(protocol::err::wrong_type);
+  return true;
+}
+
 } // namespace actis::commands

@@ -21,14 +21,6 @@ namespace err = protocol::err;
 using datatypes::iequals;
 using datatypes::parse_ll;
 
-/// Replies WRONGTYPE and returns true if `e` exists but is not a string.
-bool reject_non_string(command_context& ctx, const entry* e) {
-  if (e == nullptr || e->val.is_string())
-    return false;
-  ctx.reply.error(err::wrong_type);
-  return true;
-}
-
 /// Replies `e`'s string contents, or null for a missing key.
 void reply_string(command_context& ctx, const entry* e) {
   if (e == nullptr) {
@@ -137,7 +129,7 @@ void set_generic(command_context& ctx, size_t value_index, const string_options&
   entry* e;
   if (o.get) {
     e = ctx.ks->lookup_read(ctx.db, key);
-    if (reject_non_string(ctx, e))
+    if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
       return;
     reply_string(ctx, e);
   } else {
@@ -195,14 +187,14 @@ void setex_cmd(command_context& ctx) {
 
 void get_cmd(command_context& ctx) {
   entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-  if (!reject_non_string(ctx, e))
+  if (!reject_wrong_type(ctx, e, datatypes::obj_type::string))
     reply_string(ctx, e);
 }
 
 void getset_cmd(command_context& ctx) {
   const std::string& key = ctx.argv[1];
   entry* e = ctx.ks->lookup_read(ctx.db, key);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   reply_string(ctx, e);
   ctx.ks->set(ctx.db, key, value::from_string(ctx.argv[2]));
@@ -213,7 +205,7 @@ void getset_cmd(command_context& ctx) {
 void getdel_cmd(command_context& ctx) {
   const std::string& key = ctx.argv[1];
   entry* e = ctx.ks->lookup_read(ctx.db, key);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   reply_string(ctx, e);
   if (e != nullptr && ctx.ks->remove(ctx.db, key)) {
@@ -234,7 +226,7 @@ void getex_cmd(command_context& ctx) {
     ctx.reply.null();
     return;
   }
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   int64_t when_ms = 0;
   if (o.expire != expire_kind::none && !absolute_expire(ctx, o, when_ms))
@@ -300,7 +292,7 @@ void append_cmd(command_context& ctx) {
     ctx.ks->add(ctx.db, key, value::from_string(tail));
     total = tail.size();
   } else {
-    if (reject_non_string(ctx, e))
+    if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
       return;
     if (reject_too_long(ctx, static_cast<long long>(e->val.str_len()),
                         static_cast<long long>(tail.size())))
@@ -315,7 +307,7 @@ void append_cmd(command_context& ctx) {
 
 void strlen_cmd(command_context& ctx) {
   entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   ctx.reply.integer(e == nullptr ? 0 : static_cast<long long>(e->val.str_len()));
 }
@@ -327,7 +319,7 @@ void strlen_cmd(command_context& ctx) {
 void incr_generic(command_context& ctx, long long delta) {
   const std::string& key = ctx.argv[1];
   entry* e = ctx.ks->lookup_write(ctx.db, key);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   long long current = 0;
   if (e != nullptr && !e->val.to_int(current)) {
@@ -375,7 +367,7 @@ void decrby_cmd(command_context& ctx) {
 void incrbyfloat_cmd(command_context& ctx) {
   const std::string& key = ctx.argv[1];
   entry* e = ctx.ks->lookup_write(ctx.db, key);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   long double current = 0, delta;
   std::string scratch;
@@ -414,7 +406,7 @@ void getrange_cmd(command_context& ctx) {
     ctx.reply.bulk("");
     return;
   }
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   std::string scratch;
   std::string_view s = e->val.str(scratch);
@@ -450,7 +442,7 @@ void setrange_cmd(command_context& ctx) {
     return;
   }
   entry* e = ctx.ks->lookup_write(ctx.db, key);
-  if (reject_non_string(ctx, e))
+  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
     return;
   if (patch.empty()) {
     // Writing nothing changes nothing and creates no key.

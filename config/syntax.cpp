@@ -13,110 +13,16 @@
 #include <sstream>
 
 #include "datatypes/strutil.hpp"
+#include "protocol/resp_parser.hpp"
 
 namespace actis::config::detail {
 
-namespace {
-
-bool is_space(char c) {
-  return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-bool is_hex(char c) {
-  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  return std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
-}
-
-/// Reads the "double quoted" part starting after the opening quote at `i`;
-/// leaves `i` after the closing quote. False if unterminated or if the
-/// closing quote is glued to more text.
-bool read_double_quoted(std::string_view s, size_t& i, std::string& token) {
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
-        is_hex(s[i + 3])) {
-      token.push_back(static_cast<char>(hex_value(s[i + 2]) * 16 + hex_value(s[i + 3])));
-      i += 4;
-    } else if (c == '\\' && i + 1 < s.size()) {
-      char e = s[i + 1];
-      switch (e) {
-        case 'n': token.push_back('\n'); break;
-        case 'r': token.push_back('\r'); break;
-        case 't': token.push_back('\t'); break;
-        case 'b': token.push_back('\b'); break;
-        case 'a': token.push_back('\a'); break;
-        default: token.push_back(e); break;
-      }
-      i += 2;
-    } else if (c == '"') {
-      ++i;
-      return i == s.size() || is_space(s[i]);
-    } else {
-      token.push_back(c);
-      ++i;
-    }
-  }
-  return false;
-}
-
-/// Same for 'single quoted' text, where only \' is an escape.
-bool read_single_quoted(std::string_view s, size_t& i, std::string& token) {
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size() && s[i + 1] == '\'') {
-      token.push_back('\'');
-      i += 2;
-    } else if (c == '\'') {
-      ++i;
-      return i == s.size() || is_space(s[i]);
-    } else {
-      token.push_back(c);
-      ++i;
-    }
-  }
-  return false;
-}
-
-} // namespace
-
 bool split_args(std::string_view line, std::vector<std::string>& out) {
+  // Redis reads config lines with the same splitter as inline commands.
+  if (protocol::split_inline_args(line, out))
+    return true;
   out.clear();
-  size_t i = 0;
-  while (true) {
-    while (i < line.size() && is_space(line[i]))
-      ++i;
-    if (i == line.size())
-      return true;
-    std::string token;
-    bool token_done = false;
-    while (!token_done) {
-      if (i == line.size())
-        break;
-      char c = line[i];
-      // Inside a bare token only these end it (other isspace() bytes stay).
-      if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-        break;
-      if (c == '"' || c == '\'') {
-        ++i;
-        bool ok = c == '"' ? read_double_quoted(line, i, token) : read_single_quoted(line, i, token);
-        if (!ok) {
-          out.clear();
-          return false;
-        }
-        // A quoted section always ends the token (it is followed by space).
-        token_done = true;
-      } else {
-        token.push_back(c);
-        ++i;
-      }
-    }
-    out.push_back(std::move(token));
-  }
+  return false;
 }
 
 std::vector<std::string> split_on_spaces(std::string_view s) {
