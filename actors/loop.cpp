@@ -28,11 +28,13 @@ std::vector<std::unique_ptr<loop_context>>& contexts() {
 
 std::vector<std::unique_ptr<caf::actor_system_config>> configs;
 std::vector<std::unique_ptr<caf::actor_system>> systems;
-std::vector<int> listen_fds;
 
 /// A listening socket with SO_REUSEPORT, so every loop accepts on its own
-/// socket and the kernel spreads connections across loops.
-int open_listener(const std::string& address, uint16_t port, std::string& error) {
+/// socket and the kernel spreads connections across loops. With `probe`,
+/// only binds without SO_REUSEPORT (and closes): that fails if any other
+/// process serves the port, which SO_REUSEPORT alone would let us share
+/// with another actis of the same user.
+int open_listener(const std::string& address, uint16_t port, bool probe, std::string& error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -41,19 +43,22 @@ int open_listener(const std::string& address, uint16_t port, std::string& error)
   std::string host = address;
   if (!host.empty() && host[0] == '-') // "-::1": optional address (Redis 7)
     host = host.substr(1);
-  if (getaddrinfo(host == "*" ? nullptr : host.c_str(), std::to_string(port).c_str(), &hints,
-                  &res)
-      != 0) {
+  if (host == "*") // Redis's wildcards
+    host = "0.0.0.0";
+  else if (host == "::*")
+    host = "::";
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0) {
     error = "Invalid bind address '" + address + "'";
     return -1;
   }
   int fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (!probe)
+    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
   if (res->ai_family == AF_INET6)
     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-  if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+  if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || (!probe && listen(fd, 511) != 0)) {
     error = "Could not create server TCP listening socket " + address + ":"
             + std::to_string(port) + ": " + std::strerror(errno);
     close(fd);
@@ -61,6 +66,8 @@ int open_listener(const std::string& address, uint16_t port, std::string& error)
     return -1;
   }
   freeaddrinfo(res);
+  if (probe)
+    close(fd);
   return fd;
 }
 
@@ -309,19 +316,24 @@ std::string start_loops(const loop_settings& settings) {
     srv.partitions[p].loop = p;
   }
   loop_context::create(loops);
+  if (settings.port == 0)
+    return "Configured to not listen anywhere, exiting.";
   std::vector<std::vector<int>> fds(loops);
   std::string error;
-  for (uint32_t i = 0; i < loops; ++i)
-    for (auto& addr : settings.bind_addresses) {
-      int fd = open_listener(addr, settings.port, error);
-      if (fd < 0) {
-        if (!addr.empty() && addr[0] == '-')
-          continue; // optional address that is not available
-        return error;
-      }
-      fds[i].push_back(fd);
-      listen_fds.push_back(fd);
+  for (auto& addr : settings.bind_addresses) {
+    bool optional = !addr.empty() && addr[0] == '-';
+    if (open_listener(addr, settings.port, true, error) < 0) {
+      if (optional)
+        continue; // an optional address that is not available here
+      return error;
     }
+    for (uint32_t i = 0; i < loops; ++i) {
+      int fd = open_listener(addr, settings.port, false, error);
+      if (fd < 0)
+        return error;
+      fds[i].push_back(fd);
+    }
+  }
   for (uint32_t i = 0; i < loops; ++i) {
     auto cfg = std::make_unique<caf::actor_system_config>();
     cfg->load<caf::io::middleman>();

@@ -64,3 +64,12 @@ def test_sigterm_exits_cleanly(start_server):
     s = start_server()
     s.stop()
     assert s.proc.returncode == 0
+
+
+def test_port_in_use_fails_startup(start_server):
+    s = start_server()
+    out = subprocess.run([SERVER, "--port", str(s.port), "--bind", "127.0.0.1"],
+                         capture_output=True, text=True, timeout=10)
+    assert out.returncode != 0
+    assert "Address already in use" in out.stdout + out.stderr
+    assert s.client().ping()
