@@ -1,6 +1,7 @@
 """Starts real actis-server processes on free loopback ports for the tests."""
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -67,6 +68,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.flush()
+
+    def cleanup(self):
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -74,7 +80,10 @@ def server():
     s = Server("--threads", "2", "--enable-debug-command", "yes")
     yield s
     s.stop()
-    assert s.proc.returncode == 0, s.output()
+    try:
+        assert s.proc.returncode == 0, s.output()
+    finally:
+        s.cleanup()
 
 
 @pytest.fixture
@@ -89,6 +98,7 @@ def start_server():
     yield start
     for s in started:
         s.stop()
+        s.cleanup()
 
 
 def recv_until(sock, predicate, timeout=10):
