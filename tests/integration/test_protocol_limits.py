@@ -103,16 +103,16 @@ def test_unknown_command_and_arity_errors(server):
 def test_maxclients(server):
     c = server.client()
     c.config_set("maxclients", "3")
+    # Only this client may be counted (the start-up probe must be gone).
+    deadline = time.time() + 5
+    while c.info("clients")["connected_clients"] != 1 and time.time() < deadline:
+        time.sleep(0.05)
     keep = [server.raw() for _ in range(2)]
     for k in keep:
         k.sendall(b"PING\r\n")
         assert recv_until(k, lambda d: d.endswith(b"\r\n")) == b"+PONG\r\n"
     extra = server.raw()
     assert recv_until(extra, lambda d: False) == b"-ERR max number of clients reached\r\n"
-    for k in keep:
-        k.close()
-    time.sleep(0.2)
-    c.config_set("maxclients", "10000")
 
 
 def test_output_buffer_limit_disconnects_slow_reader(server):
@@ -139,7 +139,9 @@ def test_vanishing_client_mid_pipeline(server):
         s.close()
     c = server.client()
     assert c.get("x") == b"y"
-    time.sleep(0.3)
+    deadline = time.time() + 5
+    while c.info("clients")["connected_clients"] != 1 and time.time() < deadline:
+        time.sleep(0.05)
     assert c.info("clients")["connected_clients"] == 1
 
 
