@@ -1,17 +1,21 @@
-// The server commands: TIME, COMMAND, CONFIG, INFO and DEBUG, with Redis
-// 7.0's replies.
+// The server commands: SHUTDOWN, TIME, COMMAND, CONFIG, INFO and DEBUG, with
+// Redis 7.0's replies.
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
 
+#include <unistd.h>
+
 #include "actors/connection_hooks.hpp"
 #include "actors/families.hpp"
 #include "actors/info.hpp"
+#include "actors/log.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
 #include "commands/context.hpp"
@@ -28,6 +32,45 @@ using commands::command_context;
 using commands::command_spec;
 using datatypes::iequals;
 namespace err = protocol::err;
+
+// ------------------------------------------------------------ SHUTDOWN
+
+/// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted yet,
+/// so SAVE fails like a failed save would; otherwise the process stops the
+/// way SIGTERM stops it (the main thread owns the exit). No reply: the
+/// client sees the connection close, as with Redis.
+void shutdown_handler(command_context& ctx) {
+  bool save = false, nosave = false, abort = false;
+  for (size_t j = 1; j < ctx.argv.size(); ++j) {
+    auto& opt = ctx.argv[j];
+    if (iequals(opt, "nosave"))
+      nosave = true;
+    else if (iequals(opt, "save"))
+      save = true;
+    else if (iequals(opt, "abort"))
+      abort = true;
+    else if (!iequals(opt, "now") && !iequals(opt, "force")) {
+      ctx.reply.error(err::syntax);
+      return;
+    }
+  }
+  if ((save && nosave) || (abort && ctx.argv.size() > 2)) {
+    ctx.reply.error(err::syntax);
+    return;
+  }
+  if (abort) {
+    ctx.reply.error("ERR No shutdown in progress.");
+    return;
+  }
+  if (save) {
+    log(log_level::warning, "SHUTDOWN SAVE refused: actis cannot write an RDB file yet");
+    ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+    return;
+  }
+  log(log_level::warning, "User requested shutdown...");
+  ctx.conn->close_after_reply();
+  ::kill(::getpid(), SIGTERM);
+}
 
 // ---------------------------------------------------------------- TIME
 
@@ -685,6 +728,8 @@ void register_server_family(commands::command_table& t) {
   using namespace commands;
   t.add(make("time", 1, f_loading | f_stale | f_fast, "@fast", time_handler,
              "Returns the server's clock as unix seconds and microseconds.", "2.6.0"));
+  t.add(make("shutdown", -1, admin_flags | f_no_multi | f_allow_busy, admin_acl,
+             shutdown_handler, "Stops the server.", "1.0.0", "O(N) when saving"));
   t.add(make("info", -1, f_loading | f_stale, "@slow @dangerous", info_handler,
              "Reports information and statistics about the server.", "1.0.0", "O(1)",
              exec_scope::all_partitions));

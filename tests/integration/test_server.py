@@ -73,3 +73,14 @@ def test_port_in_use_fails_startup(start_server):
     assert out.returncode != 0
     assert "Address already in use" in out.stdout + out.stderr
     assert s.client().ping()
+
+
+def test_shutdown_command(start_server):
+    s = start_server()
+    run = lambda *a: subprocess.run(["redis-cli", "-p", str(s.port), *a], capture_output=True,
+                                    text=True, timeout=10).stdout.strip()
+    assert run("SHUTDOWN", "ABORT") == "ERR No shutdown in progress."
+    assert run("SHUTDOWN", "SAVE") == "ERR Errors trying to SHUTDOWN. Check logs."
+    assert run("SHUTDOWN", "NOSAVE") == ""
+    assert s.proc.wait(10) == 0
+    assert "User requested shutdown" in s.output()
