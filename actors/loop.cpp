@@ -345,9 +345,7 @@ std::string start_loops(const loop_settings& settings) {
     cfg->set("logger.console-verbosity", caf::atom("quiet"));
     configs.push_back(std::move(cfg));
     systems.push_back(std::make_unique<caf::actor_system>(*configs.back()));
-    auto slot = std::make_unique<loop_slot>();
-    slot->system = systems.back().get();
-    srv.loops.push_back(std::move(slot));
+    srv.loops.push_back(std::make_unique<loop_slot>());
   }
   for (uint32_t p = 0; p < loops; ++p) {
     auto& part = srv.partitions[p];

@@ -39,8 +39,8 @@ struct partition_slot {
 };
 
 struct loop_slot {
-  caf::actor_system* system = nullptr;
-  /// The loop's acceptor/manager broker (answers client_list/client_kill).
+  /// The loop's manager broker: accepts connections, ships the loop's
+  /// batches, runs its transaction rounds, answers client_list/client_kill.
   caf::actor manager;
   loop_stats stats;
 };
