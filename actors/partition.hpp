@@ -52,7 +52,7 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
   st->env = env;
   st->parts.assign(env.partition_count, nullptr);
   st->parts[env.data->index] = env.data;
-  auto release = [self, st] {
+  auto release = [st] {
     *st->env.held = false;
     st->holder = nullptr;
   };
@@ -60,13 +60,12 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
     if (*st->env.held && dm.source == st->holder)
       release();
   });
-  auto tick_interval = [] {
-    auto hz = std::max(1, std::min(500, config::live().hz.load(std::memory_order_relaxed)));
-    return std::chrono::milliseconds(1000 / hz);
-  };
+  // Redis clamps hz to 1..500 (CONFIG SET hz does the same).
+  auto hz = [] { return std::max(1, std::min(500, config::live().hz.load(std::memory_order_relaxed))); };
+  auto tick_interval = [hz] { return std::chrono::milliseconds(1000 / hz()); };
   self->delayed_send(self, tick_interval(), expire_tick_atom::value);
   return {
-    [self, st](exec_batch_atom, partition_batch& batch) -> caf::result<batch_result> {
+    [st](exec_batch_atom, partition_batch& batch) -> caf::result<batch_result> {
       if (*st->env.held)
         return caf::skip;
       auto res = run_batch(st->env, st->parts, batch);
@@ -87,13 +86,12 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
       self->demonitor(st->holder);
       release();
     },
-    [self, st, tick_interval](expire_tick_atom) -> caf::result<void> {
+    [self, st, hz, tick_interval](expire_tick_atom) -> caf::result<void> {
       if (*st->env.held)
         return caf::skip;
       if (st->env.active_expire == nullptr || *st->env.active_expire) {
-        auto hz = std::max(1, config::live().hz.load(std::memory_order_relaxed));
         // Redis's slow cycle may use 25% of each tick.
-        int64_t budget_us = 1000000 / hz / 4;
+        int64_t budget_us = 1000000 / hz() / 4;
         commands::keyspace::active_expire(*st->env.data, unix_ms(), budget_us, st->env.sink);
         st->env.sink->flush();
       }
