@@ -289,17 +289,22 @@ size_t db::expires_size() const {
   return impl_ ? impl_->expires.size() : 0;
 }
 
-uint64_t db::scan(uint64_t cursor, size_t count, const std::function<void(entry&)>& fn) {
-  if (!impl_ || impl_->keys.size() == 0)
+namespace {
+
+/// One SCAN call over `table` (keys or expires): whole cursor steps, each
+/// step's entries gathered before `fn` runs, so `fn` may erase the entry it
+/// is given or add keys without disturbing the walk.
+template <class Table, class ToEntry>
+uint64_t scan_walk(Table& table, uint64_t cursor, size_t count, ToEntry to_entry,
+                   const std::function<void(entry&)>& fn) {
+  if (table.size() == 0)
     return 0;
-  // Each step's entries are gathered before fn runs, so fn may erase the
-  // entry it is given or add keys without disturbing the walk.
   std::vector<entry*> batch;
   size_t delivered = 0;
   size_t steps_left = count * 10;
   do {
     batch.clear();
-    cursor = impl_->keys.scan_step(cursor, [&](entry* e) { batch.push_back(e); });
+    cursor = table.scan_step(cursor, [&](auto* node) { batch.push_back(to_entry(node)); });
     for (entry* e : batch)
       fn(*e);
     delivered += batch.size();
@@ -307,21 +312,19 @@ uint64_t db::scan(uint64_t cursor, size_t count, const std::function<void(entry&
   return cursor;
 }
 
+} // namespace
+
+uint64_t db::scan(uint64_t cursor, size_t count, const std::function<void(entry&)>& fn) {
+  if (!impl_)
+    return 0;
+  return scan_walk(impl_->keys, cursor, count, [](entry* e) { return e; }, fn);
+}
+
 uint64_t db::scan_expires(uint64_t cursor, size_t count,
                           const std::function<void(entry&)>& fn) {
-  if (!impl_ || impl_->expires.size() == 0)
+  if (!impl_)
     return 0;
-  std::vector<entry*> batch;
-  size_t delivered = 0;
-  size_t steps_left = count * 10;
-  do {
-    batch.clear();
-    cursor = impl_->expires.scan_step(cursor, [&](expire_node* n) { batch.push_back(n->owner); });
-    for (entry* e : batch)
-      fn(*e);
-    delivered += batch.size();
-  } while (cursor != 0 && steps_left-- > 0 && delivered < count);
-  return cursor;
+  return scan_walk(impl_->expires, cursor, count, [](expire_node* n) { return n->owner; }, fn);
 }
 
 void db::for_each(const std::function<void(entry&)>& fn) {
