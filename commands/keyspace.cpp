@@ -115,20 +115,18 @@ entry* keyspace::lookup_read(int db, std::string_view key, bool touch) {
   return e;
 }
 
-entry* keyspace::lookup_write(int db, std::string_view key) {
-  auto& p = part(key);
-  entry* e = p.dbs[static_cast<size_t>(db)].find(key);
-  if (e == nullptr || expire_if_needed(p, db, key, e))
-    return nullptr;
-  e->lru = lru_clock_at(now_ms_);
-  return e;
-}
-
 entry* keyspace::lookup_peek(int db, std::string_view key) {
   auto& p = part(key);
   entry* e = p.dbs[static_cast<size_t>(db)].find(key);
   if (e == nullptr || expire_if_needed(p, db, key, e))
     return nullptr;
+  return e;
+}
+
+entry* keyspace::lookup_write(int db, std::string_view key) {
+  entry* e = lookup_peek(db, key);
+  if (e != nullptr)
+    e->lru = lru_clock_at(now_ms_);
   return e;
 }
 
