@@ -33,6 +33,8 @@ struct client_info {
   /// False while requirepass is set and the client has not passed AUTH or
   /// HELLO AUTH: only no-auth commands run.
   bool authenticated = true;
+  /// The peer is on a loopback address (enable-debug-command local).
+  bool loopback = false;
   caf::actor actor;         // the connection actor (for CLIENT KILL)
 
   /// One CLIENT LIST / CLIENT INFO line (without trailing newline).

@@ -24,6 +24,9 @@ public:
   virtual void list_clients(actors::client_filter f, std::function<void(std::string)> done) = 0;
   /// Kills all loops' clients matching `f`; reports how many.
   virtual void kill_clients(actors::client_filter f, std::function<void(uint64_t)> done) = 0;
+  /// Zeroes every partition's statistics (CONFIG RESETSTAT); `done` runs
+  /// once all of them have.
+  virtual void reset_partition_stats(std::function<void()> done) = 0;
   /// True for a loopback peer (enable-debug-command local).
   virtual bool is_local() const = 0;
 };

@@ -20,7 +20,6 @@ namespace actis::actors {
 
 namespace {
 
-using commands::partition_data;
 
 constexpr std::string_view actis_version = "0.1.0";
 /// Reported as redis_version: clients gate features on it.
@@ -143,12 +142,13 @@ uint64_t loop_sum(std::atomic<uint64_t> loop_stats::*field) {
   return server::instance().sum(field);
 }
 
-/// Sum of one partition counter over the partitions held.
-uint64_t partition_sum(commands::keyspace& ks, uint64_t commands::partition_stats::*field) {
+using summaries = std::vector<commands::partition_summary>;
+
+/// Sum of one partition counter over all partitions.
+uint64_t partition_sum(const summaries& parts, uint64_t commands::partition_stats::*field) {
   uint64_t total = 0;
-  for (auto* p : ks.held())
-    if (p != nullptr)
-      total += p->stats.*field;
+  for (auto& p : parts)
+    total += p.stats.*field;
   return total;
 }
 
@@ -234,7 +234,7 @@ void memory_section(section_writer& w) {
   w.zeros({"active_defrag_running", "lazyfree_pending_objects", "lazyfreed_objects"});
 }
 
-void persistence_section(section_writer& w, commands::keyspace& ks) {
+void persistence_section(section_writer& w, const summaries& ks) {
   auto& srv = server::instance();
   w.zeros({"loading", "async_loading", "current_cow_peak", "current_cow_size",
            "current_cow_size_age"});
@@ -257,14 +257,13 @@ void persistence_section(section_writer& w, commands::keyspace& ks) {
   w.zeros({"aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"});
 }
 
-void stats_section(section_writer& w, commands::keyspace& ks) {
+void stats_section(section_writer& w, const summaries& ks) {
   using ps = commands::partition_stats;
   uint64_t stale = 0, parts = 0;
-  for (auto* p : ks.held())
-    if (p != nullptr) {
-      stale += p->stats.expired_stale_perc;
-      ++parts;
-    }
+  for (auto& p : ks) {
+    stale += p.stats.expired_stale_perc;
+    ++parts;
+  }
   w.add("total_connections_received", loop_sum(&loop_stats::total_connections_received));
   w.add("total_commands_processed", loop_sum(&loop_stats::total_commands_processed));
   w.add("instantaneous_ops_per_sec", 0);
@@ -323,39 +322,22 @@ void cpu_section(section_writer& w) {
   w.add("used_cpu_user_children", seconds_dot_micros(children.ru_utime));
 }
 
-/// Average remaining time to live (ms) of a sample of the volatile keys of
-/// database `db`: the first buckets of each partition's expires table.
-int64_t sample_avg_ttl(commands::keyspace& ks, size_t db, int64_t now_ms) {
-  int64_t sum = 0, n = 0;
-  for (auto* p : ks.held()) {
-    if (p == nullptr || p->dbs[db].expires_size() == 0)
-      continue;
-    auto& d = p->dbs[db];
-    d.scan_expires(0, 16, [&](datatypes::entry& e) {
-      auto ttl = d.expire_at(e) - now_ms;
-      if (ttl > 0) {
-        sum += ttl;
-        ++n;
-      }
-    });
-  }
-  return n ? sum / n : 0;
-}
-
-void keyspace_section(section_writer& w, commands::keyspace& ks, int64_t now_ms) {
-  auto dbs = static_cast<size_t>(ks.databases());
+void keyspace_section(section_writer& w, const summaries& ks) {
+  auto dbs = ks.empty() ? 0 : ks.front().dbs.size();
   for (size_t db = 0; db < dbs; ++db) {
     uint64_t keys = 0, expires = 0;
-    for (auto* p : ks.held())
-      if (p != nullptr) {
-        keys += p->dbs[db].size();
-        expires += p->dbs[db].expires_size();
-      }
+    int64_t ttl_sum = 0, ttl_samples = 0;
+    for (auto& p : ks) {
+      keys += p.dbs[db].keys;
+      expires += p.dbs[db].expires;
+      ttl_sum += p.dbs[db].ttl_sum;
+      ttl_samples += p.dbs[db].ttl_samples;
+    }
     if (keys == 0)
       continue;
     w.add("db" + std::to_string(db), "keys=" + std::to_string(keys) + ",expires="
                                          + std::to_string(expires) + ",avg_ttl="
-                                         + std::to_string(sample_avg_ttl(ks, db, now_ms)));
+                                         + std::to_string(ttl_samples ? ttl_sum / ttl_samples : 0));
   }
 }
 
@@ -366,8 +348,7 @@ void info_handler(commands::command_context& ctx) {
   auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  auto now = now_us / 1000;
-  auto& ks = *ctx.ks;
+  auto& ks = *ctx.summaries;
   std::string text;
   for (unsigned s = 0; s < s_count; ++s) {
     if (!on[s])
@@ -387,7 +368,7 @@ void info_handler(commands::command_context& ctx) {
       case s_replication: replication_section(w); break;
       case s_cpu: cpu_section(w); break;
       case s_cluster: w.add("cluster_enabled", 0); break;
-      case s_keyspace: keyspace_section(w, ks, now); break;
+      case s_keyspace: keyspace_section(w, ks); break;
       // No modules, and no per-command or per-error counters yet.
       case s_modules:
       case s_commandstats:
@@ -399,7 +380,7 @@ void info_handler(commands::command_context& ctx) {
   ctx.reply.verbatim(text);
 }
 
-void reset_info_stats(commands::keyspace& ks) {
+void reset_loop_stats() {
   // Loop counters have a single writer (their loop) that bumps them without
   // a locked read-modify-write, so a bump racing with this store may bring
   // back the old value. Acceptable for statistics; exact resets would need
@@ -412,12 +393,6 @@ void reset_info_stats(commands::keyspace& ks) {
                     &st.client_output_buffer_limit_disconnections})
       c->store(0, std::memory_order_relaxed);
   }
-  for (auto* p : ks.held())
-    if (p != nullptr) {
-      auto dirty = p->stats.dirty;
-      p->stats = {};
-      p->stats.dirty = dirty;
-    }
 }
 
 } // namespace actis::actors

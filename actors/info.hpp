@@ -6,14 +6,13 @@
 namespace actis::actors {
 
 /// INFO [section ...]: Redis 7.0's sections and field names, as a bulk
-/// string (RESP3 verbatim "txt"). Runs in all_partitions scope: reads the
-/// keyspace sizes and the partition counters from ctx.ks->held().
+/// string (RESP3 verbatim "txt"). Runs in summaries scope: the keyspace
+/// sizes and partition counters come from ctx.summaries.
 void info_handler(commands::command_context& ctx);
 
-/// Zeroes what CONFIG RESETSTAT resets: every loop's traffic and error
-/// counters and the keyspace counters of every partition held by `ks`
-/// (call with all partitions held). Connected clients and the changes since
-/// the last save are kept, as in Redis.
-void reset_info_stats(commands::keyspace& ks);
+/// Zeroes the loop counters CONFIG RESETSTAT resets: every loop's traffic
+/// and error counters (the partitions reset their own). Connected clients
+/// and the changes since the last save are kept, as in Redis.
+void reset_loop_stats();
 
 } // namespace actis::actors

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,14 +28,29 @@ public:
   /// Replies to this client's batch for `partition` (batches to one
   /// partition are answered in the order they were posted).
   virtual void on_batch_replies(uint32_t partition, std::vector<std::string>& replies) = 0;
+  /// The oldest batch for `partition` did not run (the partition is gone or
+  /// did not answer): each of its commands is answered with `error`.
+  virtual void on_batch_failed(uint32_t partition, const std::string& error) = 0;
 };
 
-/// A command that needs several partitions, waiting for the loop's next
-/// transaction round.
+/// Commands that need several partitions, waiting for the loop's next
+/// transaction round. Exactly one of `body` and `failed` is called.
 struct transaction_request {
   std::vector<uint32_t> partitions; // sorted, unique
+  /// Commands in `body`, for the round's bound.
+  size_t commands = 1;
+  /// Runs the commands with `partitions` held (the vector has an entry per
+  /// partition, non-null for the held ones).
   std::function<void(std::vector<commands::partition_data*>&)> body;
+  /// The holds failed; nothing ran.
+  std::function<void(const std::string& error)> failed;
 };
+
+/// Bounds of one transaction round, so that other loops and this loop's
+/// inline commands get their turn: a round takes at most this many
+/// commands, and starts no further transaction after its time budget.
+constexpr size_t max_round_commands = 256;
+constexpr int64_t round_budget_us = 1000;
 
 /// State confined to one loop's thread: its partitions, its clients, the
 /// messages it is about to send other loops, and its write-stream buffer.
@@ -68,7 +84,7 @@ struct loop_context {
 
   std::unordered_map<uint64_t, batch_client*> endpoints;
   std::vector<partition_batch> outbox;          // per partition
-  std::vector<transaction_request> waiting_txns;
+  std::deque<transaction_request> waiting_txns;
   bool flush_posted = false;
   bool round_running = false;
 

@@ -7,6 +7,9 @@
 //  * loop -> partition         hold / release: the cross-partition
 //                              transaction (take partitions in ascending
 //                              order, run, release).
+//  * connection -> partition   summary: counts and statistics for INFO and
+//                              DBSIZE, read without holding;
+//                              reset_stats: CONFIG RESETSTAT.
 //  * connection -> loop        flush: end of the loop iteration's input;
 //                              ship the batches and start transactions.
 //  * connection -> loop        client_list / client_kill: the connections of
@@ -20,6 +23,7 @@
 
 #include <caf/all.hpp>
 
+#include "commands/summary.hpp"
 #include "protocol/resp_parser.hpp"
 
 namespace actis::actors {
@@ -31,6 +35,8 @@ using release_atom = caf::atom_constant<caf::atom("release")>;
 using expire_tick_atom = caf::atom_constant<caf::atom("expiretic")>;
 using client_list_atom = caf::atom_constant<caf::atom("clientlst")>;
 using client_kill_atom = caf::atom_constant<caf::atom("clientkil")>;
+using summary_atom = caf::atom_constant<caf::atom("summary")>;
+using reset_stats_atom = caf::atom_constant<caf::atom("resetstat")>;
 using write_batch_atom = caf::atom_constant<caf::atom("writebat")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
@@ -125,3 +131,23 @@ typename Inspector::result_type inspect(Inspector& f, client_filter& x) {
 void add_message_types(caf::actor_system_config& cfg);
 
 } // namespace actis::actors
+
+namespace actis::commands {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_stats& x) {
+  return f(caf::meta::type_name("partition_stats"), x.keyspace_hits, x.keyspace_misses,
+           x.expired_keys, x.expired_stale_perc, x.expired_time_cap_reached_count, x.dirty);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, db_summary& x) {
+  return f(caf::meta::type_name("db_summary"), x.keys, x.expires, x.ttl_sum, x.ttl_samples);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_summary& x) {
+  return f(caf::meta::type_name("partition_summary"), x.partition, x.stats, x.dbs);
+}
+
+} // namespace actis::commands

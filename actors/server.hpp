@@ -14,6 +14,12 @@
 
 namespace actis::actors {
 
+/// Bumps a single-writer counter: no locked instruction on the hot path
+/// (readers on other threads see some recent value).
+inline void bump(std::atomic<uint64_t>& c, uint64_t n = 1) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
 /// Per-loop counters, written by the owning loop only, read by INFO.
 struct loop_stats {
   std::atomic<uint64_t> connected_clients{0};

@@ -400,8 +400,9 @@ void config_set_handler(command_context& ctx) {
 }
 
 void config_resetstat_handler(command_context& ctx) {
-  reset_info_stats(*ctx.ks);
-  ctx.reply.ok();
+  reset_loop_stats();
+  auto reply = ctx.conn->defer();
+  ctx.conn->reset_partition_stats([reply] { reply(std::string(protocol::ok_reply)); });
 }
 
 void config_rewrite_handler(command_context& ctx) {
@@ -425,33 +426,14 @@ void config_help_handler(command_context& ctx) {
 
 // --------------------------------------------------------------- DEBUG
 
-/// enable-debug-command: 0 no, 1 local connections only, 2 yes. Replies the
-/// error and returns false when the caller may not run DEBUG.
-bool debug_allowed(command_context& ctx) {
-  switch (config::live().enable_debug_command.load(std::memory_order_relaxed)) {
-    case 2:
-      return true;
-    case 1:
-      if (ctx.conn != nullptr && ctx.conn->is_local())
-        return true;
-      break;
-    default:
-      break;
-  }
-  ctx.reply.error(err::no_permission_debug);
-  return false;
-}
-
 void debug_usage_error(command_context& ctx) {
   ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argv[1]
                   + "'. Try DEBUG HELP.");
 }
 
-/// Checks permission and argument count (Redis's DEBUG reports both with
-/// one error text). `exact` false means "at least".
+/// Checks the argument count (permission was checked when DEBUG was
+/// routed: it is a protected command). `exact` false means "at least".
 bool debug_prologue(command_context& ctx, size_t argc, bool exact = true) {
-  if (!debug_allowed(ctx))
-    return false;
   if (exact ? ctx.argv.size() != argc : ctx.argv.size() < argc) {
     debug_usage_error(ctx);
     return false;
@@ -460,8 +442,7 @@ bool debug_prologue(command_context& ctx, size_t argc, bool exact = true) {
 }
 
 void debug_handler(command_context& ctx) {
-  if (debug_allowed(ctx))
-    debug_usage_error(ctx);
+  debug_usage_error(ctx);
 }
 
 void debug_sleep_handler(command_context& ctx) {
@@ -688,8 +669,7 @@ void register_config_command(commands::command_table& t) {
                                  per_param));
   cfg.subcommands.push_back(make("config|resetstat", 2, admin_flags, admin_acl,
                                  config_resetstat_handler,
-                                 "Zeroes the statistics INFO reports.", "2.0.0", "O(1)",
-                                 exec_scope::all_partitions));
+                                 "Zeroes the statistics INFO reports.", "2.0.0", "O(1)"));
   cfg.subcommands.push_back(make("config|rewrite", 2, admin_flags, admin_acl,
                                  config_rewrite_handler,
                                  "Writes the running configuration to the config file.",
@@ -702,20 +682,21 @@ void register_config_command(commands::command_table& t) {
 
 void register_debug_command(commands::command_table& t) {
   using commands::exec_scope;
-  auto debug = make("debug", -2, admin_flags, admin_acl, debug_handler,
+  const uint32_t debug_flags = admin_flags | commands::f_protected;
+  auto debug = make("debug", -2, debug_flags, admin_acl, debug_handler,
                     "Container of the debugging subcommands.", "1.0.0",
                     "Depends on subcommand.");
   // Every part takes any argument count: like Redis, each checks its own and
-  // reports a mismatch with DEBUG's usage error. Parts that read keys run
-  // with every partition held, which also gives them the connection for the
-  // enable-debug-command "local" check.
+  // reports a mismatch with DEBUG's usage error. DEBUG declares no keys
+  // (COMMAND GETKEYS says so); DEBUG OBJECT is routed by its key argument.
   auto sub = [&](std::string name, commands::handler_fn h, exec_scope scope) {
-    debug.subcommands.push_back(make("debug|" + name, -2, admin_flags, admin_acl, h,
+    debug.subcommands.push_back(make("debug|" + name, -2, debug_flags, admin_acl, h,
                                      "Part of DEBUG.", "1.0.0", "O(1)", scope));
   };
   sub("sleep", debug_sleep_handler, exec_scope::connection);
   sub("set-active-expire", debug_set_active_expire_handler, exec_scope::connection);
-  sub("object", debug_object_handler, exec_scope::all_partitions);
+  sub("object", debug_object_handler, exec_scope::keys);
+  debug.subcommands.back().route_key = 2;
   sub("digest", debug_digest_handler, exec_scope::all_partitions);
   sub("digest-value", debug_digest_value_handler, exec_scope::all_partitions);
   sub("help", debug_help_handler, exec_scope::connection);
@@ -732,7 +713,7 @@ void register_server_family(commands::command_table& t) {
              shutdown_handler, "Stops the server.", "1.0.0", "O(N) when saving"));
   t.add(make("info", -1, f_loading | f_stale, "@slow @dangerous", info_handler,
              "Reports information and statistics about the server.", "1.0.0", "O(1)",
-             exec_scope::all_partitions));
+             exec_scope::summaries));
   register_command_command(t);
   register_config_command(t);
   register_debug_command(t);

@@ -1,19 +1,25 @@
 // The cross-partition transaction conversation, coordinator side.
 //
 //   coordinator                partition p0 < p1 < ... (ascending)
-//      | --- hold ------------->  p0 (if held by another: stays in mailbox)
-//      | <-- held --------------  p0 now skips all traffic but release
+//      | --- hold ------------->  p0 (if held by another: queued inside p0)
+//      | <-- held --------------  p0 now queues all traffic but release
 //      | --- hold ------------->  p1 ...
 //      | <-- held --------------
 //      |  run the command directly on the held partitions' data
-//      | --- release ---------->  p0, p1 ... (skipped messages resume)
+//      | --- release ---------->  p0, p1 ... (queued work runs, in order)
 //
 // Taking partitions in ascending order means two coordinators never wait on
 // each other in a cycle. A partition monitors its holder and releases itself
-// if the holder dies. Used by the loop manager's transaction rounds
-// (multi-key and all-partition commands; later MULTI/EXEC and scripts).
+// if the holder dies. A hold that fails (the partition is gone, or did not
+// answer within `cross_loop_timeout`) ends the conversation: the coordinator
+// sends release to every partition it asked, granted or still queued (a
+// partition drops a queued hold of a coordinator that releases it), and
+// reports the error instead of running the body. Used by the loop manager's
+// transaction rounds (multi-key and all-partition commands; later
+// MULTI/EXEC and scripts).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +32,11 @@
 
 namespace actis::actors {
 
+/// How long one loop waits for another loop's partition to answer before it
+/// gives up and answers its clients with an error. Generous: it only fires
+/// when a loop is stuck (a bug, or a DEBUG SLEEP longer than this).
+constexpr auto cross_loop_timeout = std::chrono::seconds(60);
+
 struct partition_ref {
   uint32_t index = 0;
   caf::actor actor;
@@ -35,18 +46,23 @@ struct partition_ref {
 /// Runs `body` with every partition of `refs` held by `self`; `refs` must be
 /// sorted by index and unique. `body` receives a vector of `partition_count`
 /// entries where held partitions are non-null. Releases all partitions right
-/// after `body` returns. `self` must stay alive until then (otherwise the
-/// partitions release themselves when they see it die).
+/// after `body` returns. If a hold fails, releases every partition asked so
+/// far and calls `failed` (with the partition that failed) instead of `body`. `self` must stay alive until one
+/// of them ran (otherwise the partitions release themselves when they see it
+/// die).
 template <class Self>
 void hold_and_run(Self* self, std::vector<partition_ref> refs, uint32_t partition_count,
-                  std::function<void(std::vector<commands::partition_data*>&)> body) {
+                  std::function<void(std::vector<commands::partition_data*>&)> body,
+                  std::function<void(uint32_t partition, const caf::error&)> failed) {
   struct state {
     std::vector<partition_ref> refs;
     size_t granted = 0;
     uint32_t partition_count;
     std::function<void(std::vector<commands::partition_data*>&)> body;
+    std::function<void(uint32_t, const caf::error&)> failed;
   };
-  auto st = std::make_shared<state>(state{std::move(refs), 0, partition_count, std::move(body)});
+  auto st = std::make_shared<state>(
+      state{std::move(refs), 0, partition_count, std::move(body), std::move(failed)});
   auto step = std::make_shared<std::function<void()>>();
   *step = [self, st, step] {
     if (st->granted == st->refs.size()) {
@@ -59,11 +75,18 @@ void hold_and_run(Self* self, std::vector<partition_ref> refs, uint32_t partitio
       *step = nullptr; // break the self-reference
       return;
     }
-    self->request(st->refs[st->granted].actor, caf::infinite, hold_atom::value)
-        .then([st, step](held_atom) {
-          ++st->granted;
-          (*step)();
-        });
+    self->request(st->refs[st->granted].actor, cross_loop_timeout, hold_atom::value)
+        .then(
+            [st, step](held_atom) {
+              ++st->granted;
+              (*step)();
+            },
+            [self, st, step](caf::error& err) {
+              for (size_t i = 0; i <= st->granted && i < st->refs.size(); ++i)
+                self->send(st->refs[i].actor, release_atom::value);
+              st->failed(st->refs[st->granted].index, err);
+              *step = nullptr;
+            });
   };
   (*step)();
 }

@@ -23,6 +23,9 @@ enum cmd_flag : uint32_t {
   f_stale = 1u << 8, f_skip_monitor = 1u << 9, f_skip_slowlog = 1u << 10,
   f_fast = 1u << 11, f_no_auth = 1u << 12, f_may_replicate = 1u << 13,
   f_no_multi = 1u << 14, f_allow_busy = 1u << 15,
+  /// Redis's CMD_PROTECTED: refused unless enable-debug-command allows it
+  /// (checked when the command is routed, before it runs anywhere).
+  f_protected = 1u << 16,
 };
 
 /// Where a command executes.
@@ -33,9 +36,14 @@ enum class exec_scope : uint8_t {
   /// One partition: runs there (inline if local). Several: runs inside a
   /// cross-partition transaction holding them all.
   keys,
-  /// Inside a transaction holding every partition (DBSIZE, FLUSHALL, KEYS,
-  /// SCAN, RANDOMKEY, SWAPDB, INFO keyspace, DEBUG DIGEST...).
+  /// Inside a transaction holding every partition: commands that must be
+  /// atomic across the keyspace (FLUSHALL, KEYS, SCAN, RANDOMKEY, SWAPDB,
+  /// DEBUG DIGEST...).
   all_partitions,
+  /// At the connection, after every partition sent its summary (counts and
+  /// statistics, `command_context::summaries`), none of them held: reads
+  /// that Redis does not need to make atomic (INFO, DBSIZE).
+  summaries,
 };
 
 struct command_context;
@@ -54,6 +62,9 @@ struct command_spec {
   exec_scope scope = exec_scope::connection;
   handler_fn handler = nullptr;
   getkeys_fn getkeys = nullptr;
+  /// argv index of an argument that picks the partition without being a
+  /// declared key (DEBUG OBJECT: Redis's DEBUG has no key specs); 0: none.
+  int route_key = 0;
   // COMMAND DOCS
   std::string group;                // "string", "generic", "server", ...
   std::string summary;

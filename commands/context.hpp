@@ -7,6 +7,7 @@
 
 #include "commands/command.hpp"
 #include "commands/keyspace.hpp"
+#include "commands/summary.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/reply.hpp"
 
@@ -30,6 +31,9 @@ struct command_context {
   /// Selected database of the client.
   int db;
   connection_hooks* conn = nullptr;
+  /// Every partition's summary, indexed by partition, for summaries-scope
+  /// commands (INFO, DBSIZE); null otherwise.
+  const std::vector<partition_summary>* summaries = nullptr;
 
   /// Replaces what the write stream receives for this command (Redis's
   /// rewriteClientCommandVector / alsoPropagate): each call adds one command.

@@ -15,9 +15,11 @@ uint64_t dirty_of(keyspace& ks) {
 } // namespace
 
 void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
-             keyspace* ks, int db, connection_hooks* conn) {
+             keyspace* ks, int db, connection_hooks* conn,
+             const std::vector<partition_summary>* summaries) {
   command_context ctx(spec, argv, out, ks, db);
   ctx.conn = conn;
+  ctx.summaries = summaries;
   if (ks == nullptr || (spec.flags & f_write) == 0) {
     spec.handler(ctx);
     return;

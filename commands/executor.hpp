@@ -7,11 +7,13 @@
 namespace actis::commands {
 
 /// Runs `spec` (resolved from `argv`, arity already checked) against `ks`
-/// (null for connection-scope commands) in database `db`, writing its reply
-/// to `out`. If the command changed the dataset, the write stream receives
-/// argv (or the handler's rewrite). `conn` is non-null only on the
-/// connection's own loop. Thread: whoever holds the partitions in `ks`.
+/// (null for connection- and summaries-scope commands) in database `db`,
+/// writing its reply to `out`. If the command changed the dataset, the write
+/// stream receives argv (or the handler's rewrite). `conn` is non-null only
+/// for connection-scope commands; `summaries` only for summaries-scope ones.
+/// Thread: whoever holds the partitions in `ks`.
 void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
-             keyspace* ks, int db, connection_hooks* conn);
+             keyspace* ks, int db, connection_hooks* conn,
+             const std::vector<partition_summary>* summaries = nullptr);
 
 } // namespace actis::commands

@@ -610,8 +610,8 @@ void persist_handler(command_context& ctx) {
 
 void dbsize_handler(command_context& ctx) {
   long long total = 0;
-  for (auto* p : ctx.ks->held())
-    total += static_cast<long long>(p->dbs[db_slot(ctx.db)].size());
+  for (auto& p : *ctx.summaries)
+    total += static_cast<long long>(p.dbs[db_slot(ctx.db)].keys);
   ctx.reply.integer(total);
 }
 
@@ -763,7 +763,7 @@ void register_generic_family(command_table& t) {
                   "Unix time in milliseconds at which a key expires.", "7.0.0", o1));
   t.add(make_spec("persist", 2, f_write | f_fast, rw_fast, one_key, by_keys, persist_handler,
                   "generic", "Removes a key's expiry.", "2.2.0", o1));
-  t.add(make_spec("dbsize", 1, f_readonly | f_fast, ro_fast, no_keys, everywhere,
+  t.add(make_spec("dbsize", 1, f_readonly | f_fast, ro_fast, no_keys, exec_scope::summaries,
                   dbsize_handler, "server", "Number of keys in the selected database.", "1.0.0",
                   o1));
   t.add(make_spec("flushdb", -1, f_write, "@keyspace @write @slow @dangerous", no_keys,

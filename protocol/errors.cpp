@@ -27,4 +27,12 @@ std::string invalid_expire(std::string_view cmd) {
   return out;
 }
 
+std::string partition_unavailable(uint32_t partition, std::string_view why) {
+  std::string out = "ERR partition " + std::to_string(partition) + " unavailable (";
+  out += why;
+  out += ")";
+  detail::replace_newlines(out);
+  return out;
+}
+
 } // namespace actis::protocol::err

@@ -2,6 +2,7 @@
 // Each text is the error line without the leading '-' (reply_builder::error).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -88,6 +89,13 @@ std::string unknown_command(const Args& argv);
 std::string unknown_subcommand(std::string_view sub, std::string_view cmd_upper);
 /// "ERR invalid expire time in '<cmd>' command"
 std::string invalid_expire(std::string_view cmd);
+/// actis only: a command could not run because the loop owning its
+/// partition did not answer ("ERR partition <n> unavailable (<why>)").
+std::string partition_unavailable(uint32_t partition, std::string_view why);
+/// actis only: a command touched a key its key specification did not
+/// declare (a server bug, answered instead of touching unowned data).
+inline constexpr std::string_view undeclared_key =
+    "ERR internal error: command touched a key it did not declare";
 
 
 // String and bitmap families.

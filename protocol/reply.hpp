@@ -7,6 +7,10 @@
 
 namespace actis::protocol {
 
+/// +OK as bytes, the same in RESP2 and RESP3 (for replies built outside a
+/// reply_builder, e.g. a deferred one).
+inline constexpr std::string_view ok_reply = "+OK\r\n";
+
 /// Appends RESP-encoded replies to a caller-owned buffer. The protocol version
 /// (2 or 3) decides how nulls, maps, sets, doubles and booleans are encoded,
 /// so command handlers call the same functions for both.

@@ -96,6 +96,9 @@ struct fixture : test_coordinator_fixture<test_config> {
                      auto* spec = commands::table().resolve(argv, error);
                      protocol::reply_builder out(*reply, 2);
                      commands::execute(*spec, argv, out, &ks, 0, nullptr);
+                   },
+                   [reply](uint32_t partition, const caf::error&) {
+                     *reply = "failed at partition " + std::to_string(partition);
                    });
       return caf::behavior{[](int) {}};
     }));

@@ -12,6 +12,7 @@
 #include "commands/executor.hpp"
 #include "commands/families.hpp"
 #include "commands/keyspace.hpp"
+#include "commands/summary.hpp"
 #include "datatypes/strutil.hpp"
 
 using namespace actis;
@@ -48,6 +49,13 @@ struct world {
     const auto* spec = table.resolve(argv, error);
     if (spec == nullptr)
       return "-" + error + "\r\n";
+    if (spec->scope == commands::exec_scope::summaries) {
+      std::vector<commands::partition_summary> summaries;
+      for (auto* p : parts)
+        summaries.push_back(commands::summarize(*p, now));
+      commands::execute(*spec, argv, reply, nullptr, db, nullptr, &summaries);
+      return out;
+    }
     auto view = ks();
     commands::execute(*spec, argv, reply, &view, db, nullptr);
     return out;

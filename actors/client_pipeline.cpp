@@ -1,0 +1,285 @@
+#include "actors/client_pipeline.hpp"
+
+#include <algorithm>
+
+#include "actors/partition.hpp"
+#include "actors/transaction.hpp"
+#include "commands/executor.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/reply.hpp"
+
+namespace actis::actors {
+
+namespace {
+
+/// Commands of one batch; a longer run of commands for one partition is
+/// split into chained batches so no single message monopolizes a loop.
+constexpr size_t max_batch_commands = 1024;
+
+std::string error_reply(std::string_view error, int resp) {
+  std::string bytes;
+  protocol::reply_builder out(bytes, resp);
+  out.error(error);
+  return bytes;
+}
+
+} // namespace
+
+client_pipeline::client_pipeline(host& conn, client_info& info, reply_queue& replies,
+                                 loop_context& loop, caf::io::broker* self)
+    : conn_(conn), info_(info), replies_(replies), loop_(loop), srv_(server::instance()),
+      self_(self) {}
+
+const route& client_pipeline::route_front() {
+  auto& cmd = queue_.front();
+  if (!cmd.routed) {
+    route_client client{info_.authenticated, info_.loopback, loop_.partitions.front()};
+    cmd.r = route_command(cmd.argv, client, srv_.partition_count(), key_scratch_);
+    cmd.routed = true;
+    if (cmd.r.where != destination::rejected) {
+      bump(srv_.loops[loop_.index]->stats.total_commands_processed);
+      ++info_.tot_cmds;
+      info_.last_cmd = cmd.r.spec->name;
+    }
+  }
+  return cmd.r;
+}
+
+void client_pipeline::run() {
+  now_ms_ = unix_ms();
+  while (!queue_.empty()) {
+    const route& r = route_front();
+    bool busy = waiting_ != waiting_for::nothing || !open_.items.empty();
+    if (r.where == destination::rejected) {
+      scratch_ = error_reply(r.error, info_.resp);
+      conn_.count_errors(1);
+      replies_.ready_now(scratch_, conn_.output());
+      queue_.pop_front();
+      continue;
+    }
+    if (r.where == destination::partition) {
+      auto p = r.partition;
+      auto& target = srv_.partitions[p];
+      if (!busy && target.loop == loop_.index && !target.held) {
+        run_inline(*r.spec, queue_.front().argv, p);
+        queue_.pop_front();
+        continue;
+      }
+      bool joins_open = !open_.items.empty() && open_partition_ == p;
+      bool chains = open_.items.empty()
+                    && (waiting_ == waiting_for::nothing
+                        || (waiting_ == waiting_for::batches && batch_partition_ == p
+                            && batch_slots_.size() < max_chained_batches));
+      if (!joins_open && !chains)
+        break;
+      open_partition_ = p;
+      add_to_open_batch(queue_.front());
+      queue_.pop_front();
+      continue;
+    }
+    if (busy)
+      break;
+    if (r.where == destination::partitions) {
+      start_transaction_unit();
+      continue;
+    }
+    // Moved out first: a connection command may close the client, which
+    // discards the queue under our feet.
+    queued cmd = std::move(queue_.front());
+    queue_.pop_front();
+    if (cmd.r.where == destination::summaries) {
+      start_summaries(*cmd.r.spec, std::move(cmd.argv));
+      continue;
+    }
+    bool skipped = replies_.take_skip();
+    auto slot = replies_.reserve();
+    waiting_ = waiting_for::connection;
+    bool finished = conn_.run_at_connection(*cmd.r.spec, cmd.argv, slot);
+    // As Redis: CLIENT REPLY ON answers even though OFF was in force when it
+    // started; OFF and SKIP themselves stay silent.
+    replies_.set_dropped(slot, skipped || info_.replies == reply_mode::off);
+    if (finished)
+      waiting_ = waiting_for::nothing;
+  }
+  post_open_batch();
+  loop_.sink.flush();
+}
+
+void client_pipeline::run_inline(const commands::command_spec& spec,
+                                 const protocol::command_args& argv, uint32_t partition) {
+  auto& parts = loop_.single_partition_view(partition);
+  commands::keyspace ks(parts, srv_.partition_count(), &loop_.sink, now_ms_);
+  scratch_.clear();
+  protocol::reply_builder out(scratch_, info_.resp);
+  commands::execute(spec, argv, out, &ks, info_.db, nullptr);
+  conn_.count_errors(out.errors());
+  replies_.ready_now(scratch_, conn_.output());
+}
+
+void client_pipeline::add_to_open_batch(queued& cmd) {
+  open_slots_.push_back(replies_.reserve());
+  open_.items.push_back(batch_item{info_.db, info_.resp, std::move(cmd.argv)});
+  if (open_.items.size() >= max_batch_commands)
+    post_open_batch();
+}
+
+void client_pipeline::post_open_batch() {
+  if (open_.items.empty())
+    return;
+  open_.conn = info_.id;
+  loop_.post_batch(open_partition_, std::move(open_));
+  open_ = conn_batch{};
+  batch_slots_.push_back(std::move(open_slots_));
+  open_slots_.clear();
+  waiting_ = waiting_for::batches;
+  batch_partition_ = open_partition_;
+}
+
+void client_pipeline::batch_replies(uint32_t, std::vector<std::string>& replies) {
+  auto slots = std::move(batch_slots_.front());
+  batch_slots_.pop_front();
+  for (size_t i = 0; i < slots.size(); ++i)
+    replies_.fill(slots[i], std::move(replies[i]));
+  if (batch_slots_.empty())
+    waiting_ = waiting_for::nothing;
+  finish_unit();
+}
+
+void client_pipeline::batch_failed(uint32_t, const std::string& error) {
+  auto slots = std::move(batch_slots_.front());
+  batch_slots_.pop_front();
+  for (auto slot : slots)
+    replies_.fill(slot, error_reply(error, info_.resp));
+  conn_.count_errors(slots.size());
+  if (batch_slots_.empty())
+    waiting_ = waiting_for::nothing;
+  finish_unit();
+}
+
+void client_pipeline::connection_command_done() {
+  waiting_ = waiting_for::nothing;
+  finish_unit();
+}
+
+void client_pipeline::finish_unit() {
+  run();
+  conn_.on_progress();
+}
+
+void client_pipeline::start_transaction_unit() {
+  struct unit_command {
+    const commands::command_spec* spec;
+    protocol::command_args argv;
+    uint64_t slot;
+  };
+  auto unit = std::make_shared<std::vector<unit_command>>();
+  std::vector<uint32_t> parts;
+  // The multi-partition command and the keyed commands right after it run
+  // in order under one hold, so a pipeline of them shares one round.
+  while (!queue_.empty() && unit->size() < max_unit_commands) {
+    const route& r = route_front();
+    if (r.where == destination::rejected) {
+      replies_.fill(replies_.reserve(), error_reply(r.error, info_.resp));
+      conn_.count_errors(1);
+    } else if (r.where == destination::partition) {
+      parts.push_back(r.partition);
+    } else if (r.where == destination::partitions) {
+      parts.insert(parts.end(), r.partitions.begin(), r.partitions.end());
+    } else {
+      break;
+    }
+    if (r.where != destination::rejected)
+      unit->push_back(unit_command{r.spec, std::move(queue_.front().argv), replies_.reserve()});
+    queue_.pop_front();
+  }
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  waiting_ = waiting_for::transaction;
+  auto weak = weak_from_this();
+  auto& loop = loop_;
+  auto partition_count = srv_.partition_count();
+  int db = info_.db;
+  int resp = info_.resp;
+  // The unit owns its commands: they run even if the client is gone by then.
+  auto body = [weak, unit, &loop, partition_count, db,
+               resp](std::vector<commands::partition_data*>& held) {
+    commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
+    std::vector<std::string> replies(unit->size());
+    uint64_t errors = 0;
+    for (size_t i = 0; i < unit->size(); ++i) {
+      auto& c = (*unit)[i];
+      protocol::reply_builder out(replies[i], resp);
+      commands::execute(*c.spec, c.argv, out, &ks, db, nullptr);
+      errors += out.errors();
+    }
+    auto self = weak.lock();
+    if (self == nullptr)
+      return;
+    for (size_t i = 0; i < unit->size(); ++i)
+      self->replies_.fill((*unit)[i].slot, std::move(replies[i]));
+    self->conn_.count_errors(errors);
+    self->waiting_ = waiting_for::nothing;
+    // This runs inside the loop's transaction round: continue only after
+    // the round has released its partitions.
+    self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
+  };
+  auto failed = [weak, unit, resp](const std::string& error) {
+    auto self = weak.lock();
+    if (self == nullptr)
+      return;
+    for (auto& c : *unit)
+      self->replies_.fill(c.slot, error_reply(error, resp));
+    self->conn_.count_errors(unit->size());
+    self->waiting_ = waiting_for::nothing;
+    self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
+  };
+  loop_.post_transaction(
+      transaction_request{std::move(parts), unit->size(), std::move(body), std::move(failed)});
+}
+
+void client_pipeline::start_summaries(const commands::command_spec& spec,
+                                      protocol::command_args argv) {
+  struct gathered {
+    std::vector<commands::partition_summary> parts;
+    size_t left = 0;
+    std::string error;
+  };
+  auto slot = replies_.reserve();
+  waiting_ = waiting_for::summaries;
+  auto acc = std::make_shared<gathered>();
+  acc->parts.resize(srv_.partition_count());
+  acc->left = srv_.partition_count();
+  auto weak = weak_from_this();
+  auto finish = [weak, acc, &spec, argv = std::move(argv), slot] {
+    auto self = weak.lock();
+    if (self == nullptr)
+      return;
+    std::string bytes;
+    protocol::reply_builder out(bytes, self->info_.resp);
+    if (!acc->error.empty())
+      out.error(acc->error);
+    else
+      commands::execute(spec, argv, out, nullptr, self->info_.db, nullptr, &acc->parts);
+    self->conn_.count_errors(out.errors());
+    self->replies_.fill(slot, std::move(bytes));
+    self->waiting_ = waiting_for::nothing;
+    self->finish_unit();
+  };
+  for (uint32_t p = 0; p < srv_.partition_count(); ++p) {
+    self_->request(srv_.partitions[p].actor, cross_loop_timeout, summary_atom::value)
+        .then(
+            [acc, finish](commands::partition_summary& s) {
+              auto index = s.partition;
+              acc->parts[index] = std::move(s);
+              if (--acc->left == 0)
+                finish();
+            },
+            [acc, finish, p](caf::error& err) {
+              acc->error = protocol::err::partition_unavailable(p, caf::to_string(err));
+              if (--acc->left == 0)
+                finish();
+            });
+  }
+}
+
+} // namespace actis::actors

@@ -1,0 +1,140 @@
+// A client's commands in program order, and the one rule that keeps that
+// order at any number of loops:
+//
+//   a command starts only when every earlier command of the client has
+//   taken effect — except that consecutive commands for the same partition
+//   may travel together (they share one FIFO path to it and run there in
+//   order).
+//
+// So a client's commands take effect in the order it sent them, as if run
+// one at a time; since each partition runs atomically, the whole server is
+// linearizable (DESIGN: docs/ARCHITECTURE.md, "Program order"). Units of
+// work, in the order they start:
+//   * inline: a command for this loop's partition while nothing of the client
+//     is in flight and the partition is not held — runs now;
+//   * a batch: consecutive commands for one partition (another loop's, or
+//     this loop's while held), posted to the loop's outbox; further batches
+//     for the same partition may follow before it is answered (bounded);
+//   * a transaction unit: a multi-partition or all-partition command and the
+//     keyed commands right after it (bounded), run in order under one hold;
+//   * summaries: INFO / DBSIZE, after every partition's summary arrived;
+//   * a connection command, which may defer its reply (CLIENT LIST …).
+//
+// Every command the pipeline has been given runs exactly once, also when the
+// connection is gone: a unit, once posted, carries its commands by value,
+// and the connection lives on until its pipeline is idle. Replies for a gone
+// client are dropped. Thread: the owning loop's.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "actors/client_info.hpp"
+#include "actors/loop.hpp"
+#include "actors/messages.hpp"
+#include "actors/reply_queue.hpp"
+#include "actors/route.hpp"
+#include "actors/server.hpp"
+#include "protocol/resp_parser.hpp"
+
+namespace actis::actors {
+
+class client_pipeline : public std::enable_shared_from_this<client_pipeline> {
+public:
+  /// Batches for one partition that may be in flight at once.
+  static constexpr size_t max_chained_batches = 8;
+  /// Commands of one transaction unit.
+  static constexpr size_t max_unit_commands = 64;
+  /// Parsed commands waiting before the connection stops reading.
+  static constexpr size_t max_queued_commands = 16384;
+
+  /// What the pipeline needs from its connection.
+  class host {
+  public:
+    virtual ~host() = default;
+    /// Runs a connection-scope command whose reply goes to `slot`. Returns
+    /// false if the reply comes later (the host then calls
+    /// client_pipeline::connection_command_done).
+    virtual bool run_at_connection(const commands::command_spec& spec,
+                                   const protocol::command_args& argv, uint64_t slot) = 0;
+    /// Replies may have become ready, or the pipeline became idle.
+    virtual void on_progress() = 0;
+    /// The output buffer replies are appended to.
+    virtual std::vector<char>& output() = 0;
+    virtual void count_errors(uint64_t n) = 0;
+  };
+
+  client_pipeline(host& conn, client_info& info, reply_queue& replies, loop_context& loop,
+                  caf::io::broker* self);
+
+  /// Appends a parsed command.
+  void push(protocol::command_args argv) { queue_.push_back(queued{std::move(argv), {}, false}); }
+  /// Starts every command that may start now, then posts the open batch.
+  void run();
+  /// Drops the commands not started yet (QUIT, CLIENT KILL, limits: Redis
+  /// stops reading a client it is closing).
+  void discard_unstarted() { queue_.clear(); }
+
+  /// True when nothing is queued or in flight.
+  bool idle() const { return queue_.empty() && waiting_ == waiting_for::nothing; }
+  bool wants_input() const { return queue_.size() < max_queued_commands; }
+
+  // -- completions (from the loop manager, rounds, replies) --------------------
+  void batch_replies(uint32_t partition, std::vector<std::string>& replies);
+  void batch_failed(uint32_t partition, const std::string& error);
+  void connection_command_done();
+
+  /// The connection went away: replies are dropped from now on.
+  void set_gone() { gone_ = true; }
+  bool gone() const { return gone_; }
+
+private:
+  struct queued {
+    protocol::command_args argv;
+    route r;
+    bool routed;
+  };
+  enum class waiting_for : uint8_t { nothing, batches, transaction, summaries, connection };
+
+  const route& route_front();
+  void run_inline(const commands::command_spec& spec, const protocol::command_args& argv,
+                  uint32_t partition);
+  void add_to_open_batch(queued& cmd);
+  void post_open_batch();
+  void start_transaction_unit();
+  void start_summaries(const commands::command_spec& spec, protocol::command_args argv);
+  void finish_unit();
+
+  host& conn_;
+  client_info& info_;
+  reply_queue& replies_;
+  loop_context& loop_;
+  server& srv_;
+  caf::io::broker* self_;
+  /// Clock snapshot of the current run(): its commands run "at the same
+  /// time", one clock read per run instead of per command.
+  int64_t now_ms_ = 0;
+  std::deque<queued> queue_;
+  std::vector<size_t> key_scratch_;
+  std::string scratch_;
+
+  waiting_for waiting_ = waiting_for::nothing;
+  /// While waiting for batches: their partition and, oldest first, the reply
+  /// slots of each.
+  uint32_t batch_partition_ = 0;
+  std::deque<std::vector<uint64_t>> batch_slots_;
+  /// The batch being built by this run(), posted when it ends.
+  conn_batch open_;
+  std::vector<uint64_t> open_slots_;
+  uint32_t open_partition_ = 0;
+  bool gone_ = false;
+};
+
+} // namespace actis::actors

@@ -1,0 +1,85 @@
+#include "actors/route.hpp"
+
+#include <algorithm>
+
+#include "commands/keyspace.hpp"
+#include "config/config.hpp"
+#include "protocol/errors.hpp"
+
+namespace actis::actors {
+
+namespace {
+
+/// enable-debug-command: 0 no, 1 local connections only, 2 yes.
+bool protected_allowed(const route_client& client) {
+  switch (config::live().enable_debug_command.load(std::memory_order_relaxed)) {
+    case 2: return true;
+    case 1: return client.loopback_peer;
+    default: return false;
+  }
+}
+
+} // namespace
+
+route route_command(const protocol::command_args& argv, const route_client& client,
+                    uint32_t partition_count, std::vector<size_t>& key_scratch) {
+  route r;
+  r.spec = commands::table().resolve(argv, r.error);
+  if (r.spec == nullptr)
+    return r;
+  auto& spec = *r.spec;
+  if (!client.authenticated && (spec.flags & commands::f_no_auth) == 0) {
+    r.error = protocol::err::no_auth;
+    return r;
+  }
+  if ((spec.flags & commands::f_protected) != 0 && !protected_allowed(client)) {
+    r.error = protocol::err::no_permission_debug;
+    return r;
+  }
+  switch (spec.scope) {
+    case commands::exec_scope::connection:
+      r.where = destination::connection;
+      return r;
+    case commands::exec_scope::summaries:
+      r.where = destination::summaries;
+      return r;
+    case commands::exec_scope::all_partitions:
+      r.where = destination::partitions;
+      r.partitions.resize(partition_count);
+      for (uint32_t i = 0; i < partition_count; ++i)
+        r.partitions[i] = i;
+      return r;
+    case commands::exec_scope::keys:
+      break;
+  }
+  key_scratch.clear();
+  commands::table().key_positions(spec, argv, key_scratch);
+  r.where = destination::partition;
+  if (key_scratch.empty()) {
+    auto routed_by = static_cast<size_t>(spec.route_key);
+    r.partition = routed_by > 0 && routed_by < argv.size()
+                      ? commands::keyspace::partition_of(argv[routed_by], partition_count)
+                      : client.home_partition;
+    return r;
+  }
+  r.partition = commands::keyspace::partition_of(argv[key_scratch[0]], partition_count);
+  for (size_t i = 1; i < key_scratch.size(); ++i) {
+    auto p = commands::keyspace::partition_of(argv[key_scratch[i]], partition_count);
+    if (p == r.partition && r.partitions.empty())
+      continue;
+    if (r.partitions.empty())
+      r.partitions.push_back(r.partition);
+    r.partitions.push_back(p);
+  }
+  if (!r.partitions.empty()) {
+    std::sort(r.partitions.begin(), r.partitions.end());
+    r.partitions.erase(std::unique(r.partitions.begin(), r.partitions.end()), r.partitions.end());
+    if (r.partitions.size() > 1)
+      r.where = destination::partitions;
+    else
+      r.partitions.clear();
+  }
+  return r;
+}
+
+} // namespace actis::actors
