@@ -14,6 +14,18 @@ uint64_t dirty_of(keyspace& ks) {
 
 } // namespace
 
+namespace {
+
+void run_handler(const command_spec& spec, command_context& ctx) {
+  try {
+    spec.handler(ctx);
+  } catch (const undeclared_key_error&) {
+    ctx.reply.error(protocol::err::undeclared_key);
+  }
+}
+
+} // namespace
+
 void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
              keyspace* ks, int db, connection_hooks* conn,
              const std::vector<partition_summary>* summaries) {
@@ -21,11 +33,11 @@ void execute(const command_spec& spec, const command_args& argv, protocol::reply
   ctx.conn = conn;
   ctx.summaries = summaries;
   if (ks == nullptr || (spec.flags & f_write) == 0) {
-    spec.handler(ctx);
+    run_handler(spec, ctx);
     return;
   }
   auto before = dirty_of(*ks);
-  spec.handler(ctx);
+  run_handler(spec, ctx);
   if (dirty_of(*ks) == before)
     return;
   if (!ctx.rewritten) {

@@ -87,9 +87,11 @@ partition_data& keyspace::part(std::string_view key) {
   if (only_ != nullptr)
     return *only_;
   auto* p = parts_[partition_of(key, count_)];
-  // The dispatcher grants every partition a command's keys live in; a miss
-  // here is a routing bug, not a runtime condition.
-  assert(p != nullptr);
+  // The router grants every partition a command's declared keys live in;
+  // a key it did not declare must not touch data another loop owns. The
+  // executor turns this into an error reply.
+  if (p == nullptr)
+    throw undeclared_key_error{};
   return *p;
 }
 
@@ -149,9 +151,12 @@ entry& keyspace::overwrite(int db, std::string_view key, entry& e, value v, bool
 }
 
 entry& keyspace::add(int db, std::string_view key, value v) {
-  auto [e, created] = part(key).dbs[static_cast<size_t>(db)].find_or_insert(key);
-  assert(created);
-  (void)created;
+  auto& d = part(key).dbs[static_cast<size_t>(db)];
+  auto [e, created] = d.find_or_insert(key);
+  // Callers add after a failed lookup; should the key exist after all, it
+  // is overwritten like SET does, never left with a stale expire.
+  if (!created)
+    d.remove_expire(*e);
   e->val = std::move(v);
   e->lru = lru_clock_at(now_ms_);
   return *e;

@@ -57,6 +57,10 @@ public:
   virtual void emit(int db, protocol::command_args cmd) = 0;
 };
 
+/// Thrown when a command touches a key in a partition its execution does not
+/// hold (a key it did not declare); execute() answers it with an error.
+struct undeclared_key_error {};
+
 /// The keys a command may touch, routed to the partitions that own them.
 /// Applies Redis's rules on every access: an expired key is deleted (and a
 /// DEL propagated) before anyone sees it.
