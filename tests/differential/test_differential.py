@@ -26,10 +26,13 @@ def _canonical(reply, mode):
 
     'exact' compares the raw bytes; 'type' only the RESP type byte; 'sort' /
     'sortpairs' sort the top-level elements (or key/value pairs, always for a
-    RESP3 map) by their raw bytes.
+    RESP3 map) by their raw bytes; 'subcommands' sorts the subcommand list
+    of each COMMAND INFO entry.
     """
     if mode == "type":
         return reply.kind
+    if mode == "subcommands" and reply.is_aggregate:
+        return (reply.kind, tuple(_sorted_subcommands(e) for e in reply.children))
     if mode in ("sort", "sortpairs") and reply.is_aggregate:
         children = [c.raw for c in reply.children]
         if mode == "sortpairs" or reply.kind == "%":
@@ -37,6 +40,17 @@ def _canonical(reply, mode):
             return (reply.kind, len(children), tuple(sorted(pairs)))
         return (reply.kind, len(children), tuple(sorted(children)))
     return reply.raw
+
+
+def _sorted_subcommands(entry):
+    """A COMMAND INFO entry with its subcommands (element 10) in sorted order."""
+    if not entry.is_aggregate or len(entry.children) != 10:
+        return entry.raw
+    head = tuple(c.raw for c in entry.children[:9])
+    subs = entry.children[9]
+    if not subs.is_aggregate:
+        return (head, subs.raw)
+    return (head, subs.kind, tuple(sorted(c.raw for c in subs.children)))
 
 
 def _within(a, b, tolerance):
