@@ -100,8 +100,23 @@ void simple_set(protocol::reply_builder& r, const std::vector<std::string_view>&
     r.simple(item);
 }
 
+/// Opens {type: <type>, spec: {...}}, the shape of begin_search and
+/// find_keys; the caller adds the spec's `params` name/value pairs.
+void typed_spec(protocol::reply_builder& r, std::string_view type, size_t params) {
+  r.map(2);
+  r.bulk("type");
+  r.bulk(type);
+  r.bulk("spec");
+  r.map(params);
+}
+
+void int_param(protocol::reply_builder& r, std::string_view name, long long value) {
+  r.bulk(name);
+  r.integer(value);
+}
+
 /// One key spec as COMMAND INFO describes it: notes (if any), flags,
-/// begin_search and find_keys, each a type and its parameters.
+/// begin_search and find_keys.
 void key_spec_entry(protocol::reply_builder& r, const key_spec& k) {
   using bs = commands::begin_search::kind;
   using fk = commands::find_keys::kind;
@@ -113,62 +128,34 @@ void key_spec_entry(protocol::reply_builder& r, const key_spec& k) {
   r.bulk("flags");
   simple_set(r, names_of(k.flags, key_flag_names));
   r.bulk("begin_search");
-  r.map(2);
-  r.bulk("type");
   switch (k.begin.type) {
     case bs::index:
-      r.bulk("index");
-      r.bulk("spec");
-      r.map(1);
-      r.bulk("index");
-      r.integer(k.begin.index);
+      typed_spec(r, "index", 1);
+      int_param(r, "index", k.begin.index);
       break;
     case bs::keyword:
-      r.bulk("keyword");
-      r.bulk("spec");
-      r.map(2);
+      typed_spec(r, "keyword", 2);
       r.bulk("keyword");
       r.bulk(k.begin.keyword);
-      r.bulk("startfrom");
-      r.integer(k.begin.startfrom);
+      int_param(r, "startfrom", k.begin.startfrom);
       break;
-    case bs::unknown:
-      r.bulk("unknown");
-      r.bulk("spec");
-      r.map(0);
-      break;
+    case bs::unknown: typed_spec(r, "unknown", 0); break;
   }
   r.bulk("find_keys");
-  r.map(2);
-  r.bulk("type");
   switch (k.find.type) {
     case fk::range:
-      r.bulk("range");
-      r.bulk("spec");
-      r.map(3);
-      r.bulk("lastkey");
-      r.integer(k.find.lastkey);
-      r.bulk("keystep");
-      r.integer(k.find.keystep);
-      r.bulk("limit");
-      r.integer(k.find.limit);
+      typed_spec(r, "range", 3);
+      int_param(r, "lastkey", k.find.lastkey);
+      int_param(r, "keystep", k.find.keystep);
+      int_param(r, "limit", k.find.limit);
       break;
     case fk::keynum:
-      r.bulk("keynum");
-      r.bulk("spec");
-      r.map(3);
-      r.bulk("keynumidx");
-      r.integer(k.find.keynumidx);
-      r.bulk("firstkey");
-      r.integer(k.find.firstkey);
-      r.bulk("keystep");
-      r.integer(k.find.keystep);
+      typed_spec(r, "keynum", 3);
+      int_param(r, "keynumidx", k.find.keynumidx);
+      int_param(r, "firstkey", k.find.firstkey);
+      int_param(r, "keystep", k.find.keystep);
       break;
-    case fk::unknown:
-      r.bulk("unknown");
-      r.bulk("spec");
-      r.map(0);
-      break;
+    case fk::unknown: typed_spec(r, "unknown", 0); break;
   }
 }
 
