@@ -275,6 +275,8 @@ INCOMPLETE_CONTAINERS = {"client"}
 def test_command_info_covers_every_command(servers):
     """command_info.txt must ask COMMAND INFO about every command and
     subcommand actis implements, so a new one cannot go unchecked."""
+    if os.path.samefile(servers.candidate.binary, servers.reference.binary):
+        pytest.skip("the candidate is the reference server (checking the cases themselves)")
     servers.candidate.ensure_running()
     conn = servers.candidate.connect()
     try:
