@@ -160,7 +160,9 @@ struct command_docs {
 };
 
 /// One row of a family's command table, as the family writes it (with
-/// designated initializers; unnamed fields keep these defaults).
+/// designated initializers; unnamed fields keep these defaults). The
+/// registered spec keeps the string views (tips, docs, key-spec notes and
+/// keywords), so they must be literals.
 struct command_def {
   /// Lower case; "container|sub" for a subcommand of an earlier row.
   std::string_view name;
@@ -169,7 +171,7 @@ struct command_def {
   uint32_t flags = 0;
   command_group group = command_group::generic;
   std::vector<key_spec> keys = {};
-  /// Unset: keys when the command has key specs, connection otherwise.
+  /// Unset: keys when the command has key specs or getkeys, else connection.
   std::optional<exec_scope> scope = {};
   /// Null for a container that only dispatches to its subcommands.
   handler_fn handler = nullptr;
