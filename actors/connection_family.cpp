@@ -20,7 +20,6 @@ namespace actis::actors {
 namespace {
 
 using commands::command_context;
-using commands::command_spec;
 using datatypes::iequals;
 namespace err = protocol::err;
 
@@ -442,83 +441,85 @@ void client_help_handler(command_context& ctx) {
               "    End a CLIENT PAUSE."});
 }
 
-// --------------------------------------------------------- registration
-
-constexpr uint32_t conn_flags = commands::f_noscript | commands::f_loading | commands::f_stale;
-constexpr uint32_t admin_flags = commands::f_admin | conn_flags;
-const char* const client_acl = "@slow @connection";
-const char* const client_admin_acl = "@admin @slow @dangerous @connection";
-
-command_spec make(std::string name, int arity, uint32_t flags, std::string acl,
-                  commands::handler_fn handler, std::string summary, std::string since,
-                  std::string complexity = "O(1)") {
-  return commands::make_command(std::move(name), arity, flags, std::move(acl), {},
-                                commands::exec_scope::connection, handler,
-                                {"connection", std::move(summary), std::move(since),
-                                 std::move(complexity)});
-}
-
 } // namespace
+
+// --------------------------------------------------------- registration
 
 void register_connection_family(commands::command_table& t) {
   using namespace commands;
-  const std::string fast_conn = "@fast @connection";
-  const uint32_t handshake = f_noscript | f_loading | f_stale | f_fast | f_no_auth | f_allow_busy;
-  t.add(make("ping", -1, f_fast, fast_conn, ping_handler,
-             "Checks the connection: replies PONG, or echoes the message given.", "1.0.0"));
-  t.add(make("echo", 2, f_loading | f_stale | f_fast, fast_conn, echo_handler,
-             "Replies with the message given.", "1.0.0"));
-  t.add(make("quit", -1, handshake, fast_conn, quit_handler,
-             "Closes the connection once its pending replies are sent.", "1.0.0"));
-  t.add(make("reset", 1, handshake, fast_conn, reset_handler,
-             "Returns the connection to its initial state.", "6.2.0"));
-  t.add(make("select", 2, f_loading | f_stale | f_fast, fast_conn, select_handler,
-             "Switches the connection to another logical database.", "1.0.0"));
-  t.add(make("hello", -1, handshake, fast_conn, hello_handler,
-             "Negotiates the protocol version, optionally authenticating and naming the "
-             "connection.",
-             "6.0.0"));
-  t.add(make("auth", -2, handshake, fast_conn, auth_handler,
-             "Authenticates the connection.", "1.0.0",
-             "O(N) in the number of passwords of the user."));
+  constexpr auto connection = command_group::connection;
+  constexpr uint32_t conn_flags = f_noscript | f_loading | f_stale;
+  constexpr uint32_t admin_flags = f_admin | conn_flags;
+  constexpr uint32_t handshake = conn_flags | f_fast | f_no_auth | f_allow_busy;
+  constexpr const char* o1 = "O(1)";
+  constexpr const char* per_client = "O(N) in the number of client connections.";
+  const command_def rows[] = {
+      {.name = "ping", .arity = -1, .flags = f_fast, .group = connection, .handler = ping_handler,
+       .tips = "request_policy:all_shards response_policy:all_succeeded",
+       .docs = {"Checks the connection: replies PONG, or echoes the message given.", "1.0.0",
+                o1}},
+      {.name = "echo", .arity = 2, .flags = f_loading | f_stale | f_fast, .group = connection,
+       .handler = echo_handler, .docs = {"Replies with the message given.", "1.0.0", o1}},
+      {.name = "quit", .arity = -1, .flags = handshake, .group = connection,
+       .handler = quit_handler,
+       .docs = {"Closes the connection once its pending replies are sent.", "1.0.0", o1}},
+      {.name = "reset", .arity = 1, .flags = handshake, .group = connection,
+       .handler = reset_handler,
+       .docs = {"Returns the connection to its initial state.", "6.2.0", o1}},
+      {.name = "select", .arity = 2, .flags = f_loading | f_stale | f_fast, .group = connection,
+       .handler = select_handler,
+       .docs = {"Switches the connection to another logical database.", "1.0.0", o1}},
+      {.name = "hello", .arity = -1, .flags = handshake, .group = connection,
+       .handler = hello_handler,
+       .docs = {"Negotiates the protocol version, optionally authenticating and naming the "
+                "connection.",
+                "6.0.0", o1}},
+      {.name = "auth", .arity = -2, .flags = handshake, .group = connection,
+       .handler = auth_handler,
+       .docs = {"Authenticates the connection.", "1.0.0",
+                "O(N) in the number of passwords of the user."}},
 
-  auto client = make("client", -2, 0, "@slow", nullptr,
-                     "Container of the connection management subcommands.", "2.4.0",
-                     "Depends on subcommand.");
-  auto sub = [&](std::string name, int arity, uint32_t flags, const char* acl,
-                 handler_fn handler, std::string summary, std::string since,
-                 std::string complexity = "O(1)") {
-    client.subcommands.push_back(make("client|" + name, arity, flags, acl, handler,
-                                      std::move(summary), std::move(since),
-                                      std::move(complexity)));
+      {.name = "client", .arity = -2, .group = connection,
+       .docs = {"Container of the connection management subcommands.", "2.4.0",
+                "Depends on subcommand."}},
+      {.name = "client|id", .arity = 2, .flags = conn_flags, .group = connection,
+       .handler = client_id_handler,
+       .docs = {"Returns the id of the connection.", "5.0.0", o1}},
+      {.name = "client|setname", .arity = 3, .flags = conn_flags, .group = connection,
+       .handler = client_setname_handler, .docs = {"Names the connection.", "2.6.9", o1}},
+      {.name = "client|getname", .arity = 2, .flags = conn_flags, .group = connection,
+       .handler = client_getname_handler,
+       .docs = {"Returns the name of the connection.", "2.6.9", o1}},
+      {.name = "client|info", .arity = 2, .flags = conn_flags, .group = connection,
+       .handler = client_info_handler, .tips = "nondeterministic_output",
+       .docs = {"Describes the connection in CLIENT LIST format.", "6.2.0", o1}},
+      {.name = "client|list", .arity = -2, .flags = admin_flags, .group = connection,
+       .handler = client_list_handler, .tips = "nondeterministic_output",
+       .docs = {"Describes the open connections, one line each.", "2.4.0", per_client}},
+      {.name = "client|kill", .arity = -3, .flags = admin_flags, .group = connection,
+       .handler = client_kill_handler,
+       .docs = {"Closes the connections matching the given filters.", "2.4.0", per_client}},
+      {.name = "client|reply", .arity = 3, .flags = conn_flags, .group = connection,
+       .handler = client_reply_handler,
+       .docs = {"Turns the replies to the connection on or off.", "3.2.0", o1}},
+      {.name = "client|no-evict", .arity = 3, .flags = admin_flags, .group = connection,
+       .handler = client_no_evict_handler,
+       .docs = {"Exempts the connection from client eviction.", "7.0.0", o1}},
+      {.name = "client|getredir", .arity = 2, .flags = conn_flags, .group = connection,
+       .handler = client_getredir_handler,
+       .docs = {"Returns the id tracking notifications are redirected to.", "6.0.0", o1}},
+      {.name = "client|trackinginfo", .arity = 2, .flags = conn_flags, .group = connection,
+       .handler = client_trackinginfo_handler,
+       .docs = {"Describes the client side caching state of the connection.", "6.2.0", o1}},
+      {.name = "client|unpause", .arity = 2, .flags = admin_flags, .group = connection,
+       .handler = client_unpause_handler,
+       .docs = {"Resumes the clients suspended by CLIENT PAUSE.", "6.2.0",
+                "O(N) in the number of paused clients."}},
+      {.name = "client|help", .arity = 2, .flags = f_loading | f_stale, .group = connection,
+       .handler = client_help_handler,
+       .docs = {"Describes the CLIENT subcommands.", "5.0.0", o1}},
   };
-  const std::string per_client = "O(N) in the number of client connections.";
-  sub("id", 2, conn_flags, client_acl, client_id_handler,
-      "Returns the id of the connection.", "5.0.0");
-  sub("setname", 3, conn_flags, client_acl, client_setname_handler,
-      "Names the connection.", "2.6.9");
-  sub("getname", 2, conn_flags, client_acl, client_getname_handler,
-      "Returns the name of the connection.", "2.6.9");
-  sub("info", 2, conn_flags, client_acl, client_info_handler,
-      "Describes the connection in CLIENT LIST format.", "6.2.0");
-  sub("list", -2, admin_flags, client_admin_acl, client_list_handler,
-      "Describes the open connections, one line each.", "2.4.0", per_client);
-  sub("kill", -3, admin_flags, client_admin_acl, client_kill_handler,
-      "Closes the connections matching the given filters.", "2.4.0", per_client);
-  sub("reply", 3, conn_flags, client_acl, client_reply_handler,
-      "Turns the replies to the connection on or off.", "3.2.0");
-  sub("no-evict", 3, admin_flags, client_admin_acl, client_no_evict_handler,
-      "Exempts the connection from client eviction.", "7.0.0");
-  sub("getredir", 2, conn_flags, client_acl, client_getredir_handler,
-      "Returns the id tracking notifications are redirected to.", "6.0.0");
-  sub("trackinginfo", 2, conn_flags, client_acl, client_trackinginfo_handler,
-      "Describes the client side caching state of the connection.", "6.2.0");
-  sub("unpause", 2, admin_flags, client_admin_acl, client_unpause_handler,
-      "Resumes the clients suspended by CLIENT PAUSE.", "6.2.0",
-      "O(N) in the number of paused clients.");
-  sub("help", 2, f_loading | f_stale, client_acl, client_help_handler,
-      "Describes the CLIENT subcommands.", "5.0.0");
-  t.add(std::move(client));
+  t.add(rows);
 }
 
 } // namespace actis::actors

@@ -15,8 +15,10 @@ namespace actis::actors {
 
 /// PING, ECHO, QUIT, RESET, SELECT, HELLO, AUTH and CLIENT.
 void register_connection_family(commands::command_table& t); // actors/connection_family.cpp
-/// TIME, COMMAND, CONFIG, INFO and DEBUG.
+/// TIME, SHUTDOWN, INFO, CONFIG and DEBUG.
 void register_server_family(commands::command_table& t);     // actors/server_family.cpp
+/// COMMAND and its subcommands.
+void register_command_family(commands::command_table& t);    // actors/command_family.cpp
 
 /// Registers every family into commands::table(). Call once, before any
 /// event loop starts; the table is read-only afterwards.

@@ -12,6 +12,7 @@ void register_all_commands() {
   commands::register_generic_family(t);
   register_connection_family(t);
   register_server_family(t);
+  register_command_family(t);
 }
 
 void help_reply(commands::command_context& ctx, std::string_view cmd,

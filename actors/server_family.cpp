@@ -1,5 +1,5 @@
-// The server commands: SHUTDOWN, TIME, COMMAND, CONFIG, INFO and DEBUG, with
-// Redis 7.0's replies.
+// The server commands: SHUTDOWN, TIME, CONFIG, INFO and DEBUG, with Redis
+// 7.0's replies (COMMAND is in command_family.cpp).
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -29,7 +29,6 @@ namespace actis::actors {
 namespace {
 
 using commands::command_context;
-using commands::command_spec;
 using datatypes::iequals;
 namespace err = protocol::err;
 
@@ -81,295 +80,6 @@ void time_handler(command_context& ctx) {
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(us / 1000000));
   ctx.reply.bulk(std::to_string(us % 1000000));
-}
-
-// ------------------------------------------------------------- COMMAND
-
-/// Redis's DEBUG is one plain command; actis splits it into subcommands only
-/// so that each part gets its own execution scope. Introspection hides them.
-bool lists_subcommands(const command_spec& s) { return s.name != "debug"; }
-
-/// COMMAND INFO flag names in Redis's order ("may_replicate" is never shown;
-/// "movablekeys" is derived from the key lookup).
-constexpr std::pair<uint32_t, std::string_view> flag_names[] = {
-    {commands::f_write, "write"},         {commands::f_readonly, "readonly"},
-    {commands::f_denyoom, "denyoom"},     {commands::f_admin, "admin"},
-    {commands::f_pubsub, "pubsub"},       {commands::f_noscript, "noscript"},
-    {commands::f_blocking, "blocking"},   {commands::f_loading, "loading"},
-    {commands::f_stale, "stale"},         {commands::f_skip_monitor, "skip_monitor"},
-    {commands::f_skip_slowlog, "skip_slowlog"}, {commands::f_fast, "fast"},
-    {commands::f_no_auth, "no_auth"},     {commands::f_no_multi, "no_multi"},
-};
-
-std::vector<std::string_view> flag_list(const command_spec& s) {
-  std::vector<std::string_view> out;
-  for (auto& [bit, name] : flag_names)
-    if (s.flags & bit)
-      out.push_back(name);
-  if (s.getkeys != nullptr)
-    out.push_back("movablekeys");
-  if (s.flags & commands::f_allow_busy)
-    out.push_back("allow_busy");
-  return out;
-}
-
-/// ACL categories of a spec in Redis's category order.
-std::vector<std::string_view> acl_list(const command_spec& s) {
-  static constexpr std::string_view order[] = {
-      "@keyspace", "@read",   "@write",  "@set",    "@sortedset", "@list",      "@hash",
-      "@string",   "@bitmap", "@hyperloglog",       "@geo",       "@stream",    "@pubsub",
-      "@admin",    "@fast",   "@slow",   "@blocking", "@dangerous", "@connection",
-      "@transaction",         "@scripting"};
-  auto rank = [](std::string_view c) {
-    auto it = std::find(std::begin(order), std::end(order), c);
-    return static_cast<size_t>(it - std::begin(order));
-  };
-  std::vector<std::string_view> out;
-  std::string_view rest(s.acl_categories);
-  while (!rest.empty()) {
-    auto start = rest.find_first_not_of(' ');
-    if (start == std::string_view::npos)
-      break;
-    rest.remove_prefix(start);
-    auto end = std::min(rest.find(' '), rest.size());
-    out.push_back(rest.substr(0, end));
-    rest.remove_prefix(end);
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [&](auto a, auto b) { return rank(a) < rank(b); });
-  return out;
-}
-
-bool has_acl_category(const command_spec& s, std::string_view category) {
-  for (auto c : acl_list(s))
-    if (c.size() == category.size() + 1 && iequals(c.substr(1), category))
-      return true;
-  return false;
-}
-
-/// A command or "container|subcommand" by its full name, case-insensitive.
-const command_spec* find_by_full_name(std::string_view name) {
-  auto bar = name.find('|');
-  if (bar == std::string_view::npos)
-    return commands::table().find(name);
-  auto* parent = commands::table().find(name.substr(0, bar));
-  if (parent == nullptr || !lists_subcommands(*parent))
-    return nullptr;
-  for (auto& s : parent->subcommands)
-    if (iequals(s.name, name))
-      return &s;
-  return nullptr;
-}
-
-/// One COMMAND INFO entry. Tips and key specifications are not modelled
-/// by the table and are reported empty.
-void command_info_entry(protocol::reply_builder& r, const command_spec& s) {
-  r.array(10);
-  r.bulk(s.name);
-  r.integer(s.arity);
-  auto flags = flag_list(s);
-  r.set(flags.size());
-  for (auto f : flags)
-    r.simple(f);
-  r.integer(s.first_key);
-  r.integer(s.last_key);
-  r.integer(s.key_step);
-  auto acl = acl_list(s);
-  r.set(acl.size());
-  for (auto c : acl)
-    r.simple(c);
-  r.set(0); // tips
-  r.set(0); // key specs
-  if (lists_subcommands(s) && !s.subcommands.empty()) {
-    r.array(s.subcommands.size());
-    for (auto& sub : s.subcommands)
-      command_info_entry(r, sub);
-  } else {
-    r.set(0);
-  }
-}
-
-void command_docs_entry(protocol::reply_builder& r, const command_spec& s) {
-  bool subs = lists_subcommands(s) && !s.subcommands.empty();
-  r.map(subs ? 5 : 4);
-  r.bulk("summary");
-  r.bulk(s.summary);
-  r.bulk("since");
-  r.bulk(s.since);
-  r.bulk("group");
-  r.bulk(s.group);
-  r.bulk("complexity");
-  r.bulk(s.complexity);
-  if (subs) {
-    r.bulk("subcommands");
-    r.map(s.subcommands.size());
-    for (auto& sub : s.subcommands) {
-      r.bulk(sub.name);
-      command_docs_entry(r, sub);
-    }
-  }
-}
-
-void command_handler(command_context& ctx) {
-  if (ctx.argv.size() > 1) {
-    ctx.reply.error(err::unknown_subcommand(ctx.argv[1], "COMMAND"));
-    return;
-  }
-  auto& all = commands::table().all();
-  ctx.reply.array(all.size());
-  for (auto& s : all)
-    command_info_entry(ctx.reply, s);
-}
-
-void command_count_handler(command_context& ctx) {
-  ctx.reply.integer(static_cast<long long>(commands::table().all().size()));
-}
-
-void command_info_handler(command_context& ctx) {
-  if (ctx.argv.size() == 2) {
-    command_handler(ctx);
-    return;
-  }
-  ctx.reply.array(ctx.argv.size() - 2);
-  for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    if (auto* s = find_by_full_name(ctx.argv[i]))
-      command_info_entry(ctx.reply, *s);
-    else
-      ctx.reply.null();
-  }
-}
-
-void command_docs_handler(command_context& ctx) {
-  std::vector<const command_spec*> found;
-  if (ctx.argv.size() == 2) {
-    for (auto& s : commands::table().all())
-      found.push_back(&s);
-  } else {
-    for (size_t i = 2; i < ctx.argv.size(); ++i)
-      if (auto* s = find_by_full_name(ctx.argv[i]))
-        found.push_back(s);
-  }
-  ctx.reply.map(found.size());
-  for (auto* s : found) {
-    ctx.reply.bulk(s->name);
-    command_docs_entry(ctx.reply, *s);
-  }
-}
-
-void command_list_handler(command_context& ctx) {
-  auto& argv = ctx.argv;
-  enum class filter { none, module, aclcat, pattern } by = filter::none;
-  if (argv.size() == 5 && iequals(argv[2], "filterby")) {
-    if (iequals(argv[3], "module"))
-      by = filter::module;
-    else if (iequals(argv[3], "aclcat"))
-      by = filter::aclcat;
-    else if (iequals(argv[3], "pattern"))
-      by = filter::pattern;
-  }
-  if (argv.size() != 2 && by == filter::none) {
-    ctx.reply.error(err::syntax);
-    return;
-  }
-  auto keep = [&](const command_spec& s) {
-    switch (by) {
-      case filter::none: return true;
-      case filter::module: return false; // no modules
-      case filter::aclcat: return has_acl_category(s, argv[4]);
-      case filter::pattern: return datatypes::glob_match(argv[4], s.name, true);
-    }
-    return false;
-  };
-  std::vector<std::string_view> names;
-  for (auto& s : commands::table().all()) {
-    if (keep(s))
-      names.push_back(s.name);
-    if (lists_subcommands(s))
-      for (auto& sub : s.subcommands)
-        if (keep(sub))
-          names.push_back(sub.name);
-  }
-  ctx.reply.array(names.size());
-  for (auto n : names)
-    ctx.reply.bulk(n);
-}
-
-/// Key-spec flags for GETKEYSANDFLAGS. The table has no per-key flags, so
-/// they are derived from the command's: RO/access for read-only commands,
-/// RW/access/update for the others (Redis distinguishes OW, RM, insert and
-/// delete per key; those are not reported).
-std::vector<std::string_view> key_flags(const command_spec& s) {
-  if (s.flags & commands::f_readonly)
-    return {"RO", "access"};
-  return {"RW", "access", "update"};
-}
-
-/// COMMAND GETKEYS / GETKEYSANDFLAGS <command> <args...>.
-void getkeys(command_context& ctx, bool with_flags) {
-  commands::command_args target(ctx.argv.begin() + 2, ctx.argv.end());
-  const command_spec* cmd = commands::table().find(target[0]);
-  if (cmd != nullptr && !cmd->subcommands.empty() && lists_subcommands(*cmd)
-      && target.size() >= 2) {
-    auto* parent = cmd;
-    cmd = nullptr;
-    for (auto& s : parent->subcommands)
-      if (iequals(std::string_view(s.name).substr(parent->name.size() + 1), target[1]))
-        cmd = &s;
-  }
-  if (cmd == nullptr) {
-    ctx.reply.error(err::getkeys_invalid_command);
-    return;
-  }
-  if (cmd->first_key <= 0 && cmd->getkeys == nullptr) {
-    ctx.reply.error(err::getkeys_no_keys);
-    return;
-  }
-  if (!commands::arity_ok(cmd->arity, target.size())) {
-    ctx.reply.error(err::getkeys_bad_arity);
-    return;
-  }
-  std::vector<size_t> keys;
-  commands::table().key_positions(*cmd, target, keys);
-  // Commands with movable keys may legitimately have none (Redis's
-  // no_mandatory_keys); a fixed key range always yields at least one.
-  if (keys.empty() && cmd->getkeys == nullptr) {
-    ctx.reply.error(err::getkeys_bad_arguments);
-    return;
-  }
-  auto flags = key_flags(*cmd);
-  ctx.reply.array(keys.size());
-  for (auto k : keys) {
-    if (with_flags) {
-      ctx.reply.array(2);
-      ctx.reply.bulk(target[k]);
-      ctx.reply.set(flags.size());
-      for (auto f : flags)
-        ctx.reply.simple(f);
-    } else {
-      ctx.reply.bulk(target[k]);
-    }
-  }
-}
-
-void command_getkeys_handler(command_context& ctx) { getkeys(ctx, false); }
-void command_getkeysandflags_handler(command_context& ctx) { getkeys(ctx, true); }
-
-void command_help_handler(command_context& ctx) {
-  help_reply(ctx, "COMMAND",
-             {"(no subcommand)",
-              "    Describe every command.",
-              "COUNT",
-              "    Reply with the number of commands.",
-              "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
-              "    Reply with the names of the commands and subcommands, optionally filtered.",
-              "INFO [<command-name> ...]",
-              "    Describe the given commands, or every command.",
-              "DOCS [<command-name> ...]",
-              "    Reply with the documentation of the given commands, or of every command.",
-              "GETKEYS <full-command>",
-              "    Reply with the key arguments of a complete command line.",
-              "GETKEYSANDFLAGS <full-command>",
-              "    Reply with the key arguments of a command line and how they are used."});
 }
 
 // -------------------------------------------------------------- CONFIG
@@ -609,114 +319,75 @@ void debug_help_handler(command_context& ctx) {
               "    Block the event loop for <seconds> (decimals allowed)."});
 }
 
-// --------------------------------------------------------- registration
-
-constexpr uint32_t admin_flags =
-    commands::f_admin | commands::f_noscript | commands::f_loading | commands::f_stale;
-const char* const admin_acl = "@admin @slow @dangerous";
-
-command_spec make(std::string name, int arity, uint32_t flags, std::string acl,
-                  commands::handler_fn handler, std::string summary, std::string since,
-                  std::string complexity = "O(1)",
-                  commands::exec_scope scope = commands::exec_scope::connection) {
-  return commands::make_command(std::move(name), arity, flags, std::move(acl), {}, scope, handler,
-                                {"server", std::move(summary), std::move(since),
-                                 std::move(complexity)});
-}
-
-void register_command_command(commands::command_table& t) {
-  using namespace commands;
-  const uint32_t flags = f_loading | f_stale;
-  const std::string acl = "@slow @connection";
-  auto cmd = make("command", -1, flags, acl, command_handler,
-                  "Describes every command of the server.", "2.8.13",
-                  "O(N) in the number of commands.");
-  auto sub = [&](std::string name, int arity, handler_fn h, std::string summary,
-                 std::string since, std::string complexity) {
-    cmd.subcommands.push_back(make("command|" + name, arity, flags, acl, h, std::move(summary),
-                                   std::move(since), std::move(complexity)));
-  };
-  const std::string per_command = "O(N) in the number of commands asked about.";
-  const std::string per_arg = "O(N) in the number of arguments of the command.";
-  sub("count", 2, command_count_handler, "Returns the number of commands.", "2.8.13", "O(1)");
-  sub("docs", -2, command_docs_handler, "Returns the documentation of commands.", "7.0.0",
-      per_command);
-  sub("getkeys", -4, command_getkeys_handler, "Extracts the key arguments of a command line.",
-      "2.8.13", per_arg);
-  sub("getkeysandflags", -4, command_getkeysandflags_handler,
-      "Extracts the key arguments of a command line with their access flags.", "7.0.0",
-      per_arg);
-  sub("help", 2, command_help_handler, "Describes the COMMAND subcommands.", "5.0.0", "O(1)");
-  sub("info", -2, command_info_handler, "Describes the given commands, or all of them.",
-      "2.8.13", per_command);
-  sub("list", -2, command_list_handler,
-      "Returns the names of the commands, optionally filtered.", "7.0.0",
-      "O(N) in the number of commands.");
-  t.add(std::move(cmd));
-}
-
-void register_config_command(commands::command_table& t) {
-  using namespace commands;
-  auto cfg = make("config", -2, 0, "@slow", nullptr,
-                  "Container of the configuration subcommands.", "2.0.0",
-                  "Depends on subcommand.");
-  const std::string per_param = "O(N) in the number of parameters given.";
-  cfg.subcommands.push_back(make("config|get", -3, admin_flags, admin_acl, config_get_handler,
-                                 "Returns the parameters matching patterns and their values.",
-                                 "2.0.0", per_param));
-  cfg.subcommands.push_back(make("config|set", -4, admin_flags, admin_acl, config_set_handler,
-                                 "Changes configuration parameters, all or none.", "2.0.0",
-                                 per_param));
-  cfg.subcommands.push_back(make("config|resetstat", 2, admin_flags, admin_acl,
-                                 config_resetstat_handler,
-                                 "Zeroes the statistics INFO reports.", "2.0.0", "O(1)"));
-  cfg.subcommands.push_back(make("config|rewrite", 2, admin_flags, admin_acl,
-                                 config_rewrite_handler,
-                                 "Writes the running configuration to the config file.",
-                                 "2.8.0"));
-  cfg.subcommands.push_back(make("config|help", 2, f_loading | f_stale, "@slow",
-                                 config_help_handler, "Describes the CONFIG subcommands.",
-                                 "5.0.0"));
-  t.add(std::move(cfg));
-}
-
-void register_debug_command(commands::command_table& t) {
-  using commands::exec_scope;
-  const uint32_t debug_flags = admin_flags | commands::f_protected;
-  auto debug = make("debug", -2, debug_flags, admin_acl, debug_handler,
-                    "Container of the debugging subcommands.", "1.0.0",
-                    "Depends on subcommand.");
-  // Every part takes any argument count: like Redis, each checks its own and
-  // reports a mismatch with DEBUG's usage error. DEBUG declares no keys
-  // (COMMAND GETKEYS says so); DEBUG OBJECT is routed by its key argument.
-  auto sub = [&](std::string name, commands::handler_fn h, exec_scope scope) {
-    debug.subcommands.push_back(make("debug|" + name, -2, debug_flags, admin_acl, h,
-                                     "Part of DEBUG.", "1.0.0", "O(1)", scope));
-  };
-  sub("sleep", debug_sleep_handler, exec_scope::connection);
-  sub("set-active-expire", debug_set_active_expire_handler, exec_scope::connection);
-  sub("object", debug_object_handler, exec_scope::keys);
-  debug.subcommands.back().route_key = 2;
-  sub("digest", debug_digest_handler, exec_scope::all_partitions);
-  sub("digest-value", debug_digest_value_handler, exec_scope::all_partitions);
-  sub("help", debug_help_handler, exec_scope::connection);
-  t.add(std::move(debug));
-}
-
 } // namespace
+
+// --------------------------------------------------------- registration
 
 void register_server_family(commands::command_table& t) {
   using namespace commands;
-  t.add(make("time", 1, f_loading | f_stale | f_fast, "@fast", time_handler,
-             "Returns the server's clock as unix seconds and microseconds.", "2.6.0"));
-  t.add(make("shutdown", -1, admin_flags | f_no_multi | f_allow_busy, admin_acl,
-             shutdown_handler, "Stops the server.", "1.0.0", "O(N) when saving"));
-  t.add(make("info", -1, f_loading | f_stale, "@slow @dangerous", info_handler,
-             "Reports information and statistics about the server.", "1.0.0", "O(1)",
-             exec_scope::summaries));
-  register_command_command(t);
-  register_config_command(t);
-  register_debug_command(t);
+  constexpr auto server = command_group::server;
+  constexpr auto everywhere = exec_scope::all_partitions;
+  constexpr uint32_t admin_flags = f_admin | f_noscript | f_loading | f_stale;
+  constexpr auto per_param = "O(N) in the number of parameters given.";
+  // Every DEBUG part takes any argument count: like Redis, each checks its
+  // own and reports a mismatch with DEBUG's usage error. DEBUG is protected
+  // (enable-debug-command, checked when routed) and declares no keys
+  // (COMMAND GETKEYS says so); DEBUG OBJECT is routed by its key argument.
+  constexpr uint32_t debug_flags = admin_flags | f_protected;
+  constexpr command_docs debug_part = {"Part of DEBUG.", "1.0.0", "O(1)"};
+  const command_def rows[] = {
+      {.name = "time", .arity = 1, .flags = f_loading | f_stale | f_fast, .group = server,
+       .handler = time_handler, .tips = "nondeterministic_output",
+       .docs = {"Returns the server's clock as unix seconds and microseconds.", "2.6.0",
+                "O(1)"}},
+      {.name = "shutdown", .arity = -1, .flags = admin_flags | f_no_multi | f_allow_busy,
+       .group = server, .handler = shutdown_handler,
+       .docs = {"Stops the server.", "1.0.0", "O(N) when saving"}},
+      {.name = "info", .arity = -1, .flags = f_loading | f_stale, .group = server,
+       .scope = exec_scope::summaries, .handler = info_handler,
+       .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+       .extra_acl = acl_dangerous,
+       .docs = {"Reports information and statistics about the server.", "1.0.0", "O(1)"}},
+
+      {.name = "config", .arity = -2, .group = server,
+       .docs = {"Container of the configuration subcommands.", "2.0.0",
+                "Depends on subcommand."}},
+      {.name = "config|get", .arity = -3, .flags = admin_flags, .group = server,
+       .handler = config_get_handler,
+       .docs = {"Returns the parameters matching patterns and their values.", "2.0.0",
+                per_param}},
+      {.name = "config|set", .arity = -4, .flags = admin_flags, .group = server,
+       .handler = config_set_handler,
+       .tips = "request_policy:all_nodes response_policy:all_succeeded",
+       .docs = {"Changes configuration parameters, all or none.", "2.0.0", per_param}},
+      {.name = "config|resetstat", .arity = 2, .flags = admin_flags, .group = server,
+       .handler = config_resetstat_handler,
+       .docs = {"Zeroes the statistics INFO reports.", "2.0.0", "O(1)"}},
+      {.name = "config|rewrite", .arity = 2, .flags = admin_flags, .group = server,
+       .handler = config_rewrite_handler,
+       .docs = {"Writes the running configuration to the config file.", "2.8.0", "O(1)"}},
+      {.name = "config|help", .arity = 2, .flags = f_loading | f_stale, .group = server,
+       .handler = config_help_handler,
+       .docs = {"Describes the CONFIG subcommands.", "5.0.0", "O(1)"}},
+
+      {.name = "debug", .arity = -2, .flags = debug_flags, .group = server,
+       .handler = debug_handler,
+       .docs = {"Container of the debugging subcommands.", "1.0.0", "Depends on subcommand."}},
+      {.name = "debug|sleep", .arity = -2, .flags = debug_flags, .group = server,
+       .handler = debug_sleep_handler, .docs = debug_part},
+      {.name = "debug|set-active-expire", .arity = -2, .flags = debug_flags, .group = server,
+       .handler = debug_set_active_expire_handler, .docs = debug_part},
+      {.name = "debug|object", .arity = -2, .flags = debug_flags, .group = server,
+       .scope = exec_scope::keys, .handler = debug_object_handler, .route_key = 2,
+       .docs = debug_part},
+      {.name = "debug|digest", .arity = -2, .flags = debug_flags, .group = server,
+       .scope = everywhere, .handler = debug_digest_handler, .docs = debug_part},
+      {.name = "debug|digest-value", .arity = -2, .flags = debug_flags, .group = server,
+       .scope = everywhere, .handler = debug_digest_value_handler, .docs = debug_part},
+      {.name = "debug|help", .arity = -2, .flags = debug_flags, .group = server,
+       .handler = debug_help_handler, .docs = debug_part},
+  };
+  t.add(rows);
 }
 
 } // namespace actis::actors

@@ -447,41 +447,66 @@ void bitfield_generic(command_context& ctx, bool readonly_command) {
 void bitfield_cmd(command_context& ctx) { bitfield_generic(ctx, false); }
 void bitfield_ro_cmd(command_context& ctx) { bitfield_generic(ctx, true); }
 
-command_spec bitmap_cmd(std::string name, int arity, uint32_t flags, std::string acl, int first,
-                        int last, handler_fn handler, std::string summary, std::string since,
-                        std::string complexity) {
-  return make_command(std::move(name), arity, flags, std::move(acl), {first, last, 1},
-                      exec_scope::keys, handler,
-                      {"bitmap", std::move(summary), std::move(since), std::move(complexity)});
+// --- Registration ----------------------------------------------------------
+
+/// BITFIELD only reads when every operation is a complete GET or OVERFLOW;
+/// anything else, a malformed operation included, counts as a write.
+void bitfield_keys(const command_args& argv, std::vector<key_ref>& keys) {
+  uint16_t flags = k_ro | k_access;
+  for (size_t i = 2; i < argv.size(); ++i) {
+    size_t after = argv.size() - i - 1;
+    if (iequals(argv[i], "get") && after >= 2) {
+      i += 2;
+    } else if (iequals(argv[i], "overflow") && after >= 1) {
+      i += 1;
+    } else {
+      flags = k_rw | k_access | k_update;
+      break;
+    }
+  }
+  keys.push_back({1, flags});
 }
 
 } // namespace
 
 void register_bitmap_family(command_table& t) {
   constexpr uint32_t rw = f_write | f_denyoom;
-  const std::string w_slow = "@write @bitmap @slow";
-  const std::string r_slow = "@read @bitmap @slow", r_fast = "@read @bitmap @fast";
-
-  t.add(bitmap_cmd("setbit", 4, rw, w_slow, 1, 1, setbit_cmd,
-                   "Sets or clears one bit of the string at a key, returning its old value.",
-                   "2.2.0", "O(1)"));
-  t.add(bitmap_cmd("getbit", 3, f_readonly | f_fast, r_fast, 1, 1, getbit_cmd,
-                   "Returns one bit of the string at a key.", "2.2.0", "O(1)"));
-  t.add(bitmap_cmd("bitcount", -2, f_readonly, r_slow, 1, 1, bitcount_cmd,
-                   "Counts the set bits of a string, optionally within a byte or bit range.",
-                   "2.6.0", "O(N)"));
-  t.add(bitmap_cmd("bitpos", -3, f_readonly, r_slow, 1, 1, bitpos_cmd,
-                   "Finds the first set or clear bit of a string, optionally within a range.",
-                   "2.8.7", "O(N)"));
-  t.add(bitmap_cmd("bitop", -4, rw, w_slow, 2, -1, bitop_cmd,
-                   "Combines strings bitwise (AND, OR, XOR, NOT) into a destination key.",
-                   "2.6.0", "O(N)"));
-  t.add(bitmap_cmd("bitfield", -2, rw, w_slow, 1, 1, bitfield_cmd,
-                   "Reads, writes and increments integer fields of any width inside a string.",
-                   "3.2.0", "O(1) per subcommand"));
-  t.add(bitmap_cmd("bitfield_ro", -2, f_readonly | f_fast, r_fast, 1, 1, bitfield_ro_cmd,
-                   "Reads integer fields of any width inside a string.", "6.0.0",
-                   "O(1) per subcommand"));
+  constexpr auto bitmap = command_group::bitmap;
+  constexpr uint16_t read = k_ro | k_access;
+  constexpr uint16_t read_modify = k_rw | k_access | k_update;
+  const command_def rows[] = {
+      {.name = "setbit", .arity = 4, .flags = rw, .group = bitmap,
+       .keys = {key_at(1, read_modify)}, .handler = setbit_cmd,
+       .docs = {"Sets or clears one bit of the string at a key, returning its old value.",
+                "2.2.0", "O(1)"}},
+      {.name = "getbit", .arity = 3, .flags = f_readonly | f_fast, .group = bitmap,
+       .keys = {key_at(1, read)}, .handler = getbit_cmd,
+       .docs = {"Returns one bit of the string at a key.", "2.2.0", "O(1)"}},
+      {.name = "bitcount", .arity = -2, .flags = f_readonly, .group = bitmap,
+       .keys = {key_at(1, read)}, .handler = bitcount_cmd,
+       .docs = {"Counts the set bits of a string, optionally within a byte or bit range.",
+                "2.6.0", "O(N)"}},
+      {.name = "bitpos", .arity = -3, .flags = f_readonly, .group = bitmap,
+       .keys = {key_at(1, read)}, .handler = bitpos_cmd,
+       .docs = {"Finds the first set or clear bit of a string, optionally within a range.",
+                "2.8.7", "O(N)"}},
+      {.name = "bitop", .arity = -4, .flags = rw, .group = bitmap,
+       .keys = {key_at(2, k_ow | k_update), {read, begin_at(3), keys_range(-1)}},
+       .handler = bitop_cmd,
+       .docs = {"Combines strings bitwise (AND, OR, XOR, NOT) into a destination key.",
+                "2.6.0", "O(N)"}},
+      {.name = "bitfield", .arity = -2, .flags = rw, .group = bitmap,
+       .keys = {key_at(1, read_modify | k_variable_flags,
+                       "This command allows both access and modification of the key")},
+       .handler = bitfield_cmd, .getkeys = bitfield_keys,
+       .docs = {"Reads, writes and increments integer fields of any width inside a string.",
+                "3.2.0", "O(1) per subcommand"}},
+      {.name = "bitfield_ro", .arity = -2, .flags = f_readonly | f_fast, .group = bitmap,
+       .keys = {key_at(1, read)}, .handler = bitfield_ro_cmd,
+       .docs = {"Reads integer fields of any width inside a string.", "6.0.0",
+                "O(1) per subcommand"}},
+  };
+  t.add(rows);
 }
 
 } // namespace actis::commands

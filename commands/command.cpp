@@ -1,5 +1,8 @@
 #include "commands/command.hpp"
 
+#include <algorithm>
+#include <climits>
+
 #include "datatypes/strutil.hpp"
 #include "protocol/errors.hpp"
 
@@ -7,14 +10,229 @@ namespace actis::commands {
 
 namespace {
 
+using bs_kind = begin_search::kind;
+using fk_kind = find_keys::kind;
+
 void assign_ids(command_spec& spec, uint32_t& next) {
   spec.id = next++;
   for (auto& sub : spec.subcommands)
     assign_ids(sub, next);
 }
 
+/// The category every command of a group belongs to. Server and cluster
+/// commands have none in common (Redis lists theirs per command).
+uint32_t group_category(command_group g) {
+  switch (g) {
+    case command_group::generic: return acl_keyspace;
+    case command_group::string: return acl_string;
+    case command_group::list: return acl_list;
+    case command_group::set: return acl_set;
+    case command_group::sorted_set: return acl_sortedset;
+    case command_group::hash: return acl_hash;
+    case command_group::pubsub: return acl_pubsub;
+    case command_group::transactions: return acl_transaction;
+    case command_group::connection: return acl_connection;
+    case command_group::scripting: return acl_scripting;
+    case command_group::hyperloglog: return acl_hyperloglog;
+    case command_group::geo: return acl_geo;
+    case command_group::stream: return acl_stream;
+    case command_group::bitmap: return acl_bitmap;
+    case command_group::server:
+    case command_group::cluster: return 0;
+  }
+  return 0;
+}
+
+/// The categories Redis implies from a command's flags (its
+/// setImplicitACLCategories), plus the group's. A container only dispatches,
+/// so like Redis it gets no group category.
+uint32_t derived_acl(const command_def& row, bool container) {
+  uint32_t acl = (row.flags & f_fast) ? acl_fast : acl_slow;
+  if (row.flags & f_write)
+    acl |= acl_write;
+  if (row.flags & f_readonly)
+    acl |= acl_read;
+  if (row.flags & f_admin)
+    acl |= acl_admin | acl_dangerous;
+  if (row.flags & f_pubsub)
+    acl |= acl_pubsub;
+  if (row.flags & f_blocking)
+    acl |= acl_blocking;
+  if (!container)
+    acl |= group_category(row.group);
+  return acl;
+}
+
+bool plain_range(const key_spec& k) {
+  return k.begin.type == bs_kind::index && k.find.type == fk_kind::range;
+}
+
+int absolute_last(const key_spec& k) {
+  return k.find.lastkey < 0 ? k.find.lastkey : k.begin.index + k.find.lastkey;
+}
+
+/// Redis derives COMMAND INFO's first/last/step from the key specs: one
+/// index+range spec is the range; otherwise the consecutive index+range
+/// specs with step 1 are merged. Anything left out makes the keys movable,
+/// and so does an incomplete spec.
+void derive_legacy_range(command_spec& s) {
+  auto& specs = s.key_specs;
+  if (specs.empty())
+    return;
+  if (specs.size() == 1 && plain_range(specs[0])) {
+    s.first_key = specs[0].begin.index;
+    s.last_key = absolute_last(specs[0]);
+    s.key_step = specs[0].find.keystep;
+    s.movable_keys = (specs[0].flags & k_incomplete) != 0;
+    return;
+  }
+  int first = INT_MAX, last = 0;
+  for (auto& k : specs) {
+    if (!plain_range(k) || k.find.keystep != 1 || (last != 0 && last != k.begin.index - 1)) {
+      s.movable_keys = true;
+      continue;
+    }
+    if (k.flags & k_incomplete)
+      s.movable_keys = true;
+    first = std::min(first, k.begin.index);
+    // A last key counted from the end lies beyond every absolute one, so
+    // compare as unsigned (as Redis does): -1 beats any index.
+    int abs_last = absolute_last(k);
+    if (static_cast<unsigned>(abs_last) > static_cast<unsigned>(last))
+      last = abs_last;
+  }
+  if (first == INT_MAX) {
+    s.movable_keys = true;
+    return;
+  }
+  s.first_key = first;
+  s.last_key = last;
+  s.key_step = 1;
+}
+
+command_spec spec_of(const command_def& row, bool container) {
+  command_spec s;
+  s.name = std::string(row.name);
+  s.arity = row.arity;
+  s.flags = row.flags;
+  s.acl = derived_acl(row, container) | row.extra_acl;
+  s.key_specs = row.keys;
+  s.tips = row.tips;
+  bool keyed = !row.keys.empty() || row.getkeys != nullptr;
+  s.scope = row.scope.value_or(keyed ? exec_scope::keys : exec_scope::connection);
+  s.handler = row.handler;
+  s.getkeys = row.getkeys;
+  s.route_key = row.route_key;
+  s.group = row.group;
+  s.docs = row.docs;
+  derive_legacy_range(s);
+  return s;
+}
+
+/// Index of the first key after the spec's keyword, 0 if the keyword is
+/// absent. A keyword as the last argument has no keys after it.
+int after_keyword(const begin_search& b, const command_args& argv) {
+  int argc = static_cast<int>(argv.size());
+  if (b.startfrom >= 0) {
+    for (int i = b.startfrom; i < argc - 1; ++i)
+      if (datatypes::iequals(argv[i], b.keyword))
+        return i + 1;
+    return 0;
+  }
+  for (int i = std::min(argc + b.startfrom, argc - 1); i > 0; --i)
+    if (datatypes::iequals(argv[i], b.keyword))
+      return i + 1;
+  return 0;
+}
+
+/// Redis's key-spec search: calls push(index, flags) for each key of argv.
+/// Returns false when a spec does not fit argv (a key count that is not a
+/// number, keys beyond the end, an unknown spec); keys already pushed are
+/// then the caller's to drop. Specs flagged not_key are skipped.
+template <class Push>
+bool walk_key_specs(const command_spec& spec, const command_args& argv, Push&& push) {
+  int argc = static_cast<int>(argv.size());
+  for (auto& k : spec.key_specs) {
+    if (k.flags & k_not_key)
+      continue;
+    int first = 0;
+    switch (k.begin.type) {
+      case bs_kind::index: first = k.begin.index; break;
+      case bs_kind::keyword:
+        first = after_keyword(k.begin, argv);
+        if (first == 0)
+          continue; // an optional keyword that is not there: no keys
+        break;
+      case bs_kind::unknown: return false;
+    }
+    int step = std::max(k.find.keystep, 1);
+    int last = 0;
+    switch (k.find.type) {
+      case fk_kind::range:
+        if (k.find.lastkey >= 0)
+          last = first + k.find.lastkey;
+        else if (k.find.limit <= 1)
+          last = argc + k.find.lastkey;
+        else
+          last = first + (argc - first) / k.find.limit + k.find.lastkey;
+        break;
+      case fk_kind::keynum: {
+        int at = first + k.find.keynumidx;
+        long long count = 0;
+        if (at >= argc || !datatypes::parse_ll(argv[at], count) || count < 0 || count > argc)
+          return false;
+        first += k.find.firstkey;
+        last = first + (static_cast<int>(count) - 1) * step;
+        break;
+      }
+      case fk_kind::unknown: return false;
+    }
+    if (first >= argc || last >= argc || last < first)
+      return false;
+    for (int i = first; i <= last; i += step)
+      push(static_cast<size_t>(i), k.flags);
+  }
+  return true;
+}
+
+/// The key specs find every key (none is incomplete or of an unknown kind).
+bool specs_find_all(const command_spec& spec) {
+  return std::none_of(spec.key_specs.begin(), spec.key_specs.end(), [](const key_spec& k) {
+    return (k.flags & k_incomplete) || k.begin.type == bs_kind::unknown
+           || k.find.type == fk_kind::unknown;
+  });
+}
+
+bool specs_have_variable_flags(const command_spec& spec) {
+  return std::any_of(spec.key_specs.begin(), spec.key_specs.end(),
+                     [](const key_spec& k) { return (k.flags & k_variable_flags) != 0; });
+}
+
+} // namespace
+
+std::string_view group_name(command_group g) {
+  switch (g) {
+    case command_group::generic: return "generic";
+    case command_group::string: return "string";
+    case command_group::list: return "list";
+    case command_group::set: return "set";
+    case command_group::sorted_set: return "sorted_set";
+    case command_group::hash: return "hash";
+    case command_group::pubsub: return "pubsub";
+    case command_group::transactions: return "transactions";
+    case command_group::connection: return "connection";
+    case command_group::server: return "server";
+    case command_group::scripting: return "scripting";
+    case command_group::hyperloglog: return "hyperloglog";
+    case command_group::cluster: return "cluster";
+    case command_group::geo: return "geo";
+    case command_group::stream: return "stream";
+    case command_group::bitmap: return "bitmap";
+  }
+  return "";
+}
+
 const command_spec* find_subcommand(const command_spec& parent, std::string_view sub) {
-  // Subcommand names are stored as "parent|sub".
   auto prefix = parent.name.size() + 1;
   for (auto& s : parent.subcommands)
     if (datatypes::iequals(std::string_view(s.name).substr(prefix), sub))
@@ -22,32 +240,33 @@ const command_spec* find_subcommand(const command_spec& parent, std::string_view
   return nullptr;
 }
 
-} // namespace
-
-command_spec make_command(std::string name, int arity, uint32_t flags, std::string acl,
-                          key_range keys, exec_scope scope, handler_fn handler,
-                          command_docs docs) {
-  command_spec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.acl_categories = std::move(acl);
-  s.first_key = keys.first;
-  s.last_key = keys.last;
-  s.key_step = keys.step;
-  s.scope = scope;
-  s.handler = handler;
-  s.group = std::move(docs.group);
-  s.summary = std::move(docs.summary);
-  s.since = std::move(docs.since);
-  s.complexity = std::move(docs.complexity);
-  return s;
+bool has_keys(const command_spec& spec) {
+  return spec.getkeys != nullptr
+         || std::any_of(spec.key_specs.begin(), spec.key_specs.end(),
+                        [](const key_spec& k) { return (k.flags & k_not_key) == 0; });
 }
 
-void command_table::add(command_spec spec) {
-  assign_ids(spec, next_id_);
-  index_[spec.name] = commands_.size();
-  commands_.push_back(std::move(spec));
+void command_table::add(std::span<const command_def> rows) {
+  auto is_container = [&](std::string_view name) {
+    return std::any_of(rows.begin(), rows.end(), [&](const command_def& row) {
+      return row.name.size() > name.size() && row.name.starts_with(name)
+             && row.name[name.size()] == '|';
+    });
+  };
+  size_t first_new = commands_.size();
+  for (auto& row : rows) {
+    auto bar = row.name.find('|');
+    if (bar == std::string_view::npos) {
+      index_[std::string(row.name)] = commands_.size();
+      commands_.push_back(spec_of(row, is_container(row.name)));
+    } else {
+      // at() throws on a subcommand row listed before its container.
+      auto container = index_.at(std::string(row.name.substr(0, bar)));
+      commands_[container].subcommands.push_back(spec_of(row, false));
+    }
+  }
+  for (size_t i = first_new; i < commands_.size(); ++i)
+    assign_ids(commands_[i], next_id_);
 }
 
 const command_spec* command_table::find(std::string_view name) const {
@@ -95,17 +314,32 @@ const command_spec* command_table::resolve(const command_args& argv, std::string
 
 void command_table::key_positions(const command_spec& spec, const command_args& argv,
                                   std::vector<size_t>& out) const {
-  if (spec.getkeys != nullptr) {
-    spec.getkeys(argv, out);
-    return;
+  auto mark = out.size();
+  if (spec.getkeys == nullptr || specs_find_all(spec)) {
+    if (walk_key_specs(spec, argv, [&](size_t i, uint16_t) { out.push_back(i); }))
+      return;
+    out.resize(mark);
+    if (spec.getkeys == nullptr)
+      return;
   }
-  if (spec.first_key <= 0)
-    return;
-  auto argc = static_cast<int>(argv.size());
-  int last = spec.last_key >= 0 ? spec.last_key : argc + spec.last_key;
-  int step = spec.key_step > 0 ? spec.key_step : 1;
-  for (int i = spec.first_key; i <= last && i < argc; i += step)
-    out.push_back(static_cast<size_t>(i));
+  std::vector<key_ref> keys;
+  spec.getkeys(argv, keys);
+  for (auto& k : keys)
+    out.push_back(k.index);
+}
+
+void command_table::find_keys(const command_spec& spec, const command_args& argv,
+                              std::vector<key_ref>& out) const {
+  auto mark = out.size();
+  bool specs_enough =
+      spec.getkeys == nullptr || (specs_find_all(spec) && !specs_have_variable_flags(spec));
+  if (specs_enough) {
+    if (walk_key_specs(spec, argv, [&](size_t i, uint16_t f) { out.push_back({i, f}); }))
+      return;
+    out.resize(mark);
+  }
+  if (spec.getkeys != nullptr)
+    spec.getkeys(argv, out);
 }
 
 command_table& table() {

@@ -657,122 +657,135 @@ void flushall_handler(command_context& ctx) {
   ctx.reply.ok();
 }
 
-// ------------------------------------------------------------ registration
-
-command_spec make_spec(std::string name, int arity, uint32_t flags, std::string acl,
-                       key_range keys, exec_scope scope, handler_fn handler,
-                       std::string group, std::string summary, std::string since,
-                       std::string complexity) {
-  return make_command(std::move(name), arity, flags, std::move(acl), keys, scope, handler,
-                      {std::move(group), std::move(summary), std::move(since),
-                       std::move(complexity)});
-}
-
-constexpr key_range one_key{1, 1, 1};
-constexpr key_range all_keys{1, -1, 1};
-constexpr key_range two_keys{1, 2, 1};
-constexpr key_range no_keys{};
-constexpr auto by_keys = exec_scope::keys;
-constexpr auto everywhere = exec_scope::all_partitions;
-
 } // namespace
 
+// ------------------------------------------------------------ registration
+
 void register_generic_family(command_table& t) {
-  const std::string o1 = "O(1)";
-  t.add(make_spec("del", -2, f_write, "@keyspace @write @slow", all_keys, by_keys, del_handler,
-                  "generic", "Removes keys and their values.", "1.0.0",
-                  "O(N) in the number of keys, plus the size of each removed collection."));
-  t.add(make_spec("unlink", -2, f_write | f_fast, "@keyspace @write @fast", all_keys, by_keys,
-                  del_handler, "generic", "Removes keys; memory reclaim may be deferred.",
-                  "4.0.0", "O(1) per key removed."));
-  t.add(make_spec("exists", -2, f_readonly | f_fast, "@keyspace @read @fast", all_keys, by_keys,
-                  exists_handler, "generic", "Counts how many of the given keys exist.",
-                  "1.0.0", "O(N) in the number of keys."));
-  t.add(make_spec("type", 2, f_readonly | f_fast, "@keyspace @read @fast", one_key, by_keys,
-                  type_handler, "generic", "Names the type of the value at a key.", "1.0.0", o1));
-  t.add(make_spec("keys", 2, f_readonly, "@keyspace @read @slow @dangerous", no_keys,
-                  everywhere, keys_handler, "generic", "Lists every key matching a pattern.",
-                  "1.0.0", "O(N) in the number of keys of the database."));
-  t.add(make_spec("scan", -2, f_readonly, "@keyspace @read @slow", no_keys, everywhere,
-                  scan_handler, "generic", "Walks the keys of a database with a cursor.",
-                  "2.8.0", "O(1) per call, O(N) for a complete iteration."));
-  t.add(make_spec("randomkey", 1, f_readonly, "@keyspace @read @slow", no_keys, everywhere,
-                  randomkey_handler, "generic", "Returns a key picked at random.", "1.0.0", o1));
-  t.add(make_spec("rename", 3, f_write, "@keyspace @write @slow", two_keys, by_keys,
-                  rename_handler, "generic", "Gives a key a new name, replacing any target.",
-                  "1.0.0", o1));
-  t.add(make_spec("renamenx", 3, f_write | f_fast, "@keyspace @write @fast", two_keys, by_keys,
-                  renamenx_handler, "generic",
-                  "Gives a key a new name unless the new name is taken.", "1.0.0", o1));
-  t.add(make_spec("copy", -3, f_write | f_denyoom, "@keyspace @write @slow", two_keys, by_keys,
-                  copy_handler, "generic", "Duplicates a value under another key or database.",
-                  "6.2.0", "O(N) in the number of nested elements, O(1) for strings."));
-  t.add(make_spec("move", 3, f_write | f_fast, "@keyspace @write @fast", one_key, by_keys,
-                  move_handler, "generic", "Moves a key to another database.", "1.0.0", o1));
-  t.add(make_spec("swapdb", 3, f_write | f_fast, "@keyspace @write @fast @dangerous", no_keys,
-                  everywhere, swapdb_handler, "server", "Exchanges the contents of two databases.",
-                  "4.0.0", "O(N) in the clients watching or blocked on keys of both databases."));
-  t.add(make_spec("touch", -2, f_readonly | f_fast, "@keyspace @read @fast", all_keys, by_keys,
-                  touch_handler, "generic", "Marks keys as just accessed; counts those that exist.",
-                  "3.2.1", "O(N) in the number of keys."));
+  constexpr auto server = command_group::server;
+  constexpr auto everywhere = exec_scope::all_partitions;
+  constexpr const char* o1 = "O(1)";
+  constexpr auto per_key_sum = "request_policy:multi_shard response_policy:agg_sum";
+  constexpr auto every_shard_succeeds = "request_policy:all_shards response_policy:all_succeeded";
+  const key_spec all_removed{k_rm | k_delete, begin_at(1), keys_range(-1)};
+  const key_spec all_looked_at{k_ro, begin_at(1), keys_range(-1)};
+  const key_spec renamed = key_at(1, k_rw | k_access | k_delete);
+  const key_spec expiry_changed = key_at(1, k_rw | k_update);
+  const key_spec read = key_at(1, k_ro | k_access);
+  const key_spec object_key = key_at(2, k_ro);
+  const command_def rows[] = {
+      {.name = "del", .arity = -2, .flags = f_write, .keys = {all_removed}, .handler = del_handler,
+       .tips = per_key_sum,
+       .docs = {"Removes keys and their values.", "1.0.0",
+                "O(N) in the number of keys, plus the size of each removed collection."}},
+      {.name = "unlink", .arity = -2, .flags = f_write | f_fast, .keys = {all_removed},
+       .handler = del_handler, .tips = per_key_sum,
+       .docs = {"Removes keys; memory reclaim may be deferred.", "4.0.0",
+                "O(1) per key removed."}},
+      {.name = "exists", .arity = -2, .flags = f_readonly | f_fast, .keys = {all_looked_at},
+       .handler = exists_handler, .tips = per_key_sum,
+       .docs = {"Counts how many of the given keys exist.", "1.0.0",
+                "O(N) in the number of keys."}},
+      {.name = "type", .arity = 2, .flags = f_readonly | f_fast, .keys = {key_at(1, k_ro)},
+       .handler = type_handler, .docs = {"Names the type of the value at a key.", "1.0.0", o1}},
+      {.name = "keys", .arity = 2, .flags = f_readonly, .scope = everywhere,
+       .handler = keys_handler,
+       .tips = "request_policy:all_shards nondeterministic_output_order",
+       .extra_acl = acl_dangerous,
+       .docs = {"Lists every key matching a pattern.", "1.0.0",
+                "O(N) in the number of keys of the database."}},
+      {.name = "scan", .arity = -2, .flags = f_readonly, .scope = everywhere,
+       .handler = scan_handler, .tips = "nondeterministic_output request_policy:special",
+       .docs = {"Walks the keys of a database with a cursor.", "2.8.0",
+                "O(1) per call, O(N) for a complete iteration."}},
+      {.name = "randomkey", .arity = 1, .flags = f_readonly, .scope = everywhere,
+       .handler = randomkey_handler,
+       .tips = "request_policy:all_shards nondeterministic_output",
+       .docs = {"Returns a key picked at random.", "1.0.0", o1}},
+      {.name = "rename", .arity = 3, .flags = f_write,
+       .keys = {renamed, key_at(2, k_ow | k_update)}, .handler = rename_handler,
+       .docs = {"Gives a key a new name, replacing any target.", "1.0.0", o1}},
+      {.name = "renamenx", .arity = 3, .flags = f_write | f_fast,
+       .keys = {renamed, key_at(2, k_ow | k_insert)}, .handler = renamenx_handler,
+       .docs = {"Gives a key a new name unless the new name is taken.", "1.0.0", o1}},
+      {.name = "copy", .arity = -3, .flags = f_write | f_denyoom,
+       .keys = {read, key_at(2, k_ow | k_update)}, .handler = copy_handler,
+       .docs = {"Duplicates a value under another key or database.", "6.2.0",
+                "O(N) in the number of nested elements, O(1) for strings."}},
+      {.name = "move", .arity = 3, .flags = f_write | f_fast,
+       .keys = {key_at(1, k_rw | k_access | k_update)}, .handler = move_handler,
+       .docs = {"Moves a key to another database.", "1.0.0", o1}},
+      {.name = "swapdb", .arity = 3, .flags = f_write | f_fast, .group = server,
+       .scope = everywhere, .handler = swapdb_handler, .extra_acl = acl_keyspace | acl_dangerous,
+       .docs = {"Exchanges the contents of two databases.", "4.0.0",
+                "O(N) in the clients watching or blocked on keys of both databases."}},
+      {.name = "touch", .arity = -2, .flags = f_readonly | f_fast, .keys = {all_looked_at},
+       .handler = touch_handler, .tips = per_key_sum,
+       .docs = {"Marks keys as just accessed; counts those that exist.", "3.2.1",
+                "O(N) in the number of keys."}},
 
-  auto object = make_spec("object", -2, 0, "@slow", no_keys, exec_scope::connection, nullptr,
-                          "generic", "Container of the value introspection subcommands.",
-                          "2.2.3", "Depends on subcommand.");
-  key_range object_key{2, 2, 1};
-  uint32_t object_flags = f_readonly;
-  std::string object_acl = "@keyspace @read @slow";
-  object.subcommands.push_back(make_spec(
-      "object|encoding", 3, object_flags, object_acl, object_key, by_keys,
-      object_encoding_handler, "generic", "Names the internal encoding of a value.", "2.2.3", o1));
-  object.subcommands.push_back(make_spec(
-      "object|freq", 3, object_flags, object_acl, object_key, by_keys, object_freq_handler,
-      "generic", "Returns the logarithmic access counter of a value.", "4.0.0", o1));
-  object.subcommands.push_back(make_spec(
-      "object|idletime", 3, object_flags, object_acl, object_key, by_keys,
-      object_idletime_handler, "generic", "Seconds since a value was last accessed.", "2.2.3",
-      o1));
-  object.subcommands.push_back(make_spec(
-      "object|refcount", 3, object_flags, object_acl, object_key, by_keys,
-      object_refcount_handler, "generic", "Number of references to a value.", "2.2.3", o1));
-  object.subcommands.push_back(make_spec(
-      "object|help", 2, f_loading | f_stale, "@keyspace @slow", no_keys, exec_scope::connection,
-      object_help_handler, "generic", "Describes the OBJECT subcommands.", "6.2.0", o1));
-  t.add(std::move(object));
+      {.name = "object", .arity = -2,
+       .docs = {"Container of the value introspection subcommands.", "2.2.3",
+                "Depends on subcommand."}},
+      {.name = "object|encoding", .arity = 3, .flags = f_readonly, .keys = {object_key},
+       .handler = object_encoding_handler, .tips = "nondeterministic_output",
+       .docs = {"Names the internal encoding of a value.", "2.2.3", o1}},
+      {.name = "object|freq", .arity = 3, .flags = f_readonly, .keys = {object_key},
+       .handler = object_freq_handler, .tips = "nondeterministic_output",
+       .docs = {"Returns the logarithmic access counter of a value.", "4.0.0", o1}},
+      {.name = "object|idletime", .arity = 3, .flags = f_readonly, .keys = {object_key},
+       .handler = object_idletime_handler, .tips = "nondeterministic_output",
+       .docs = {"Seconds since a value was last accessed.", "2.2.3", o1}},
+      {.name = "object|refcount", .arity = 3, .flags = f_readonly, .keys = {object_key},
+       .handler = object_refcount_handler, .tips = "nondeterministic_output",
+       .docs = {"Number of references to a value.", "2.2.3", o1}},
+      {.name = "object|help", .arity = 2, .flags = f_loading | f_stale,
+       .handler = object_help_handler,
+       .docs = {"Describes the OBJECT subcommands.", "6.2.0", o1}},
 
-  const std::string rw_fast = "@keyspace @write @fast";
-  const std::string ro_fast = "@keyspace @read @fast";
-  t.add(make_spec("expire", -3, f_write | f_fast, rw_fast, one_key, by_keys, expire_handler,
-                  "generic", "Sets a key's time to live in seconds.", "1.0.0", o1));
-  t.add(make_spec("pexpire", -3, f_write | f_fast, rw_fast, one_key, by_keys, pexpire_handler,
-                  "generic", "Sets a key's time to live in milliseconds.", "2.6.0", o1));
-  t.add(make_spec("expireat", -3, f_write | f_fast, rw_fast, one_key, by_keys, expireat_handler,
-                  "generic", "Sets a key's expiry as a unix time in seconds.", "1.2.0", o1));
-  t.add(make_spec("pexpireat", -3, f_write | f_fast, rw_fast, one_key, by_keys,
-                  pexpireat_handler, "generic",
-                  "Sets a key's expiry as a unix time in milliseconds.", "2.6.0", o1));
-  t.add(make_spec("ttl", 2, f_readonly | f_fast, ro_fast, one_key, by_keys, ttl_handler,
-                  "generic", "Seconds left before a key expires.", "1.0.0", o1));
-  t.add(make_spec("pttl", 2, f_readonly | f_fast, ro_fast, one_key, by_keys, pttl_handler,
-                  "generic", "Milliseconds left before a key expires.", "2.6.0", o1));
-  t.add(make_spec("expiretime", 2, f_readonly | f_fast, ro_fast, one_key, by_keys,
-                  expiretime_handler, "generic", "Unix time in seconds at which a key expires.",
-                  "7.0.0", o1));
-  t.add(make_spec("pexpiretime", 2, f_readonly | f_fast, ro_fast, one_key, by_keys,
-                  pexpiretime_handler, "generic",
-                  "Unix time in milliseconds at which a key expires.", "7.0.0", o1));
-  t.add(make_spec("persist", 2, f_write | f_fast, rw_fast, one_key, by_keys, persist_handler,
-                  "generic", "Removes a key's expiry.", "2.2.0", o1));
-  t.add(make_spec("dbsize", 1, f_readonly | f_fast, ro_fast, no_keys, exec_scope::summaries,
-                  dbsize_handler, "server", "Number of keys in the selected database.", "1.0.0",
-                  o1));
-  t.add(make_spec("flushdb", -1, f_write, "@keyspace @write @slow @dangerous", no_keys,
-                  everywhere, flushdb_handler, "server",
-                  "Removes every key of the selected database.", "1.0.0",
-                  "O(N) in the number of keys of the database."));
-  t.add(make_spec("flushall", -1, f_write, "@keyspace @write @slow @dangerous", no_keys,
-                  everywhere, flushall_handler, "server", "Removes every key of every database.",
-                  "1.0.0", "O(N) in the number of keys of all databases."));
+      {.name = "expire", .arity = -3, .flags = f_write | f_fast, .keys = {expiry_changed},
+       .handler = expire_handler,
+       .docs = {"Sets a key's time to live in seconds.", "1.0.0", o1}},
+      {.name = "pexpire", .arity = -3, .flags = f_write | f_fast, .keys = {expiry_changed},
+       .handler = pexpire_handler,
+       .docs = {"Sets a key's time to live in milliseconds.", "2.6.0", o1}},
+      {.name = "expireat", .arity = -3, .flags = f_write | f_fast, .keys = {expiry_changed},
+       .handler = expireat_handler,
+       .docs = {"Sets a key's expiry as a unix time in seconds.", "1.2.0", o1}},
+      {.name = "pexpireat", .arity = -3, .flags = f_write | f_fast, .keys = {expiry_changed},
+       .handler = pexpireat_handler,
+       .docs = {"Sets a key's expiry as a unix time in milliseconds.", "2.6.0", o1}},
+      {.name = "ttl", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
+       .handler = ttl_handler, .tips = "nondeterministic_output",
+       .docs = {"Seconds left before a key expires.", "1.0.0", o1}},
+      {.name = "pttl", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
+       .handler = pttl_handler, .tips = "nondeterministic_output",
+       .docs = {"Milliseconds left before a key expires.", "2.6.0", o1}},
+      {.name = "expiretime", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
+       .handler = expiretime_handler,
+       .docs = {"Unix time in seconds at which a key expires.", "7.0.0", o1}},
+      {.name = "pexpiretime", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
+       .handler = pexpiretime_handler,
+       .docs = {"Unix time in milliseconds at which a key expires.", "7.0.0", o1}},
+      {.name = "persist", .arity = 2, .flags = f_write | f_fast, .keys = {expiry_changed},
+       .handler = persist_handler, .docs = {"Removes a key's expiry.", "2.2.0", o1}},
+
+      {.name = "dbsize", .arity = 1, .flags = f_readonly | f_fast, .group = server,
+       .scope = exec_scope::summaries, .handler = dbsize_handler,
+       .tips = "request_policy:all_shards response_policy:agg_sum", .extra_acl = acl_keyspace,
+       .docs = {"Number of keys in the selected database.", "1.0.0", o1}},
+      {.name = "flushdb", .arity = -1, .flags = f_write, .group = server, .scope = everywhere,
+       .handler = flushdb_handler, .tips = every_shard_succeeds,
+       .extra_acl = acl_keyspace | acl_dangerous,
+       .docs = {"Removes every key of the selected database.", "1.0.0",
+                "O(N) in the number of keys of the database."}},
+      {.name = "flushall", .arity = -1, .flags = f_write, .group = server, .scope = everywhere,
+       .handler = flushall_handler, .tips = every_shard_succeeds,
+       .extra_acl = acl_keyspace | acl_dangerous,
+       .docs = {"Removes every key of every database.", "1.0.0",
+                "O(N) in the number of keys of all databases."}},
+  };
+  t.add(rows);
 }
 
 } // namespace actis::commands

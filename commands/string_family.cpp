@@ -543,12 +543,13 @@ void lcs_cmd(command_context& ctx) {
 
 // --- Registration ----------------------------------------------------------
 
-command_spec string_cmd(std::string name, int arity, uint32_t flags, std::string acl, int first,
-                        int last, int step, handler_fn handler, std::string summary,
-                        std::string since, std::string complexity) {
-  return make_command(std::move(name), arity, flags, std::move(acl), {first, last, step},
-                      exec_scope::keys, handler,
-                      {"string", std::move(summary), std::move(since), std::move(complexity)});
+/// SET reads the old value only when asked to return it (GET).
+void set_keys(const command_args& argv, std::vector<key_ref>& keys) {
+  uint16_t flags = k_ow | k_update;
+  for (size_t i = 3; i < argv.size(); ++i)
+    if (iequals(argv[i], "get"))
+      flags = k_rw | k_access | k_update;
+  keys.push_back({1, flags});
 }
 
 } // namespace
@@ -557,62 +558,93 @@ void register_string_family(command_table& t) {
   constexpr uint32_t rw = f_write | f_denyoom;
   constexpr uint32_t rw_fast = f_write | f_denyoom | f_fast;
   constexpr uint32_t ro_fast = f_readonly | f_fast;
-  const std::string w_fast = "@write @string @fast", w_slow = "@write @string @slow";
-  const std::string r_fast = "@read @string @fast", r_slow = "@read @string @slow";
-
-  t.add(string_cmd("get", 2, ro_fast, r_fast, 1, 1, 1, get_cmd,
-                   "Returns the string stored at a key.", "1.0.0", "O(1)"));
-  t.add(string_cmd("set", -3, rw, w_slow, 1, 1, 1, set_cmd,
-                   "Stores a string at a key, with optional expiry and conditions.", "1.0.0", "O(1)"));
-  t.add(string_cmd("setnx", 3, rw_fast, w_fast, 1, 1, 1, setnx_cmd,
-                   "Stores a string at a key only when the key is absent.", "1.0.0", "O(1)"));
-  t.add(string_cmd("setex", 4, rw, w_slow, 1, 1, 1, setex_cmd<expire_kind::ex>,
-                   "Stores a string at a key with a time to live in seconds.", "2.0.0", "O(1)"));
-  t.add(string_cmd("psetex", 4, rw, w_slow, 1, 1, 1, setex_cmd<expire_kind::px>,
-                   "Stores a string at a key with a time to live in milliseconds.", "2.6.0",
-                   "O(1)"));
-  t.add(string_cmd("getset", 3, rw_fast, w_fast, 1, 1, 1, getset_cmd,
-                   "Replaces the string at a key and returns the previous one.", "1.0.0", "O(1)"));
-  t.add(string_cmd("getdel", 2, f_write | f_fast, w_fast, 1, 1, 1, getdel_cmd,
-                   "Returns the string at a key and deletes the key.", "6.2.0", "O(1)"));
-  t.add(string_cmd("getex", -2, f_write | f_fast, w_fast, 1, 1, 1, getex_cmd,
-                   "Returns the string at a key and changes or removes its expiry.", "6.2.0",
-                   "O(1)"));
-  t.add(string_cmd("mget", -2, ro_fast, r_fast, 1, -1, 1, mget_cmd,
-                   "Returns the strings stored at several keys.", "1.0.0",
-                   "O(N) for N keys"));
-  t.add(string_cmd("mset", -3, rw, w_slow, 1, -1, 2, mset_cmd<false>,
-                   "Stores strings at several keys at once.", "1.0.1", "O(N) for N keys"));
-  t.add(string_cmd("msetnx", -3, rw, w_slow, 1, -1, 2, mset_cmd<true>,
-                   "Stores strings at several keys only when none of them exists.", "1.0.1",
-                   "O(N) for N keys"));
-  t.add(string_cmd("append", 3, rw_fast, w_fast, 1, 1, 1, append_cmd,
-                   "Appends to the string at a key, creating it if needed.", "2.0.0",
-                   "O(1) amortized"));
-  t.add(string_cmd("strlen", 2, ro_fast, r_fast, 1, 1, 1, strlen_cmd,
-                   "Returns the length of the string at a key.", "2.2.0", "O(1)"));
-  t.add(string_cmd("incr", 2, rw_fast, w_fast, 1, 1, 1, incr_cmd,
-                   "Adds one to the integer at a key.", "1.0.0", "O(1)"));
-  t.add(string_cmd("decr", 2, rw_fast, w_fast, 1, 1, 1, decr_cmd,
-                   "Subtracts one from the integer at a key.", "1.0.0", "O(1)"));
-  t.add(string_cmd("incrby", 3, rw_fast, w_fast, 1, 1, 1, incrby_cmd,
-                   "Adds an amount to the integer at a key.", "1.0.0", "O(1)"));
-  t.add(string_cmd("decrby", 3, rw_fast, w_fast, 1, 1, 1, decrby_cmd,
-                   "Subtracts an amount from the integer at a key.", "1.0.0", "O(1)"));
-  t.add(string_cmd("incrbyfloat", 3, rw_fast, w_fast, 1, 1, 1, incrbyfloat_cmd,
-                   "Adds a floating point amount to the number at a key.", "2.6.0", "O(1)"));
-  t.add(string_cmd("getrange", 4, f_readonly, r_slow, 1, 1, 1, getrange_cmd,
-                   "Returns a byte range of the string at a key.", "2.4.0",
-                   "O(N) for a returned length N"));
-  t.add(string_cmd("substr", 4, f_readonly, r_slow, 1, 1, 1, getrange_cmd,
-                   "Returns a byte range of the string at a key (old name of GETRANGE).",
-                   "1.0.0", "O(N) for a returned length N"));
-  t.add(string_cmd("setrange", 4, rw, w_slow, 1, 1, 1, setrange_cmd,
-                   "Overwrites part of the string at a key from an offset.", "2.2.0",
-                   "O(M) for a written length M, plus zero padding"));
-  t.add(string_cmd("lcs", -3, f_readonly, r_slow, 1, 2, 1, lcs_cmd,
-                   "Finds the longest common subsequence of two strings.", "7.0.0",
-                   "O(N*M) for string lengths N and M"));
+  constexpr auto string = command_group::string;
+  constexpr uint16_t read = k_ro | k_access;
+  constexpr uint16_t read_modify = k_rw | k_access | k_update;
+  const command_def rows[] = {
+      {.name = "get", .arity = 2, .flags = ro_fast, .group = string, .keys = {key_at(1, read)},
+       .handler = get_cmd,
+       .docs = {"Returns the string stored at a key.", "1.0.0", "O(1)"}},
+      {.name = "set", .arity = -3, .flags = rw, .group = string,
+       .keys = {key_at(1, read_modify | k_variable_flags,
+                       "RW and ACCESS due to the optional `GET` argument")},
+       .handler = set_cmd, .getkeys = set_keys,
+       .docs = {"Stores a string at a key, with optional expiry and conditions.", "1.0.0",
+                "O(1)"}},
+      {.name = "setnx", .arity = 3, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, k_ow | k_insert)}, .handler = setnx_cmd,
+       .docs = {"Stores a string at a key only when the key is absent.", "1.0.0", "O(1)"}},
+      {.name = "setex", .arity = 4, .flags = rw, .group = string,
+       .keys = {key_at(1, k_ow | k_update)}, .handler = setex_cmd<expire_kind::ex>,
+       .docs = {"Stores a string at a key with a time to live in seconds.", "2.0.0", "O(1)"}},
+      {.name = "psetex", .arity = 4, .flags = rw, .group = string,
+       .keys = {key_at(1, k_ow | k_update)}, .handler = setex_cmd<expire_kind::px>,
+       .docs = {"Stores a string at a key with a time to live in milliseconds.", "2.6.0",
+                "O(1)"}},
+      {.name = "getset", .arity = 3, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, read_modify)}, .handler = getset_cmd,
+       .docs = {"Replaces the string at a key and returns the previous one.", "1.0.0", "O(1)"}},
+      {.name = "getdel", .arity = 2, .flags = f_write | f_fast, .group = string,
+       .keys = {key_at(1, k_rw | k_access | k_delete)}, .handler = getdel_cmd,
+       .docs = {"Returns the string at a key and deletes the key.", "6.2.0", "O(1)"}},
+      {.name = "getex", .arity = -2, .flags = f_write | f_fast, .group = string,
+       .keys = {key_at(1, read_modify, "RW and UPDATE because it changes the TTL")},
+       .handler = getex_cmd,
+       .docs = {"Returns the string at a key and changes or removes its expiry.", "6.2.0",
+                "O(1)"}},
+      {.name = "mget", .arity = -2, .flags = ro_fast, .group = string,
+       .keys = {{read, begin_at(1), keys_range(-1)}}, .handler = mget_cmd,
+       .tips = "request_policy:multi_shard",
+       .docs = {"Returns the strings stored at several keys.", "1.0.0", "O(N) for N keys"}},
+      {.name = "mset", .arity = -3, .flags = rw, .group = string,
+       .keys = {{k_ow | k_update, begin_at(1), keys_range(-1, 2)}}, .handler = mset_cmd<false>,
+       .tips = "request_policy:multi_shard response_policy:all_succeeded",
+       .docs = {"Stores strings at several keys at once.", "1.0.1", "O(N) for N keys"}},
+      {.name = "msetnx", .arity = -3, .flags = rw, .group = string,
+       .keys = {{k_ow | k_insert, begin_at(1), keys_range(-1, 2)}}, .handler = mset_cmd<true>,
+       .tips = "request_policy:multi_shard response_policy:agg_min",
+       .docs = {"Stores strings at several keys only when none of them exists.", "1.0.1",
+                "O(N) for N keys"}},
+      {.name = "append", .arity = 3, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, k_rw | k_insert)}, .handler = append_cmd,
+       .docs = {"Appends to the string at a key, creating it if needed.", "2.0.0",
+                "O(1) amortized"}},
+      {.name = "strlen", .arity = 2, .flags = ro_fast, .group = string, .keys = {key_at(1, k_ro)},
+       .handler = strlen_cmd,
+       .docs = {"Returns the length of the string at a key.", "2.2.0", "O(1)"}},
+      {.name = "incr", .arity = 2, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, read_modify)}, .handler = incr_cmd,
+       .docs = {"Adds one to the integer at a key.", "1.0.0", "O(1)"}},
+      {.name = "decr", .arity = 2, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, read_modify)}, .handler = decr_cmd,
+       .docs = {"Subtracts one from the integer at a key.", "1.0.0", "O(1)"}},
+      {.name = "incrby", .arity = 3, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, read_modify)}, .handler = incrby_cmd,
+       .docs = {"Adds an amount to the integer at a key.", "1.0.0", "O(1)"}},
+      {.name = "decrby", .arity = 3, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, read_modify)}, .handler = decrby_cmd,
+       .docs = {"Subtracts an amount from the integer at a key.", "1.0.0", "O(1)"}},
+      {.name = "incrbyfloat", .arity = 3, .flags = rw_fast, .group = string,
+       .keys = {key_at(1, read_modify)}, .handler = incrbyfloat_cmd,
+       .docs = {"Adds a floating point amount to the number at a key.", "2.6.0", "O(1)"}},
+      {.name = "getrange", .arity = 4, .flags = f_readonly, .group = string,
+       .keys = {key_at(1, read)}, .handler = getrange_cmd,
+       .docs = {"Returns a byte range of the string at a key.", "2.4.0",
+                "O(N) for a returned length N"}},
+      {.name = "substr", .arity = 4, .flags = f_readonly, .group = string,
+       .keys = {key_at(1, read)}, .handler = getrange_cmd,
+       .docs = {"Returns a byte range of the string at a key (old name of GETRANGE).", "1.0.0",
+                "O(N) for a returned length N"}},
+      {.name = "setrange", .arity = 4, .flags = rw, .group = string,
+       .keys = {key_at(1, k_rw | k_update)}, .handler = setrange_cmd,
+       .docs = {"Overwrites part of the string at a key from an offset.", "2.2.0",
+                "O(M) for a written length M, plus zero padding"}},
+      {.name = "lcs", .arity = -3, .flags = f_readonly, .group = string,
+       .keys = {{read, begin_at(1), keys_range(1)}}, .handler = lcs_cmd,
+       .docs = {"Finds the longest common subsequence of two strings.", "7.0.0",
+                "O(N*M) for string lengths N and M"}},
+  };
+  t.add(rows);
 }
 
 } // namespace actis::commands

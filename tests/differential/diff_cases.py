@@ -9,7 +9,8 @@ class CaseSyntaxError(Exception):
 
 
 # Directives that modify how the command on the same line is compared.
-COMPARE_MODES = {"!sort", "!set", "!sortpairs", "!ignore", "!type", "!scanall"}
+COMPARE_MODES = {"!sort", "!set", "!sortpairs", "!ignore", "!type", "!scanall",
+                 "!subcommands"}
 # Directives that form a whole line on their own.
 STANDALONE = {"!resp2", "!resp3", "!sleep", "!reconnect", "!raw", "!requires"}
 
@@ -22,7 +23,8 @@ class Step:
              'requires' (args: command names the file depends on) or
              'pipeline' (args: the command Steps sent in one write).
     args     list of bytes for commands; [bytes] for raw.
-    mode     'exact', 'sort', 'sortpairs', 'ignore', 'type' or 'scanall'.
+    mode     'exact', 'sort', 'sortpairs', 'ignore', 'type', 'scanall' or
+             'subcommands'.
     approx   max allowed difference between integers (0 = exact).
     value    milliseconds for 'sleep', protocol version for 'hello'.
     """
