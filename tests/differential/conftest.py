@@ -35,9 +35,10 @@ def _free_port():
 class ServerProcess:
     """A server started with redis-server compatible flags."""
 
-    def __init__(self, label, binary):
+    def __init__(self, label, binary, extra_args=()):
         self.label = label
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.port = None
         self.proc = None
         self.workdir = tempfile.mkdtemp(prefix="actis-diff-%s-" % label)
@@ -50,7 +51,7 @@ class ServerProcess:
             self.port = _free_port()
             args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no",
-                    "--enable-debug-command", "yes", "--dir", self.workdir]
+                    "--enable-debug-command", "yes", "--dir", self.workdir] + self.extra_args
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, cwd=self.workdir)
@@ -148,8 +149,15 @@ class ServerPair:
         self.candidate = candidate
 
 
-@pytest.fixture(scope="session")
-def servers():
+# Every case file runs against actis with one event loop and with four, so
+# the cross-partition paths (batches, transactions, summaries) are compared
+# on any machine.
+ACTIS_THREADS = [1, 4]
+
+
+@pytest.fixture(scope="session", params=ACTIS_THREADS,
+                ids=["threads%d" % n for n in ACTIS_THREADS])
+def servers(request):
     actis_binary = os.environ.get("ACTIS_SERVER") or DEFAULT_ACTIS
     if not (os.path.isfile(actis_binary) and os.access(actis_binary, os.X_OK)):
         pytest.fail("actis server binary not found or not executable: %s "
@@ -160,7 +168,10 @@ def servers():
                     pytrace=False)
 
     reference = ServerProcess("redis", redis_binary)
-    candidate = ServerProcess("actis", actis_binary)
+    # Checking the cases themselves (both sides redis-server): no --threads.
+    same = os.path.realpath(actis_binary) == os.path.realpath(redis_binary)
+    threads = [] if same else ["--threads", str(request.param)]
+    candidate = ServerProcess("actis", actis_binary, threads)
     try:
         try:
             reference.start()
