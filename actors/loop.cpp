@@ -156,14 +156,7 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
   if (ctx.round_running || ctx.waiting_txns.empty())
     return;
   ctx.round_running = true;
-  auto round = std::make_shared<std::vector<transaction_request>>();
-  size_t commands = 0;
-  while (!ctx.waiting_txns.empty()
-         && (round->empty() || commands + ctx.waiting_txns.front().commands <= max_round_commands)) {
-    commands += ctx.waiting_txns.front().commands;
-    round->push_back(std::move(ctx.waiting_txns.front()));
-    ctx.waiting_txns.pop_front();
-  }
+  auto round = std::make_shared<std::vector<transaction_request>>(take_round(ctx.waiting_txns));
   std::vector<uint32_t> parts;
   for (auto& t : *round)
     parts.insert(parts.end(), t.partitions.begin(), t.partitions.end());
@@ -183,14 +176,7 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
   hold_and_run(
       self, std::move(refs), srv.partition_count(),
       [&ctx, round, finish](std::vector<commands::partition_data*>& held) {
-        auto deadline = monotonic_us() + round_budget_us;
-        size_t ran = 0;
-        while (ran < round->size() && (ran == 0 || monotonic_us() < deadline))
-          (*round)[ran++].body(held);
-        // Not run: back to the front, in their order.
-        ctx.waiting_txns.insert(ctx.waiting_txns.begin(),
-                                std::make_move_iterator(round->begin() + ran),
-                                std::make_move_iterator(round->end()));
+        run_round(*round, ctx.waiting_txns, held, monotonic_us);
         finish();
       },
       [round, finish](uint32_t partition, const caf::error& err) {
@@ -200,6 +186,33 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
         finish();
       });
 }
+
+} // namespace
+
+std::vector<transaction_request> take_round(std::deque<transaction_request>& waiting) {
+  std::vector<transaction_request> round;
+  size_t commands = 0;
+  while (!waiting.empty()
+         && (round.empty() || commands + waiting.front().commands <= max_round_commands)) {
+    commands += waiting.front().commands;
+    round.push_back(std::move(waiting.front()));
+    waiting.pop_front();
+  }
+  return round;
+}
+
+void run_round(std::vector<transaction_request>& round, std::deque<transaction_request>& waiting,
+               std::vector<commands::partition_data*>& held,
+               const std::function<int64_t()>& now_us) {
+  auto deadline = now_us() + round_budget_us;
+  size_t ran = 0;
+  while (ran < round.size() && (ran == 0 || now_us() < deadline))
+    round[ran++].body(held);
+  waiting.insert(waiting.begin(), std::make_move_iterator(round.begin() + ran),
+                 std::make_move_iterator(round.end()));
+}
+
+namespace {
 
 /// Closes clients idle for longer than `timeout` seconds (0: never).
 void close_idle_clients(caf::io::broker* self, loop_context& ctx) {

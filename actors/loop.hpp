@@ -52,6 +52,17 @@ struct transaction_request {
 constexpr size_t max_round_commands = 256;
 constexpr int64_t round_budget_us = 1000;
 
+/// Takes the next round from the front of `waiting`: transactions in their
+/// order while their commands fit in max_round_commands (at least one).
+std::vector<transaction_request> take_round(std::deque<transaction_request>& waiting);
+
+/// Runs the round's transactions in order on `held` until the time budget
+/// is spent (at least one runs); the ones left go back to the front of
+/// `waiting`, in their order. `now_us` is a monotonic clock.
+void run_round(std::vector<transaction_request>& round, std::deque<transaction_request>& waiting,
+               std::vector<commands::partition_data*>& held,
+               const std::function<int64_t()>& now_us);
+
 /// State confined to one loop's thread: its partitions, its clients, the
 /// messages it is about to send other loops, and its write-stream buffer.
 ///

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "actors/families.hpp"
+#include "actors/loop.hpp"
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
 #include "actors/transaction.hpp"
@@ -100,6 +101,33 @@ struct fixture : test_coordinator_fixture<test_config> {
                    [reply](uint32_t partition, const caf::error&) {
                      *reply = "failed at partition " + std::to_string(partition);
                    });
+      return caf::behavior{[](int) {}};
+    }));
+  }
+
+  /// Spawns a coordinator that holds `refs`, runs an empty body and
+  /// releases; logs "<name> ran" or "<name> failed at <partition>".
+  caf::actor holder(std::vector<partition_ref> refs, std::shared_ptr<std::vector<std::string>> log,
+                    std::string name) {
+    return track(sys.spawn([refs, log, name](caf::event_based_actor* self) {
+      hold_and_run(
+          self, refs, partition_count,
+          [log, name](std::vector<commands::partition_data*>&) { log->push_back(name + " ran"); },
+          [log, name](uint32_t partition, const caf::error&) {
+            log->push_back(name + " failed at " + std::to_string(partition));
+          });
+      return caf::behavior{[](int) {}};
+    }));
+  }
+
+  /// Sends partition `p` a one-command batch from a fresh actor; the reply
+  /// is appended to `log`.
+  void send_get(uint32_t p, const std::string& key, std::shared_ptr<std::vector<std::string>> log) {
+    partition_batch batch;
+    batch.batches.push_back(conn_batch{1, {batch_item{0, 2, {"GET", key}}}});
+    track(sys.spawn([this, p, batch, log](caf::event_based_actor* s) {
+      s->request(partitions[p], caf::infinite, exec_batch_atom::value, batch)
+          .then([log](batch_result& res) { log->push_back(res.results.at(0).replies.at(0)); });
       return caf::behavior{[](int) {}};
     }));
   }
@@ -267,6 +295,183 @@ CAF_TEST(propagation_follows_execution_order) {
   CAF_CHECK_EQUAL(shipped[0].seq, first);
   CAF_CHECK_EQUAL(shipped[0].argv.at(0), "SET");
   CAF_CHECK_EQUAL(shipped[1].argv.at(0), "INCR");
+}
+
+
+// A hold that fails (the partition is gone) releases what was granted and
+// reports the failing partition instead of running the body.
+CAF_TEST(failed_hold_releases_and_reports) {
+  caf::anon_send_exit(partitions[1], caf::exit_reason::user_shutdown);
+  sched.run();
+  auto reply = std::make_shared<std::string>();
+  client({"MSET", key_a, "1", key_b, "2"}, reply);
+  sched.run();
+  CAF_CHECK_EQUAL(*reply, "failed at partition 1");
+  CAF_CHECK(!*held[0]);
+  CAF_CHECK(!exists(key_a));
+  // p0 serves others again.
+  auto log = std::make_shared<std::vector<std::string>>();
+  send_get(0, key_a, log);
+  sched.run();
+  CAF_REQUIRE_EQUAL(log->size(), 1u);
+  CAF_CHECK_EQUAL(log->at(0), "$-1\r\n");
+}
+
+// A coordinator that times out while its hold is queued releases it; the
+// partition drops the queued hold instead of granting it to nobody.
+CAF_TEST(timed_out_queued_hold_is_dropped) {
+  auto log = std::make_shared<std::vector<std::string>>();
+  std::vector<partition_ref> p0{partition_ref{0, partitions[0], data[0].get()}};
+  // A first coordinator takes p0 and keeps it until told.
+  auto first = track(sys.spawn([&](caf::event_based_actor* self) {
+    self->request(partitions[0], caf::infinite, hold_atom::value).then([](held_atom) {});
+    return caf::behavior{[self, this](int) { self->send(partitions[0], release_atom::value); }};
+  }));
+  sched.run();
+  CAF_REQUIRE(*held[0]);
+  holder(p0, log, "B");
+  sched.run();
+  CAF_CHECK(log->empty());
+  // B's hold request times out.
+  sched.trigger_timeouts();
+  sched.run();
+  CAF_REQUIRE_EQUAL(log->size(), 1u);
+  CAF_CHECK_EQUAL(log->at(0), "B failed at 0");
+  caf::anon_send(first, 1);
+  sched.run();
+  CAF_CHECK(!*held[0]);
+  CAF_CHECK_EQUAL(log->size(), 1u);
+}
+
+// Work that reaches a held partition waits inside it and runs in arrival
+// order on release; a queued hold is granted in its turn, and what came
+// after it waits for that holder. So loops take turns in the order they
+// asked.
+CAF_TEST(held_partition_serves_in_arrival_order) {
+  data[0]->dbs[0].find_or_insert(key_a).first->val = datatypes::value::from_string("v");
+  auto log = std::make_shared<std::vector<std::string>>();
+  caf::actor first;
+  auto first_held = std::make_shared<bool>(false);
+  first = track(sys.spawn([&, first_held](caf::event_based_actor* self) {
+    self->request(partitions[0], caf::infinite, hold_atom::value).then([first_held](held_atom) {
+      *first_held = true;
+    });
+    return caf::behavior{[self, this](int) { self->send(partitions[0], release_atom::value); }};
+  }));
+  sched.run();
+  CAF_REQUIRE(*first_held);
+  send_get(0, key_a, log);            // 1: queued
+  sched.run();
+  std::vector<partition_ref> p0{partition_ref{0, partitions[0], data[0].get()}};
+  holder(p0, log, "second");          // 2: queued hold
+  sched.run();
+  send_get(0, key_a, log);            // 3: queued behind the hold
+  sched.run();
+  CAF_CHECK(log->empty());
+  caf::anon_send(first, 1);            // release
+  sched.run();
+  CAF_REQUIRE_EQUAL(log->size(), 3u);
+  CAF_CHECK_EQUAL(log->at(0), "$1\r\nv\r\n");
+  CAF_CHECK_EQUAL(log->at(1), "second ran");
+  CAF_CHECK_EQUAL(log->at(2), "$1\r\nv\r\n");
+  CAF_CHECK(!*held[0]);
+}
+
+// A coordinator that dies while its hold is queued is forgotten.
+CAF_TEST(dead_queued_holder_is_forgotten) {
+  auto blocker_held = std::make_shared<bool>(false);
+  auto blocker = track(sys.spawn([&, blocker_held](caf::event_based_actor* self) {
+    self->request(partitions[0], caf::infinite, hold_atom::value).then([blocker_held](held_atom) {
+      *blocker_held = true;
+    });
+    return caf::behavior{[self, this](int) { self->send(partitions[0], release_atom::value); }};
+  }));
+  sched.run();
+  CAF_REQUIRE(*blocker_held);
+  auto doomed = sys.spawn([&](caf::event_based_actor* self) {
+    self->request(partitions[0], caf::infinite, hold_atom::value).then([](held_atom) {});
+    return caf::behavior{[self](int) { self->quit(); }};
+  });
+  sched.run();
+  caf::anon_send(doomed, 1);
+  sched.run();
+  caf::anon_send(blocker, 1);
+  sched.run();
+  CAF_CHECK(!*held[0]);
+}
+
+// Batches a client sends one after another (each chained behind the last,
+// as the pipeline does for consecutive commands to one partition) run in
+// the order sent, while other coordinators take and release the partition
+// at random moments.
+CAF_TEST(chained_batches_keep_order_across_holds) {
+  for (unsigned seed = 1; seed <= 100; ++seed) {
+    std::mt19937 rng(seed);
+    for (auto& d : data)
+      d->dbs[0].clear();
+    auto replies = std::make_shared<std::vector<std::string>>();
+    track(sys.spawn([this, replies](caf::event_based_actor* s) {
+      for (int i = 0; i < 20; ++i) {
+        partition_batch batch;
+        batch.batches.push_back(conn_batch{1, {batch_item{0, 2, {"APPEND", key_a, "x"}}}});
+        s->request(partitions[0], caf::infinite, exec_batch_atom::value, batch)
+            .then([replies](batch_result& res) {
+              replies->push_back(res.results.at(0).replies.at(0));
+            });
+      }
+      return caf::behavior{[](int) {}};
+    }));
+    for (int h = 0; h < 3; ++h) {
+      auto reply = std::make_shared<std::string>();
+      client({"MSET", key_a, "", key_b, "y"}, reply);
+    }
+    run_shuffled(rng);
+    CAF_REQUIRE_EQUAL(replies->size(), 20u);
+    // Each APPEND's length is one more than the one before it, except
+    // where an MSET reset the value in between.
+    for (size_t i = 1; i < replies->size(); ++i) {
+      auto len = std::stoi(replies->at(i).substr(1));
+      auto prev = std::stoi(replies->at(i - 1).substr(1));
+      CAF_REQUIRE(len == prev + 1 || len <= prev);
+    }
+    CAF_REQUIRE(!*held[0] && !*held[1]);
+  }
+}
+
+// A round takes transactions while they fit its command bound, and stops
+// starting new ones when its time budget is spent; the rest wait, in order.
+CAF_TEST(rounds_are_bounded) {
+  std::deque<transaction_request> waiting;
+  auto ran = std::make_shared<std::vector<int>>();
+  for (int i = 0; i < 10; ++i)
+    waiting.push_back(transaction_request{
+        {0}, 100, [ran, i](std::vector<commands::partition_data*>&) { ran->push_back(i); },
+        [](const std::string&) {}});
+  auto round = take_round(waiting);
+  CAF_CHECK_EQUAL(round.size(), max_round_commands / 100);
+  CAF_CHECK_EQUAL(waiting.size(), 10 - round.size());
+  // A clock that passes the budget after the first transaction.
+  int64_t clock = 0;
+  std::vector<commands::partition_data*> held_parts(partition_count, nullptr);
+  run_round(round, waiting, held_parts, [&clock] {
+    auto now = clock;
+    clock += round_budget_us;
+    return now;
+  });
+  CAF_REQUIRE_EQUAL(ran->size(), 1u);
+  CAF_CHECK_EQUAL(ran->at(0), 0);
+  CAF_CHECK_EQUAL(waiting.size(), 9u);
+  // The ones not run are first again, in their order.
+  auto next = take_round(waiting);
+  run_round(next, waiting, held_parts, [] { return int64_t{0}; });
+  CAF_CHECK_EQUAL(ran->at(1), 1);
+  CAF_CHECK_EQUAL(ran->at(2), 2);
+  // A transaction bigger than the bound still gets a round of its own.
+  std::deque<transaction_request> big;
+  big.push_back(transaction_request{{0}, max_round_commands * 2,
+                                    [](std::vector<commands::partition_data*>&) {},
+                                    [](const std::string&) {}});
+  CAF_CHECK_EQUAL(take_round(big).size(), 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
