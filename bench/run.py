@@ -31,6 +31,8 @@ TARGET_THROUGHPUT_PLAIN = 0.95   # actis/redis req/s without pipelining, at leas
 TARGET_THROUGHPUT_PIPELINED = 1.3  # actis/redis req/s with -P 16, at least
 TARGET_CPU_PER_REQUEST = 0.9     # actis/redis CPU seconds per request, at most
 TARGET_MEMORY = 1.0              # actis/redis memory, at most
+TARGET_LATENCY_P99 = 1.5         # actis/redis GET p99 under cross-key MSET load, at most
+TARGET_MULTI_LOOP_CPU = 1.15     # actis --threads 2 / --threads 1 CPU per request, at most
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BYTES_PER_KIB = 1024
@@ -230,6 +232,64 @@ def throughput_phase(servers, modes, rounds):
     return samples
 
 
+# ---------------------------------------------------------------- latency
+
+def latency_under_load(server, seconds):
+    """GET p50/p99 (ms) of one client while 8 clients pipeline MSETs of 10
+    random keys 64 deep (keys of every partition in each MSET)."""
+    load = subprocess.Popen(
+        ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-c", "8", "-P", "64",
+         "-r", "100000", "-n", "100000000", "-t", "mset", "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        result = subprocess.run(
+            ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-c", "1",
+             "-r", "100000", "-n", str(int(seconds * 4000)), "-t", "get", "--csv"],
+            capture_output=True, text=True)
+    finally:
+        load.kill()
+        load.wait()
+    server.ensure_alive()
+    for row in csv.DictReader(io.StringIO(result.stdout)):
+        if row.get("test") == "GET":
+            return float(row["p50_latency_ms"]), float(row["p99_latency_ms"])
+    raise BenchError(f"no GET latency line for {server.label}:\n{result.stdout}{result.stderr}")
+
+
+def latency_phase(servers, rounds):
+    """Returns {label: [(p50, p99), ...]}, servers alternating."""
+    samples = {}
+    for round_index in range(rounds):
+        for server in servers:
+            p50, p99 = latency_under_load(server, 2.0)
+            samples.setdefault(server.label, []).append((p50, p99))
+            print(f"  round {round_index + 1} latency {server.label:<5} GET p50 {p50:.3f} ms "
+                  f"p99 {p99:.3f} ms under MSET load", file=sys.stderr)
+    return samples
+
+
+# ---------------------------------------------------------------- multi-loop cost
+
+def scaling_phase(one_loop, two_loops, rounds, requests):
+    """CPU per request of actis at --threads 2 against --threads 1 (same
+    binary, same run). Returns {(test, pipeline): (cpu1, cpu2)} medians."""
+    results = {}
+    for test in ("set", "get"):
+        for pipeline, n in ((1, requests), (16, requests * 5)):
+            cpu = {one_loop.label: [], two_loops.label: []}
+            for _ in range(rounds):
+                for server in (one_loop, two_loops):
+                    _, used = run_benchmark(server, test, n, pipeline)
+                    cpu[server.label].append(used / n * 1e6)
+            results[(test, pipeline)] = (statistics.median(cpu[one_loop.label]),
+                                         statistics.median(cpu[two_loops.label]))
+            print(f"  {test} -P {pipeline}: CPU s/M req --threads 1 "
+                  f"{results[(test, pipeline)][0]:.2f}, --threads 2 "
+                  f"{results[(test, pipeline)][1]:.2f}", file=sys.stderr)
+    return results
+
+
 # ---------------------------------------------------------------- memory
 
 def pipe_input(key_count):
@@ -294,7 +354,7 @@ def safe_ratio(numerator, denominator):
     return numerator / denominator
 
 
-def build_table(samples, memory, modes):
+def build_table(samples, memory, modes, latency=None, scaling=None):
     """Rows of the result table (list of lists of strings) and its header."""
     header = ["test", "mode", "actis req/s", "redis req/s", "ratio", "target",
               "actis CPU s/M", "redis CPU s/M", "CPU/req ratio", "target"]
@@ -327,6 +387,23 @@ def build_table(samples, memory, modes):
         rows.append(["RSS delta (load)", "memory", mib(delta["actis"]), mib(delta["redis"]),
                      ratio_text(ratio), f"<= {TARGET_MEMORY} {verdict(ratio, TARGET_MEMORY, False)}"]
                     + [""] * 4)
+    if latency:
+        for name, index in (("GET p50 ms, MSET load", 0), ("GET p99 ms, MSET load", 1)):
+            a = statistics.median(s[index] for s in latency["actis"])
+            r = statistics.median(s[index] for s in latency["redis"])
+            ratio = safe_ratio(a, r)
+            target = (f"<= {TARGET_LATENCY_P99} {verdict(ratio, TARGET_LATENCY_P99, False)}"
+                      if index == 1 else "")
+            rows.append([name, "latency", f"{a:.3f}", f"{r:.3f}", ratio_text(ratio), target]
+                        + [""] * 4)
+    if scaling:
+        for (test, pipeline), (cpu1, cpu2) in scaling.items():
+            ratio = safe_ratio(cpu2, cpu1)
+            rows.append([f"{CSV_NAMES[test]} CPU s/M: --threads 2 vs 1",
+                         "plain" if pipeline == 1 else f"-P {pipeline}", f"{cpu2:.2f}",
+                         f"{cpu1:.2f} (t1)", ratio_text(ratio),
+                         f"<= {TARGET_MULTI_LOOP_CPU} "
+                         f"{verdict(ratio, TARGET_MULTI_LOOP_CPU, False)}"] + [""] * 4)
     return header, rows
 
 
@@ -362,6 +439,9 @@ def parse_args():
     parser.add_argument("--keys", type=int, help="keys loaded for the memory comparison")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-scaling", action="store_true",
+                        help="skip the actis --threads 2 vs --threads 1 CPU comparison")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
     args = parser.parse_args()
     if args.requests is None:
@@ -416,11 +496,26 @@ def main():
         samples = throughput_phase(servers, modes, args.rounds)
     else:
         modes = []
+    latency, scaling = None, None
+    if not args.skip_latency:
+        print("latency: GET p50/p99 of one client while 8 clients pipeline MSETs 64 deep",
+              file=sys.stderr)
+        latency = latency_phase(servers, args.rounds)
+    if not args.skip_scaling:
+        print("multi-loop cost: actis --threads 1 vs --threads 2", file=sys.stderr)
+        one = Server("actis-t1", actis_bin, common + ["--threads", "1"])
+        two = Server("actis-t2", actis_bin, common + ["--threads", "2"])
+        atexit.register(lambda: [s.stop() for s in (one, two)])
+        one.start()
+        two.start()
+        scaling = scaling_phase(one, two, args.rounds, args.requests)
+        one.stop()
+        two.stop()
     if not args.skip_memory:
         print(f"memory: loading {args.keys:,} keys", file=sys.stderr)
         memory = memory_phase(servers, args.keys, restart=not args.skip_throughput)
 
-    header, rows = build_table(samples, memory, modes)
+    header, rows = build_table(samples, memory, modes, latency, scaling)
     description = (f"actis vs redis-server; redis-benchmark -c 50 -r 100000, median of "
                    f"{args.rounds} rounds; plain n={args.requests}, -P 16 n={args.pipelined_requests}; "
                    f"actis flags: {args.actis_flags or '(defaults)'}; "
