@@ -49,10 +49,6 @@ std::string client_type(std::string_view arg) {
   return iequals(arg, "slave") ? "replica" : "";
 }
 
-std::string unknown_type_error(std::string_view arg) {
-  return "ERR Unknown client type '" + std::string(arg) + "'";
-}
-
 /// CLIENT LIST lines gathered from every loop, ordered by client id as
 /// Redis lists its clients (in creation order).
 std::string sort_by_id(const std::string& lines) {
@@ -176,7 +172,7 @@ void hello_handler(command_context& ctx) {
       name = argv[j + 1];
       ++j;
     } else {
-      ctx.reply.error("ERR Syntax error in HELLO option '" + std::string(argv[j]) + "'");
+      ctx.reply.error(err::hello_syntax(argv[j]));
       return;
     }
   }
@@ -250,7 +246,7 @@ void client_list_handler(command_context& ctx) {
   if (argv.size() == 4 && iequals(argv[2], "type")) {
     filter.type = client_type(argv[3]);
     if (filter.type.empty()) {
-      ctx.reply.error(unknown_type_error(argv[3]));
+      ctx.reply.error(err::unknown_client_type(argv[3]));
       return;
     }
   } else if (argv.size() > 3 && iequals(argv[2], "id")) {
@@ -297,7 +293,7 @@ bool parse_kill_filters(command_context& ctx, client_filter& filter, bool& skipm
     } else if (iequals(opt, "type")) {
       filter.type = client_type(val);
       if (filter.type.empty()) {
-        ctx.reply.error(unknown_type_error(val));
+        ctx.reply.error(err::unknown_client_type(val));
         return false;
       }
     } else if (iequals(opt, "addr")) {
@@ -307,7 +303,7 @@ bool parse_kill_filters(command_context& ctx, client_filter& filter, bool& skipm
     } else if (iequals(opt, "user")) {
       // Every client is authenticated as "default", the only user.
       if (val != "default") {
-        ctx.reply.error("ERR No such user '" + std::string(val) + "'");
+        ctx.reply.error(err::no_such_user(val));
         return false;
       }
     } else if (iequals(opt, "skipme")) {

@@ -193,7 +193,7 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       auto maxclients = config::live().maxclients.load(std::memory_order_relaxed);
       if (static_cast<long long>(srv.sum(&loop_stats::connected_clients)) >= maxclients) {
         stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-        reject_connection(self, msg.handle, "ERR max number of clients reached");
+        reject_connection(self, msg.handle, protocol::err::max_clients);
         return;
       }
       if (protected_mode_rejects(static_cast<int>(msg.handle.id()))) {

@@ -59,12 +59,12 @@ void shutdown_handler(command_context& ctx) {
     return;
   }
   if (abort) {
-    ctx.reply.error("ERR No shutdown in progress.");
+    ctx.reply.error(err::no_shutdown);
     return;
   }
   if (save) {
     log(log_level::warning, "SHUTDOWN SAVE refused: actis cannot write an RDB file yet");
-    ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+    ctx.reply.error(err::shutdown_failed);
     return;
   }
   log(log_level::warning, "User requested shutdown...");
@@ -408,7 +408,7 @@ void config_rewrite_handler(command_context& ctx) {
   if (server::instance().config_file.empty())
     ctx.reply.error(err::no_config_file);
   else // Rewriting is not implemented; say so the way Redis reports a failure.
-    ctx.reply.error(std::string("ERR Rewriting config file: ") + std::strerror(ENOTSUP));
+    ctx.reply.error(err::config_rewrite_failed(std::strerror(ENOTSUP)));
 }
 
 void config_help_handler(command_context& ctx) {
@@ -443,8 +443,7 @@ bool debug_allowed(command_context& ctx) {
 }
 
 void debug_usage_error(command_context& ctx) {
-  ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argv[1]
-                  + "'. Try DEBUG HELP.");
+  ctx.reply.error(err::debug_usage(ctx.argv[1]));
 }
 
 /// Checks permission and argument count (Redis's DEBUG reports both with
