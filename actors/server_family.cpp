@@ -516,19 +516,6 @@ size_t rdb_string_size(const datatypes::value& v) {
   return rdb_length_size(s.size()) + s.size();
 }
 
-/// Redis shares the integers 0..9999 between keys (refcount INT_MAX) unless
-/// maxmemory with an LRU/LFU policy forbids it (as OBJECT REFCOUNT reports).
-bool shared_integer(const datatypes::value& v) {
-  long long n = 0;
-  if (v.encoding() != datatypes::obj_encoding::int_ || !v.to_int(n) || n < 0 || n >= 10000)
-    return false;
-  auto& cfg = config::registry::instance();
-  auto policy = cfg.get_one("maxmemory-policy");
-  bool evicts_by_use = policy.find("lru") != std::string::npos
-                       || policy.find("lfu") != std::string::npos;
-  return cfg.get_one("maxmemory") == "0" || !evicts_by_use;
-}
-
 void debug_object_handler(command_context& ctx) {
   if (!debug_prologue(ctx, 3))
     return;
@@ -543,7 +530,7 @@ void debug_object_handler(command_context& ctx) {
   std::snprintf(buf, sizeof(buf),
                 "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u "
                 "lru_seconds_idle:%llu",
-                static_cast<const void*>(&v), shared_integer(v) ? INT_MAX : 1,
+                static_cast<const void*>(&v), commands::shared_integer(v) ? INT_MAX : 1,
                 std::string(datatypes::encoding_name(v.encoding())).c_str(), serialized,
                 e->lru,
                 static_cast<unsigned long long>(

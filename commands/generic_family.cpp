@@ -385,19 +385,6 @@ bool lfu_policy() {
          std::string::npos;
 }
 
-/// Redis shares the integers 0..9999 between keys (refcount INT_MAX) unless
-/// maxmemory with an LRU/LFU policy forbids it.
-bool shared_integer(const value& v) {
-  long long n = 0;
-  if (v.encoding() != datatypes::obj_encoding::int_ || !v.to_int(n) || n < 0 || n >= 10000)
-    return false;
-  auto& cfg = config::registry::instance();
-  auto policy = cfg.get_one("maxmemory-policy");
-  bool evicts_by_use = policy.find("lru") != std::string::npos ||
-                       policy.find("lfu") != std::string::npos;
-  return cfg.get_one("maxmemory") == "0" || !evicts_by_use;
-}
-
 entry* object_lookup_or_null(command_context& ctx) {
   entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], false);
   if (e == nullptr)
