@@ -200,7 +200,7 @@ void hello_handler(command_context& ctx) {
   out.bulk("server");
   out.bulk("redis");
   out.bulk("version");
-  out.bulk("7.0.15");
+  out.bulk(config::redis_version);
   out.bulk("proto");
   out.integer(version);
   out.bulk("id");

@@ -22,10 +22,6 @@ namespace {
 
 using commands::partition_data;
 
-constexpr std::string_view actis_version = "0.1.0";
-/// Reported as redis_version: clients gate features on it.
-constexpr std::string_view redis_version = "7.0.15";
-
 /// Sections in the order INFO prints them.
 enum section : unsigned {
   s_server, s_clients, s_memory, s_persistence, s_stats, s_replication, s_cpu, s_modules,
@@ -167,8 +163,8 @@ void server_section(section_writer& w, int64_t now_us) {
   utsname un{};
   uname(&un);
   auto uptime = (now_us / 1000 - srv.start_ms) / 1000;
-  w.add("redis_version", redis_version);
-  w.add("actis_version", actis_version);
+  w.add("redis_version", config::redis_version);
+  w.add("actis_version", config::server_version);
   w.add("redis_git_sha1", "00000000");
   w.add("redis_git_dirty", 0);
   w.add("redis_build_id", "0");

@@ -123,7 +123,10 @@ inline live_values& live() { return registry::instance().live(); }
 /// FILE ERROR ***" block or "Fatal error, can't open config file ...").
 bool parse_command_line(int argc, char** argv, std::string& error, bool& exit_now);
 
-/// actis's version string, as --version prints it.
+/// actis's version string, as --version and INFO's actis_version print it.
 inline constexpr const char* server_version = "0.1.0";
+/// The Redis version actis answers as (INFO redis_version, HELLO version):
+/// clients gate features on it.
+inline constexpr const char* redis_version = "7.0.15";
 
 } // namespace actis::config
