@@ -107,14 +107,15 @@ public:
     };
   }
 
-  void list_clients(client_filter f, std::function<void(std::string)> done) override {
-    gather<std::string>(client_list_atom::value, std::move(f),
-                        [done](std::vector<std::string>& parts) {
-                          std::string all;
-                          for (auto& p : parts)
-                            all += p;
-                          done(std::move(all));
-                        });
+  void list_clients(client_filter f,
+                    std::function<void(std::vector<client_line>)> done) override {
+    gather<std::vector<client_line>>(client_list_atom::value, std::move(f),
+                                     [done](std::vector<std::vector<client_line>>& parts) {
+                                       std::vector<client_line> all;
+                                       for (auto& p : parts)
+                                         all.insert(all.end(), p.begin(), p.end());
+                                       done(std::move(all));
+                                     });
   }
 
   void kill_clients(client_filter f, std::function<void(uint64_t)> done) override {

@@ -51,24 +51,11 @@ std::string client_type(std::string_view arg) {
 
 /// CLIENT LIST lines gathered from every loop, ordered by client id as
 /// Redis lists its clients (in creation order).
-std::string sort_by_id(const std::string& lines) {
-  std::vector<std::pair<uint64_t, std::string_view>> rows;
-  std::string_view rest(lines);
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    auto line = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
-    rest.remove_prefix(line.size());
-    uint64_t id = 0;
-    for (size_t i = 3; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) // "id="
-      id = id * 10 + static_cast<uint64_t>(line[i] - '0');
-    rows.emplace_back(id, line);
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](auto& a, auto& b) { return a.first < b.first; });
+std::string in_id_order(std::vector<client_line>& lines) {
+  std::sort(lines.begin(), lines.end(), [](auto& a, auto& b) { return a.id < b.id; });
   std::string out;
-  out.reserve(lines.size());
-  for (auto& r : rows)
-    out += r.second;
+  for (auto& l : lines)
+    out += l.text;
   return out;
 }
 
@@ -237,7 +224,7 @@ void client_getname_handler(command_context& ctx) {
 }
 
 void client_info_handler(command_context& ctx) {
-  ctx.reply.verbatim(ctx.conn->client().describe(unix_ms()) + "\n");
+  ctx.reply.verbatim(ctx.conn->client().describe(unix_ms()));
 }
 
 void client_list_handler(command_context& ctx) {
@@ -265,9 +252,9 @@ void client_list_handler(command_context& ctx) {
   }
   auto done = ctx.conn->defer();
   int resp = ctx.reply.resp();
-  ctx.conn->list_clients(std::move(filter), [done, resp](std::string lines) {
+  ctx.conn->list_clients(std::move(filter), [done, resp](std::vector<client_line> lines) {
     std::string bytes;
-    protocol::reply_builder(bytes, resp).verbatim(sort_by_id(lines));
+    protocol::reply_builder(bytes, resp).verbatim(in_id_order(lines));
     done(std::move(bytes));
   });
 }

@@ -217,11 +217,11 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       self->fork(connection_actor, msg.handle, index);
     },
     [index](client_list_atom, const client_filter& f) {
-      std::string out;
+      std::vector<client_line> out;
       auto now = unix_ms();
       for (auto& [id, c] : loop_context::get(index).clients)
         if (matches(*c, f))
-          out += c->describe(now) + "\n";
+          out.push_back(client_line{id, c->describe(now)});
       return out;
     },
     [self, index](client_kill_atom, const client_filter& f) {
