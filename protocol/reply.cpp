@@ -43,7 +43,25 @@ void append_one_line(std::string& out, std::string_view text) {
     if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
 }
 
+error_listener current_listener = nullptr;
+
 } // namespace
+
+void set_error_listener(error_listener listener) { current_listener = listener; }
+
+std::string_view error_code(std::string_view line) {
+  // Redis looks for the space within the first 32 bytes of "-line".
+  auto space = line.substr(0, 31).find(' ');
+  return space == std::string_view::npos ? std::string_view("ERR") : line.substr(0, space);
+}
+
+void reply_builder::count_error(size_t line_start) {
+  ++errors_;
+  if (current_listener == nullptr) return;
+  // The line sits between the '-' and the CRLF just appended.
+  std::string_view line(out_->data() + line_start + 1, out_->size() - line_start - 3);
+  current_listener(error_code(line));
+}
 
 void reply_builder::ok() { out_->append("+OK\r\n", 5); }
 
@@ -54,18 +72,20 @@ void reply_builder::simple(std::string_view s) {
 }
 
 void reply_builder::error(std::string_view msg) {
+  const size_t start = out_->size();
   out_->push_back('-');
   if (!starts_with_error_code(msg)) out_->append("ERR ", 4);
   append_one_line(*out_, msg);
   out_->append("\r\n", 2);
-  ++errors_;
+  count_error(start);
 }
 
 void reply_builder::error_verbatim(std::string_view line) {
+  const size_t start = out_->size();
   out_->push_back('-');
   append_one_line(*out_, line);
   out_->append("\r\n", 2);
-  ++errors_;
+  count_error(start);
 }
 
 void reply_builder::integer(long long v) { append_line(*out_, ':', v); }

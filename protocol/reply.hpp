@@ -7,6 +7,18 @@
 
 namespace actis::protocol {
 
+/// Receives the code of every error reply any reply_builder writes (Redis's
+/// afterErrorReply: INFO errorstats and total_error_replies), on the thread
+/// that writes it, while the builder is still writing.
+using error_listener = void (*)(std::string_view code);
+/// Installs the process-wide listener (null: error replies are not
+/// counted). Call before any thread builds replies.
+void set_error_listener(error_listener listener);
+/// The errorstats name of an error line (without '-'): Redis takes the
+/// first word if a space comes within the first 32 bytes of "-line", else
+/// "ERR".
+std::string_view error_code(std::string_view line);
+
 /// Appends RESP-encoded replies to a caller-owned buffer. The protocol version
 /// (2 or 3) decides how nulls, maps, sets, doubles and booleans are encoded,
 /// so command handlers call the same functions for both.
@@ -50,6 +62,9 @@ private:
   std::string* out_;
   int resp_;
   uint64_t errors_ = 0;
+
+  /// Counts the error line just written, which starts at `line_start`.
+  void count_error(size_t line_start);
 };
 
 } // namespace actis::protocol
