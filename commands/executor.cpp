@@ -1,5 +1,7 @@
 #include "commands/executor.hpp"
 
+#include "commands/command_stats.hpp"
+
 namespace actis::commands {
 
 namespace {
@@ -12,6 +14,15 @@ uint64_t dirty_of(keyspace& ks) {
   return sum;
 }
 
+/// Runs the handler, timed as Redis's call() times it: the handler alone,
+/// not the propagation that follows.
+void run_counted(command_context& ctx) {
+  const uint64_t errors_before = ctx.reply.errors();
+  const uint64_t start = stats::now_ns();
+  ctx.spec.handler(ctx);
+  stats::executed(ctx.spec, stats::now_ns() - start, ctx.reply.errors() != errors_before);
+}
+
 } // namespace
 
 void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
@@ -19,11 +30,11 @@ void execute(const command_spec& spec, const command_args& argv, protocol::reply
   command_context ctx(spec, argv, out, ks, db);
   ctx.conn = conn;
   if (ks == nullptr || (spec.flags & f_write) == 0) {
-    spec.handler(ctx);
+    run_counted(ctx);
     return;
   }
   auto before = dirty_of(*ks);
-  spec.handler(ctx);
+  run_counted(ctx);
   if (dirty_of(*ks) == before)
     return;
   if (!ctx.rewritten) {

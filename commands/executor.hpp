@@ -9,8 +9,10 @@ namespace actis::commands {
 /// Runs `spec` (resolved from `argv`, arity already checked) against `ks`
 /// (null for connection-scope commands) in database `db`, writing its reply
 /// to `out`. If the command changed the dataset, the write stream receives
-/// argv (or the handler's rewrite). `conn` is non-null only on the
-/// connection's own loop. Thread: whoever holds the partitions in `ks`.
+/// argv (or the handler's rewrite). Counts the run in the calling thread's
+/// command statistics (calls, handler time, failed when it replied an
+/// error). `conn` is non-null only on the connection's own loop.
+/// Thread: whoever holds the partitions in `ks`.
 void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
              keyspace* ks, int db, connection_hooks* conn);
 

@@ -34,6 +34,7 @@ struct live_values {
   std::atomic<int> databases{16};                    // immutable after start
   std::atomic<int> loglevel{2};                      // 0 debug,1 verbose,2 notice,3 warning,4 nothing
   std::atomic<int> threads{0};                       // actis "threads": event loops, 0 = one per core
+  std::atomic<bool> latency_tracking{true};          // per-command latency histograms
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per
