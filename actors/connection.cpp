@@ -15,6 +15,7 @@
 #include "actors/partition.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
+#include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "config/config.hpp"
 #include "protocol/errors.hpp"
@@ -231,16 +232,16 @@ private:
   }
 
   void route(command_args& argv) {
-    bump(loop_slot_.stats.total_commands_processed);
     ++info_.tot_cmds;
     std::string error;
     const command_spec* spec = commands::table().resolve(argv, error);
-    if (spec == nullptr) {
-      reply_now([&](protocol::reply_builder& out) { out.error(error); });
-      return;
+    if (spec != nullptr && !info_.authenticated && (spec->flags & commands::f_no_auth) == 0) {
+      spec = nullptr;
+      error = protocol::err::no_auth;
     }
-    if (!info_.authenticated && (spec->flags & commands::f_no_auth) == 0) {
-      reply_now([](protocol::reply_builder& out) { out.error(protocol::err::no_auth); });
+    if (spec == nullptr) {
+      commands::stats::rejected(argv);
+      reply_now([&](protocol::reply_builder& out) { out.error(error); });
       return;
     }
     info_.last_cmd = spec->name;
@@ -302,7 +303,6 @@ private:
     std::string bytes;
     protocol::reply_builder out(bytes, info_.resp);
     commands::execute(spec, argv, out, nullptr, info_.db, this);
-    count_errors(out);
     // As Redis: CLIENT REPLY ON answers even though OFF was in force when it
     // started; OFF and SKIP themselves stay silent.
     slots_[slot - first_slot_].dropped = skipped || info_.replies == reply_mode::off;
@@ -337,7 +337,6 @@ private:
     std::string bytes;
     protocol::reply_builder out(bytes, resp);
     commands::execute(spec, argv, out, &ks, db, this);
-    count_errors(out);
     local_.sink.flush();
     if (!deferred_)
       complete_slot(slot, std::move(bytes));
@@ -422,7 +421,6 @@ private:
       scratch_.clear();
       protocol::reply_builder out(scratch_, info_.resp);
       fill(out);
-      count_errors(out);
       auto& wr = output();
       wr.insert(wr.end(), scratch_.begin(), scratch_.end());
       return;
@@ -431,13 +429,7 @@ private:
     std::string bytes;
     protocol::reply_builder out(bytes, info_.resp);
     fill(out);
-    count_errors(out);
     complete_slot(slot, std::move(bytes));
-  }
-
-  void count_errors(const protocol::reply_builder& out) {
-    if (out.errors() != 0)
-      bump(loop_slot_.stats.total_error_replies, out.errors());
   }
 
   void write_ready_replies() {

@@ -13,6 +13,8 @@
 #include <fstream>
 
 #include "actors/server.hpp"
+#include "commands/command.hpp"
+#include "commands/command_stats.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -262,7 +264,7 @@ void stats_section(section_writer& w, commands::keyspace& ks) {
       ++parts;
     }
   w.add("total_connections_received", loop_sum(&loop_stats::total_connections_received));
-  w.add("total_commands_processed", loop_sum(&loop_stats::total_commands_processed));
+  w.add("total_commands_processed", commands::stats::total_calls());
   w.add("instantaneous_ops_per_sec", 0);
   w.add("total_net_input_bytes", loop_sum(&loop_stats::net_input_bytes));
   w.add("total_net_output_bytes", loop_sum(&loop_stats::net_output_bytes));
@@ -286,7 +288,7 @@ void stats_section(section_writer& w, commands::keyspace& ks) {
            "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
            "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
            "unexpected_error_replies"});
-  w.add("total_error_replies", loop_sum(&loop_stats::total_error_replies));
+  w.add("total_error_replies", commands::stats::total_error_replies());
   w.zeros({"dump_payload_sanitizations", "io_threaded_reads_processed",
            "io_threaded_writes_processed"});
   w.add("client_query_buffer_limit_disconnections",
@@ -338,6 +340,24 @@ int64_t sample_avg_ttl(commands::keyspace& ks, size_t db, int64_t now_ms) {
   return n ? sum / n : 0;
 }
 
+/// latency-tracking-info-percentiles as numbers ("50 99 99.9").
+std::vector<double> tracked_percentiles() {
+  std::vector<double> out;
+  auto text = config::registry::instance().get_one("latency-tracking-info-percentiles");
+  const char* p = text.c_str();
+  for (char* end = nullptr;; p = end) {
+    double v = std::strtod(p, &end);
+    if (end == p)
+      return out;
+    out.push_back(v);
+  }
+}
+
+void latencystats_section(std::string& out) {
+  if (config::live().latency_tracking.load(std::memory_order_relaxed))
+    commands::stats::append_latencystats(out, commands::table(), tracked_percentiles());
+}
+
 void keyspace_section(section_writer& w, commands::keyspace& ks, int64_t now_ms) {
   auto dbs = static_cast<size_t>(ks.databases());
   for (size_t db = 0; db < dbs; ++db) {
@@ -384,11 +404,10 @@ void info_handler(commands::command_context& ctx) {
       case s_cpu: cpu_section(w); break;
       case s_cluster: w.add("cluster_enabled", 0); break;
       case s_keyspace: keyspace_section(w, ks, now); break;
-      // No modules, and no per-command or per-error counters yet.
-      case s_modules:
-      case s_commandstats:
-      case s_errorstats:
-      case s_latencystats:
+      case s_commandstats: commands::stats::append_commandstats(text, commands::table()); break;
+      case s_errorstats: commands::stats::append_errorstats(text); break;
+      case s_latencystats: latencystats_section(text); break;
+      case s_modules: // no modules
       case s_count: break;
     }
   }
@@ -402,12 +421,13 @@ void reset_info_stats(commands::keyspace& ks) {
   // a message to every loop.
   for (auto& loop : server::instance().loops) {
     auto& st = loop->stats;
-    for (auto* c : {&st.total_connections_received, &st.total_commands_processed,
-                    &st.rejected_connections, &st.net_input_bytes, &st.net_output_bytes,
-                    &st.total_error_replies, &st.client_query_buffer_limit_disconnections,
+    for (auto* c : {&st.total_connections_received, &st.rejected_connections,
+                    &st.net_input_bytes, &st.net_output_bytes,
+                    &st.client_query_buffer_limit_disconnections,
                     &st.client_output_buffer_limit_disconnections})
       c->store(0, std::memory_order_relaxed);
   }
+  commands::stats::reset();
   for (auto* p : ks.held())
     if (p != nullptr) {
       auto dirty = p->stats.dirty;

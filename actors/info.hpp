@@ -10,8 +10,8 @@ namespace actis::actors {
 /// keyspace sizes and the partition counters from ctx.ks->held().
 void info_handler(commands::command_context& ctx);
 
-/// Zeroes what CONFIG RESETSTAT resets: every loop's traffic and error
-/// counters and the keyspace counters of every partition held by `ks`
+/// Zeroes what CONFIG RESETSTAT resets: every loop's traffic counters, the
+/// command, error and latency statistics, and the keyspace counters of every partition held by `ks`
 /// (call with all partitions held). Connected clients and the changes since
 /// the last save are kept, as in Redis.
 void reset_info_stats(commands::keyspace& ks);

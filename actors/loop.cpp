@@ -116,8 +116,6 @@ void send_batches(caf::io::broker* self, loop_context& ctx) {
     self->request(srv.partitions[p].actor, caf::infinite, exec_batch_atom::value,
                   std::move(batch))
         .then([&ctx](batch_result& res) {
-          auto& stats = server::instance().loops[ctx.index]->stats;
-          stats.total_error_replies.fetch_add(res.errors, std::memory_order_relaxed);
           for (auto& r : res.results)
             if (auto it = ctx.endpoints.find(r.conn); it != ctx.endpoints.end())
               it->second->on_batch_replies(res.partition, r.replies);

@@ -87,12 +87,11 @@ typename Inspector::result_type inspect(Inspector& f, conn_result& x) {
 struct batch_result {
   uint32_t partition = 0;
   std::vector<conn_result> results;
-  uint64_t errors = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
-  return f(caf::meta::type_name("batch_result"), x.partition, x.results, x.errors);
+  return f(caf::meta::type_name("batch_result"), x.partition, x.results);
 }
 
 /// One change of the dataset as the command reproducing it, stamped with

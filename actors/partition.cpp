@@ -27,7 +27,6 @@ batch_result run_batch(partition_env& env, std::vector<commands::partition_data*
       // the table is immutable, so resolving again cannot fail.
       auto* spec = commands::table().resolve(item.argv, error);
       commands::execute(*spec, item.argv, out, &ks, item.db, nullptr);
-      res.errors += out.errors();
     }
   }
   return res;

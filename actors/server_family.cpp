@@ -85,9 +85,7 @@ void time_handler(command_context& ctx) {
 
 // ------------------------------------------------------------- COMMAND
 
-/// Redis's DEBUG is one plain command; actis splits it into subcommands only
-/// so that each part gets its own execution scope. Introspection hides them.
-bool lists_subcommands(const command_spec& s) { return s.name != "debug"; }
+bool lists_subcommands(const command_spec& s) { return !s.hide_subcommands; }
 
 /// COMMAND INFO flag names in Redis's order ("may_replicate" is never shown;
 /// "movablekeys" is derived from the key lookup).
@@ -691,6 +689,9 @@ void register_debug_command(commands::command_table& t) {
   auto debug = make("debug", -2, admin_flags, admin_acl, debug_handler,
                     "Container of the debugging subcommands.", "1.0.0",
                     "Depends on subcommand.");
+  // Redis's DEBUG is one plain command; actis splits it into parts only so
+  // that each gets its own execution scope.
+  debug.hide_subcommands = true;
   // Every part takes any argument count: like Redis, each checks its own and
   // reports a mismatch with DEBUG's usage error. Parts that read keys run
   // with every partition held, which also gives them the connection for the
