@@ -123,6 +123,10 @@ void reply_builder::push(size_t n) {
   append_line(*out_, resp_ == 2 ? '*' : '>', static_cast<long long>(n));
 }
 
+void reply_builder::attribute(size_t pairs) {
+  append_line(*out_, '|', static_cast<long long>(pairs));
+}
+
 void reply_builder::dbl(double d) {
   // Redis 7.0 prints doubles with "%.17g" (1.1 is "1.1000000000000001") and
   // infinities as inf/-inf; to_chars with precision 17 is that exact format.
@@ -151,6 +155,16 @@ void reply_builder::boolean(bool b) {
     out_->append(b ? ":1\r\n" : ":0\r\n", 4);
   else
     out_->append(b ? "#t\r\n" : "#f\r\n", 4);
+}
+
+void reply_builder::big_number(std::string_view digits) {
+  if (resp_ == 2) {
+    append_bulk(*out_, digits);
+    return;
+  }
+  out_->push_back('(');
+  out_->append(digits);
+  out_->append("\r\n", 2);
 }
 
 void reply_builder::verbatim(std::string_view text, std::string_view format) {

@@ -49,10 +49,16 @@ public:
   void map(size_t pairs);                 // RESP2 *2n, RESP3 %n
   void set(size_t n);                     // RESP2 *n, RESP3 ~n
   void push(size_t n);                    // RESP2 *n, RESP3 >n
+  /// RESP3 attribute (|pairs) ahead of the reply it describes. RESP2 has
+  /// no attributes: callers write none there (the caller checks resp()).
+  void attribute(size_t pairs);
   /// RESP3 ,d ; RESP2 bulk string; both "%.17g" like Redis 7.0 (1.1 is
   /// "1.1000000000000001"), infinities as inf / -inf.
   void dbl(double d);
   void boolean(bool b);                   // RESP3 #t/#f ; RESP2 :1/:0
+  /// RESP3 big number ((digits), RESP2 bulk string. `digits` is written as
+  /// given.
+  void big_number(std::string_view digits);
   /// RESP3 verbatim string (=len txt:...), RESP2 bulk string.
   void verbatim(std::string_view text, std::string_view format = "txt");
   /// Already-encoded RESP bytes, appended as they are.
