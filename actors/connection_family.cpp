@@ -428,7 +428,6 @@ void client_help_handler(command_context& ctx) {
 // --------------------------------------------------------- registration
 
 constexpr uint32_t conn_flags = commands::f_noscript | commands::f_loading | commands::f_stale;
-constexpr uint32_t admin_flags = commands::f_admin | conn_flags;
 const char* const client_acl = "@slow @connection";
 const char* const client_admin_acl = "@admin @slow @dangerous @connection";
 

@@ -12,6 +12,16 @@ void register_all_commands() {
   commands::register_generic_family(t);
   register_connection_family(t);
   register_server_family(t);
+  register_debug_family(t);
+}
+
+commands::command_spec server_command(std::string name, int arity, uint32_t flags,
+                                      std::string acl, commands::handler_fn handler,
+                                      std::string summary, std::string since,
+                                      std::string complexity, commands::exec_scope scope) {
+  return commands::make_command(std::move(name), arity, flags, std::move(acl), {}, scope, handler,
+                                {"server", std::move(summary), std::move(since),
+                                 std::move(complexity)});
 }
 
 void help_reply(commands::command_context& ctx, std::string_view cmd,

@@ -1,14 +1,11 @@
-// The server commands: SHUTDOWN, TIME, COMMAND, CONFIG, INFO and DEBUG, with
-// Redis 7.0's replies.
-#include <arpa/inet.h>
-
+// The server commands: SHUTDOWN, TIME, COMMAND, CONFIG and INFO, with Redis
+// 7.0's replies.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 
 #include <unistd.h>
 
@@ -20,7 +17,6 @@
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "config/config.hpp"
-#include "datatypes/digest.hpp"
 #include "datatypes/strutil.hpp"
 #include "protocol/errors.hpp"
 
@@ -421,222 +417,18 @@ void config_help_handler(command_context& ctx) {
               "    Write the current configuration back to the configuration file."});
 }
 
-// --------------------------------------------------------------- DEBUG
-
-/// enable-debug-command: 0 no, 1 local connections only, 2 yes. Replies the
-/// error and returns false when the caller may not run DEBUG.
-bool debug_allowed(command_context& ctx) {
-  switch (config::live().enable_debug_command.load(std::memory_order_relaxed)) {
-    case 2:
-      return true;
-    case 1:
-      if (ctx.conn != nullptr && ctx.conn->is_local())
-        return true;
-      break;
-    default:
-      break;
-  }
-  ctx.reply.error(err::no_permission_debug);
-  return false;
-}
-
-void debug_usage_error(command_context& ctx) {
-  ctx.reply.error(err::debug_usage(ctx.argv[1]));
-}
-
-/// Checks permission and argument count (Redis's DEBUG reports both with
-/// one error text). `exact` false means "at least".
-bool debug_prologue(command_context& ctx, size_t argc, bool exact = true) {
-  if (!debug_allowed(ctx))
-    return false;
-  if (exact ? ctx.argv.size() != argc : ctx.argv.size() < argc) {
-    debug_usage_error(ctx);
-    return false;
-  }
-  return true;
-}
-
-void debug_handler(command_context& ctx) {
-  if (debug_allowed(ctx))
-    debug_usage_error(ctx);
-}
-
-void debug_sleep_handler(command_context& ctx) {
-  if (!debug_prologue(ctx, 3))
-    return;
-  // Like Redis, the server (here: this event loop) stops for that long.
-  double seconds = std::strtod(ctx.argv[2].c_str(), nullptr);
-  auto us = static_cast<long long>(seconds * 1000000);
-  if (us > 0)
-    std::this_thread::sleep_for(std::chrono::microseconds(us));
-  ctx.reply.ok();
-}
-
-void debug_set_active_expire_handler(command_context& ctx) {
-  if (!debug_prologue(ctx, 3))
-    return;
-  server::instance().active_expire_enabled.store(std::atoi(ctx.argv[2].c_str()) != 0);
-  ctx.reply.ok();
-}
-
-/// Bytes of an RDB length prefix.
-size_t rdb_length_size(uint64_t len) {
-  if (len < (1u << 6))
-    return 1;
-  if (len < (1u << 14))
-    return 2;
-  return len <= UINT32_MAX ? 5 : 9;
-}
-
-/// Bytes of an integer that RDB stores in its compact 8/16/32-bit forms, or
-/// 0 if it does not fit them.
-size_t rdb_int_size(long long v) {
-  if (v >= INT8_MIN && v <= INT8_MAX)
-    return 2;
-  if (v >= INT16_MIN && v <= INT16_MAX)
-    return 3;
-  if (v >= INT32_MIN && v <= INT32_MAX)
-    return 5;
-  return 0;
-}
-
-/// DEBUG OBJECT serializedlength of a string: RDB's integer forms for
-/// numeric strings, else length prefix and bytes. Redis also LZF-compresses
-/// strings over 20 bytes when that saves space; actis has no LZF yet, so
-/// compressible long strings report their uncompressed size.
-size_t rdb_string_size(const datatypes::value& v) {
-  std::string scratch;
-  auto s = v.str(scratch);
-  long long n = 0;
-  if (s.size() <= 11 && datatypes::parse_ll(s, n))
-    if (auto size = rdb_int_size(n))
-      return size;
-  return rdb_length_size(s.size()) + s.size();
-}
-
-void debug_object_handler(command_context& ctx) {
-  if (!debug_prologue(ctx, 3))
-    return;
-  auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], false);
-  if (e == nullptr) {
-    ctx.reply.error(err::no_such_key);
-    return;
-  }
-  auto& v = e->val;
-  size_t serialized = v.is_string() ? rdb_string_size(v) : v.memory_usage();
-  char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u "
-                "lru_seconds_idle:%llu",
-                static_cast<const void*>(&v), commands::shared_integer(v) ? INT_MAX : 1,
-                std::string(datatypes::encoding_name(v.encoding())).c_str(), serialized,
-                e->lru,
-                static_cast<unsigned long long>(
-                    commands::lru_idle_seconds(e->lru, commands::lru_clock_at(ctx.ks->now_ms()))));
-  ctx.reply.simple(buf);
-}
-
-/// Redis's per-value digest: the type, then the contents, then whether the
-/// key has an expire (not when: equal datasets written at different times
-/// digest the same). Accumulated into `d`.
-void value_digest(unsigned char d[datatypes::digest_size], const datatypes::entry& e) {
-  uint32_t type = htonl(static_cast<uint32_t>(e.val.type()));
-  datatypes::mix_digest(d, &type, sizeof(type));
-  if (e.val.is_string()) {
-    std::string scratch;
-    datatypes::mix_digest(d, e.val.str(scratch));
-  }
-  // Collection types add their elements here as they are implemented.
-  if (e.has_expire)
-    datatypes::xor_digest(d, std::string_view("!!expire!!"));
-}
-
-void debug_digest_handler(command_context& ctx) {
-  if (!debug_prologue(ctx, 2))
-    return;
-  unsigned char final[datatypes::digest_size] = {};
-  auto& held = ctx.ks->held();
-  auto dbs = static_cast<size_t>(ctx.ks->databases());
-  for (size_t db = 0; db < dbs; ++db) {
-    size_t keys = 0;
-    for (auto* p : held)
-      if (p != nullptr)
-        keys += p->dbs[db].size();
-    if (keys == 0)
-      continue;
-    // The database number first, so the same keys in another db differ;
-    // then the keys xor-ed in, which makes the order (and the partitioning)
-    // irrelevant.
-    uint32_t id = htonl(static_cast<uint32_t>(db));
-    datatypes::mix_digest(final, &id, sizeof(id));
-    for (auto* p : held) {
-      if (p == nullptr)
-        continue;
-      p->dbs[db].for_each([&](datatypes::entry& e) {
-        unsigned char d[datatypes::digest_size] = {};
-        datatypes::mix_digest(d, e.key());
-        value_digest(d, e);
-        datatypes::xor_digest(final, d, sizeof(d));
-      });
-    }
-  }
-  ctx.reply.simple(datatypes::digest_hex(final));
-}
-
-void debug_digest_value_handler(command_context& ctx) {
-  if (!debug_prologue(ctx, 2, false))
-    return;
-  ctx.reply.array(ctx.argv.size() - 2);
-  for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    unsigned char d[datatypes::digest_size] = {};
-    if (auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[i], false))
-      value_digest(d, *e);
-    ctx.reply.simple(datatypes::digest_hex(d));
-  }
-}
-
-void debug_help_handler(command_context& ctx) {
-  if (!debug_prologue(ctx, 2))
-    return;
-  help_reply(ctx, "DEBUG",
-             {"DIGEST",
-              "    Reply with a hex signature of the whole dataset.",
-              "DIGEST-VALUE <key> [<key> ...]",
-              "    Reply with a hex signature of the value of each key.",
-              "OBJECT <key>",
-              "    Describe how the value at <key> is stored.",
-              "SET-ACTIVE-EXPIRE <0|1>",
-              "    Stop (0) or resume (1) expiring keys in the background; keys still",
-              "    expire when accessed.",
-              "SLEEP <seconds>",
-              "    Block the event loop for <seconds> (decimals allowed)."});
-}
-
 // --------------------------------------------------------- registration
-
-constexpr uint32_t admin_flags =
-    commands::f_admin | commands::f_noscript | commands::f_loading | commands::f_stale;
-const char* const admin_acl = "@admin @slow @dangerous";
-
-command_spec make(std::string name, int arity, uint32_t flags, std::string acl,
-                  commands::handler_fn handler, std::string summary, std::string since,
-                  std::string complexity = "O(1)",
-                  commands::exec_scope scope = commands::exec_scope::connection) {
-  return commands::make_command(std::move(name), arity, flags, std::move(acl), {}, scope, handler,
-                                {"server", std::move(summary), std::move(since),
-                                 std::move(complexity)});
-}
 
 void register_command_command(commands::command_table& t) {
   using namespace commands;
   const uint32_t flags = f_loading | f_stale;
   const std::string acl = "@slow @connection";
-  auto cmd = make("command", -1, flags, acl, command_handler,
+  auto cmd = server_command("command", -1, flags, acl, command_handler,
                   "Describes every command of the server.", "2.8.13",
                   "O(N) in the number of commands.");
   auto sub = [&](std::string name, int arity, handler_fn h, std::string summary,
                  std::string since, std::string complexity) {
-    cmd.subcommands.push_back(make("command|" + name, arity, flags, acl, h, std::move(summary),
+    cmd.subcommands.push_back(server_command("command|" + name, arity, flags, acl, h, std::move(summary),
                                    std::move(since), std::move(complexity)));
   };
   const std::string per_command = "O(N) in the number of commands asked about.";
@@ -660,69 +452,43 @@ void register_command_command(commands::command_table& t) {
 
 void register_config_command(commands::command_table& t) {
   using namespace commands;
-  auto cfg = make("config", -2, 0, "@slow", nullptr,
+  auto cfg = server_command("config", -2, 0, "@slow", nullptr,
                   "Container of the configuration subcommands.", "2.0.0",
                   "Depends on subcommand.");
   const std::string per_param = "O(N) in the number of parameters given.";
-  cfg.subcommands.push_back(make("config|get", -3, admin_flags, admin_acl, config_get_handler,
+  cfg.subcommands.push_back(server_command("config|get", -3, admin_flags, admin_acl, config_get_handler,
                                  "Returns the parameters matching patterns and their values.",
                                  "2.0.0", per_param));
-  cfg.subcommands.push_back(make("config|set", -4, admin_flags, admin_acl, config_set_handler,
+  cfg.subcommands.push_back(server_command("config|set", -4, admin_flags, admin_acl, config_set_handler,
                                  "Changes configuration parameters, all or none.", "2.0.0",
                                  per_param));
-  cfg.subcommands.push_back(make("config|resetstat", 2, admin_flags, admin_acl,
+  cfg.subcommands.push_back(server_command("config|resetstat", 2, admin_flags, admin_acl,
                                  config_resetstat_handler,
                                  "Zeroes the statistics INFO reports.", "2.0.0", "O(1)",
                                  exec_scope::all_partitions));
-  cfg.subcommands.push_back(make("config|rewrite", 2, admin_flags, admin_acl,
+  cfg.subcommands.push_back(server_command("config|rewrite", 2, admin_flags, admin_acl,
                                  config_rewrite_handler,
                                  "Writes the running configuration to the config file.",
                                  "2.8.0"));
-  cfg.subcommands.push_back(make("config|help", 2, f_loading | f_stale, "@slow",
+  cfg.subcommands.push_back(server_command("config|help", 2, f_loading | f_stale, "@slow",
                                  config_help_handler, "Describes the CONFIG subcommands.",
                                  "5.0.0"));
   t.add(std::move(cfg));
-}
-
-void register_debug_command(commands::command_table& t) {
-  using commands::exec_scope;
-  auto debug = make("debug", -2, admin_flags, admin_acl, debug_handler,
-                    "Container of the debugging subcommands.", "1.0.0",
-                    "Depends on subcommand.");
-  // Redis's DEBUG is one plain command; actis splits it into parts only so
-  // that each gets its own execution scope.
-  debug.hide_subcommands = true;
-  // Every part takes any argument count: like Redis, each checks its own and
-  // reports a mismatch with DEBUG's usage error. Parts that read keys run
-  // with every partition held, which also gives them the connection for the
-  // enable-debug-command "local" check.
-  auto sub = [&](std::string name, commands::handler_fn h, exec_scope scope) {
-    debug.subcommands.push_back(make("debug|" + name, -2, admin_flags, admin_acl, h,
-                                     "Part of DEBUG.", "1.0.0", "O(1)", scope));
-  };
-  sub("sleep", debug_sleep_handler, exec_scope::connection);
-  sub("set-active-expire", debug_set_active_expire_handler, exec_scope::connection);
-  sub("object", debug_object_handler, exec_scope::all_partitions);
-  sub("digest", debug_digest_handler, exec_scope::all_partitions);
-  sub("digest-value", debug_digest_value_handler, exec_scope::all_partitions);
-  sub("help", debug_help_handler, exec_scope::connection);
-  t.add(std::move(debug));
 }
 
 } // namespace
 
 void register_server_family(commands::command_table& t) {
   using namespace commands;
-  t.add(make("time", 1, f_loading | f_stale | f_fast, "@fast", time_handler,
+  t.add(server_command("time", 1, f_loading | f_stale | f_fast, "@fast", time_handler,
              "Returns the server's clock as unix seconds and microseconds.", "2.6.0"));
-  t.add(make("shutdown", -1, admin_flags | f_no_multi | f_allow_busy, admin_acl,
+  t.add(server_command("shutdown", -1, admin_flags | f_no_multi | f_allow_busy, admin_acl,
              shutdown_handler, "Stops the server.", "1.0.0", "O(N) when saving"));
-  t.add(make("info", -1, f_loading | f_stale, "@slow @dangerous", info_handler,
+  t.add(server_command("info", -1, f_loading | f_stale, "@slow @dangerous", info_handler,
              "Reports information and statistics about the server.", "1.0.0", "O(1)",
              exec_scope::all_partitions));
   register_command_command(t);
   register_config_command(t);
-  register_debug_command(t);
 }
 
 } // namespace actis::actors
