@@ -240,7 +240,7 @@ private:
       error = protocol::err::no_auth;
     }
     if (spec == nullptr) {
-      commands::stats::rejected(argv);
+      commands::stats::rejected(commands::table().lookup(argv));
       reply_now([&](protocol::reply_builder& out) { out.error(error); });
       return;
     }

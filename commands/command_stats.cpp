@@ -233,12 +233,11 @@ void executed(const command_spec& spec, uint64_t nanos, bool failed) {
     record_latency(*c, nanos);
 }
 
-void rejected(const protocol::command_args& argv) {
-  if (argv.empty())
+void rejected(const command_spec* spec) {
+  if (spec == nullptr)
     return;
-  if (auto* spec = table().lookup(argv))
-    if (auto* c = my_counters(spec->id))
-      bump(c->rejected);
+  if (auto* c = my_counters(spec->id))
+    bump(c->rejected);
 }
 
 void error_replied(std::string_view code) {

@@ -16,8 +16,6 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/resp_parser.hpp"
-
 namespace actis::commands {
 
 class command_table;
@@ -42,11 +40,11 @@ uint64_t now_ns();
 void executed(const command_spec& spec, uint64_t nanos, bool failed);
 
 /// Counts a command refused before it ran (unknown command, wrong number of
-/// arguments, NOAUTH...) as a rejected call of the command `argv` names
-/// (commands::table().lookup; an unknown subcommand of CONFIG names none, as
-/// in Redis). The error reply itself is counted when it is written.
-/// Thread: any.
-void rejected(const protocol::command_args& argv);
+/// arguments, NOAUTH...) as a rejected call of `spec`, the command the
+/// request names (command_table::lookup); null when it names none (an
+/// unknown command, or an unknown subcommand of CONFIG, as in Redis). The
+/// error reply itself is counted when it is written. Thread: any.
+void rejected(const command_spec* spec);
 
 /// Counts one error reply by its code (protocol::error_code): errorstats
 /// and total_error_replies. This module installs it as the reply builders'
