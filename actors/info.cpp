@@ -340,22 +340,11 @@ int64_t sample_avg_ttl(commands::keyspace& ks, size_t db, int64_t now_ms) {
   return n ? sum / n : 0;
 }
 
-/// latency-tracking-info-percentiles as numbers ("50 99 99.9").
-std::vector<double> tracked_percentiles() {
-  std::vector<double> out;
-  auto text = config::registry::instance().get_one("latency-tracking-info-percentiles");
-  const char* p = text.c_str();
-  for (char* end = nullptr;; p = end) {
-    double v = std::strtod(p, &end);
-    if (end == p)
-      return out;
-    out.push_back(v);
-  }
-}
-
 void latencystats_section(std::string& out) {
   if (config::live().latency_tracking.load(std::memory_order_relaxed))
-    commands::stats::append_latencystats(out, commands::table(), tracked_percentiles());
+    commands::stats::append_latencystats(
+        out, commands::table(),
+        config::registry::instance().get_one("latency-tracking-info-percentiles"));
 }
 
 void keyspace_section(section_writer& w, commands::keyspace& ks, int64_t now_ms) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -194,18 +195,16 @@ void for_each_row(const command_table& table, Row row) {
   }
 }
 
-/// Redis's "%f" with trimDoubleString: 50 -> "50", 99.9 -> "99.9".
-std::string percentile_name(double p) {
-  char buf[64];
-  int len = std::snprintf(buf, sizeof(buf), "%f", p);
-  std::string s(buf, static_cast<size_t>(std::max(len, 0)));
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0')
-      s.pop_back();
-    if (!s.empty() && s.back() == '.')
-      s.pop_back();
+/// The words of a space-separated list.
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  size_t pos = 0;
+  while ((pos = text.find_first_not_of(' ', pos)) != std::string_view::npos) {
+    auto end = std::min(text.find(' ', pos), text.size());
+    words.emplace_back(text.substr(pos, end - pos));
+    pos = end;
   }
-  return s;
+  return words;
 }
 
 /// Counting every error reply is this module's job; installed before main
@@ -313,20 +312,21 @@ void append_errorstats(std::string& out) {
 }
 
 void append_latencystats(std::string& out, const command_table& table,
-                         const std::vector<double>& percentiles) {
-  std::vector<std::string> names;
-  for (double p : percentiles)
-    names.push_back(percentile_name(p));
+                         std::string_view percentiles) {
+  const auto names = words_of(percentiles);
+  std::vector<double> values;
+  for (auto& name : names)
+    values.push_back(std::strtod(name.c_str(), nullptr));
   for_each_row(table, [&](const std::string& name, const command_totals& t) {
     if (t.latency_samples == 0)
       return;
     out += "latency_percentiles_usec_";
     out += name;
     out += ':';
-    for (size_t i = 0; i < percentiles.size(); ++i) {
+    for (size_t i = 0; i < values.size(); ++i) {
       char value[64];
       std::snprintf(value, sizeof(value), "=%.3f",
-                    static_cast<double>(latency::value_at_percentile(t.latency, percentiles[i]))
+                    static_cast<double>(latency::value_at_percentile(t.latency, values[i]))
                         / 1000.0);
       if (i != 0)
         out += ',';

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace actis::commands {
 
@@ -65,12 +64,13 @@ uint64_t total_error_replies();
 void append_commandstats(std::string& out, const command_table& table);
 /// Appends "errorstat_<CODE>:count=N" lines, codes in byte order.
 void append_errorstats(std::string& out);
-/// Appends "latency_percentiles_usec_<name>:p50=..,p99=.." lines (Redis's
-/// formatting: the percentile as "%f" without trailing zeros, the value in
-/// microseconds with "%.3f") for the commands of `table` with recorded
-/// durations, in table order.
+/// Appends "latency_percentiles_usec_<name>:p50=..,p99=.." lines for the
+/// commands of `table` with recorded durations, in table order. `percentiles`
+/// is latency-tracking-info-percentiles as the configuration prints it
+/// ("50 99 99.9": each already in Redis's format), the values are in
+/// microseconds with "%.3f".
 void append_latencystats(std::string& out, const command_table& table,
-                         const std::vector<double>& percentiles);
+                         std::string_view percentiles);
 
 /// CONFIG RESETSTAT: zeroes every count and histogram of every thread and
 /// forgets the error codes. A count racing with the reset may survive it

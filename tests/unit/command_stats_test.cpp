@@ -228,14 +228,14 @@ TEST_CASE_FIXTURE(stats_fixture, "latencystats: Redis's line format, tracking on
   stats::executed(spec("ping"), 1000, false);
   stats::executed(spec("config get x"), 2'000'000, false);
   std::string text;
-  stats::append_latencystats(text, table, {50, 99, 99.9, 0, 12.5});
+  stats::append_latencystats(text, table, "50 99 99.9 0 12.5");
   CHECK(text
         == "latency_percentiles_usec_ping:p50=1.007,p99=1.007,p99.9=1.007,p0=0.992,"
            "p12.5=1.007\r\n"
            "latency_percentiles_usec_config|get:p50=2031.615,p99=2031.615,p99.9=2031.615,"
            "p0=1998.848,p12.5=2031.615\r\n");
   text.clear();
-  stats::append_latencystats(text, table, {});
+  stats::append_latencystats(text, table, "");
   CHECK(text == "latency_percentiles_usec_ping:\r\nlatency_percentiles_usec_config|get:\r\n");
 
   auto& tracking = config::live().latency_tracking;
@@ -244,7 +244,7 @@ TEST_CASE_FIXTURE(stats_fixture, "latencystats: Redis's line format, tracking on
   stats::executed(spec("ping"), 1000, false);
   tracking = true;
   text.clear();
-  stats::append_latencystats(text, table, {50});
+  stats::append_latencystats(text, table, "50");
   CHECK(text.empty());
   CHECK(without_usec(commandstats())
         == "cmdstat_ping:calls=1,usec=,usec_per_call=,rejected_calls=0,failed_calls=0\r\n");
@@ -271,6 +271,6 @@ TEST_CASE_FIXTURE(stats_fixture, "counts of every thread are summed; reset clear
   CHECK(stats::total_calls() == 0);
   CHECK(stats::total_error_replies() == 0);
   std::string text;
-  stats::append_latencystats(text, table, {50});
+  stats::append_latencystats(text, table, "50");
   CHECK(text.empty());
 }
