@@ -29,7 +29,8 @@ public:
 
   int resp() const { return resp_; }
   std::string& buffer() { return *out_; }
-  /// Number of error replies written so far (for INFO errorstats).
+  /// Number of error replies this builder wrote (failed_calls: the command
+  /// replied an error).
   uint64_t errors() const { return errors_; }
 
   void ok();                              // +OK
