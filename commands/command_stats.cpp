@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "commands/command.hpp"
 #include "commands/latency_histogram.hpp"
@@ -41,7 +43,7 @@ struct command_counters {
 /// their commands, so a thread pays only for the commands it runs, and the
 /// table may grow (tests build their own) without resizing under readers.
 constexpr size_t chunk_size = 64;
-constexpr size_t max_chunks = 64;
+constexpr size_t max_chunks = 64; // room for 4096 command ids
 
 struct command_chunk {
   std::array<command_counters, chunk_size> commands;
