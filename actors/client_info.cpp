@@ -22,6 +22,7 @@ std::string client_info::describe(int64_t now_ms) const {
   s += " tot-mem=" + std::to_string(qbuf + obuf);
   s += " events=r cmd=" + last_cmd;
   s += " user=default redir=-1 resp=" + std::to_string(resp);
+  s += '\n';
   return s;
 }
 

@@ -37,7 +37,7 @@ struct client_info {
   bool loopback = false;
   caf::actor actor;         // the connection actor (for CLIENT KILL)
 
-  /// One CLIENT LIST / CLIENT INFO line (without trailing newline).
+  /// This client's CLIENT LIST / CLIENT INFO line, newline-terminated.
   std::string describe(int64_t now_ms) const;
 };
 

@@ -4,6 +4,7 @@
 
 #include "actors/partition.hpp"
 #include "actors/transaction.hpp"
+#include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/reply.hpp"
@@ -36,11 +37,11 @@ const route& client_pipeline::route_front() {
     route_client client{info_.authenticated, info_.loopback, loop_.partitions.front()};
     cmd.r = route_command(cmd.argv, client, srv_.partition_count(), key_scratch_);
     cmd.routed = true;
-    if (cmd.r.where != destination::rejected) {
-      bump(srv_.loops[loop_.index]->stats.total_commands_processed);
-      ++info_.tot_cmds;
+    ++info_.tot_cmds;
+    if (cmd.r.where == destination::rejected)
+      commands::stats::rejected(commands::table().lookup(cmd.argv));
+    else
       info_.last_cmd = cmd.r.spec->name;
-    }
   }
   return cmd.r;
 }
@@ -52,7 +53,6 @@ void client_pipeline::run() {
     bool busy = waiting_ != waiting_for::nothing || !open_.items.empty();
     if (r.where == destination::rejected) {
       scratch_ = error_reply(r.error, info_.resp);
-      conn_.count_errors(1);
       replies_.ready_now(scratch_, conn_.output());
       queue_.pop_front();
       continue;
@@ -112,7 +112,6 @@ void client_pipeline::run_inline(const commands::command_spec& spec,
   scratch_.clear();
   protocol::reply_builder out(scratch_, info_.resp);
   commands::execute(spec, argv, out, &ks, info_.db, nullptr);
-  conn_.count_errors(out.errors());
   replies_.ready_now(scratch_, conn_.output());
 }
 
@@ -150,7 +149,6 @@ void client_pipeline::batch_failed(uint32_t, const std::string& error) {
   batch_slots_.pop_front();
   for (auto slot : slots)
     replies_.fill(slot, error_reply(error, info_.resp));
-  conn_.count_errors(slots.size());
   if (batch_slots_.empty())
     waiting_ = waiting_for::nothing;
   finish_unit();
@@ -180,7 +178,6 @@ void client_pipeline::start_transaction_unit() {
     const route& r = route_front();
     if (r.where == destination::rejected) {
       replies_.fill(replies_.reserve(), error_reply(r.error, info_.resp));
-      conn_.count_errors(1);
     } else if (r.where == destination::partition) {
       parts.push_back(r.partition);
     } else if (r.where == destination::partitions) {
@@ -205,19 +202,16 @@ void client_pipeline::start_transaction_unit() {
                resp](std::vector<commands::partition_data*>& held) {
     commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
     std::vector<std::string> replies(unit->size());
-    uint64_t errors = 0;
     for (size_t i = 0; i < unit->size(); ++i) {
       auto& c = (*unit)[i];
       protocol::reply_builder out(replies[i], resp);
       commands::execute(*c.spec, c.argv, out, &ks, db, nullptr);
-      errors += out.errors();
     }
     auto self = weak.lock();
     if (self == nullptr)
       return;
     for (size_t i = 0; i < unit->size(); ++i)
       self->replies_.fill((*unit)[i].slot, std::move(replies[i]));
-    self->conn_.count_errors(errors);
     self->waiting_ = waiting_for::nothing;
     // This runs inside the loop's transaction round: continue only after
     // the round has released its partitions.
@@ -229,7 +223,6 @@ void client_pipeline::start_transaction_unit() {
       return;
     for (auto& c : *unit)
       self->replies_.fill(c.slot, error_reply(error, resp));
-    self->conn_.count_errors(unit->size());
     self->waiting_ = waiting_for::nothing;
     self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
   };
@@ -260,7 +253,6 @@ void client_pipeline::start_summaries(const commands::command_spec& spec,
       out.error(acc->error);
     else
       commands::execute(spec, argv, out, nullptr, self->info_.db, nullptr, &acc->parts);
-    self->conn_.count_errors(out.errors());
     self->replies_.fill(slot, std::move(bytes));
     self->waiting_ = waiting_for::nothing;
     self->finish_unit();

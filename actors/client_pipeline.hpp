@@ -68,7 +68,6 @@ public:
     virtual void on_progress() = 0;
     /// The output buffer replies are appended to.
     virtual std::vector<char>& output() = 0;
-    virtual void count_errors(uint64_t n) = 0;
   };
 
   client_pipeline(host& conn, client_info& info, reply_queue& replies, loop_context& loop,

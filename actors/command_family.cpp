@@ -22,7 +22,7 @@ namespace err = protocol::err;
 
 /// Redis's DEBUG is one plain command; actis splits it into subcommands only
 /// so that each part gets its own execution scope. Introspection hides them.
-bool lists_subcommands(const command_spec& s) { return s.name != "debug"; }
+bool lists_subcommands(const command_spec& s) { return !s.hide_subcommands; }
 
 /// COMMAND INFO flag names in Redis's order ("may_replicate" is never shown;
 /// "movablekeys" is derived from the key specs).

@@ -16,6 +16,7 @@
 #include "actors/server.hpp"
 #include "actors/transaction.hpp"
 #include "commands/command.hpp"
+#include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "config/config.hpp"
 #include "protocol/errors.hpp"
@@ -107,14 +108,15 @@ public:
     };
   }
 
-  void list_clients(client_filter f, std::function<void(std::string)> done) override {
-    gather<std::string>(client_list_atom::value, std::move(f),
-                        [done](std::vector<std::string>& parts) {
-                          std::string all;
-                          for (auto& p : parts)
-                            all += p;
-                          done(std::move(all));
-                        });
+  void list_clients(client_filter f,
+                    std::function<void(std::vector<client_line>)> done) override {
+    gather<std::vector<client_line>>(client_list_atom::value, std::move(f),
+                                     [done](std::vector<std::vector<client_line>>& parts) {
+                                       std::vector<client_line> all;
+                                       for (auto& p : parts)
+                                         all.insert(all.end(), p.begin(), p.end());
+                                       done(std::move(all));
+                                     });
   }
 
   void kill_clients(client_filter f, std::function<void(uint64_t)> done) override {
@@ -153,7 +155,6 @@ public:
     std::string bytes;
     protocol::reply_builder out(bytes, info_.resp);
     commands::execute(spec, argv, out, nullptr, info_.db, this);
-    count_errors(out.errors());
     if (deferred_)
       return false;
     replies_.fill(slot, std::move(bytes));
@@ -172,11 +173,6 @@ public:
     if (output_ == nullptr)
       output_ = &self_->wr_buf(hdl_);
     return *output_;
-  }
-
-  void count_errors(uint64_t n) override {
-    if (n != 0)
-      bump(loop_slot_.stats.total_error_replies, n);
   }
 
   // -- batch_client -----------------------------------------------------------
@@ -291,7 +287,6 @@ private:
       std::string bytes;
       protocol::reply_builder out(bytes, info_.resp);
       out.error(protocol_error_);
-      count_errors(1);
       replies_.ready_now(bytes, output());
       close_after_reply_ = true;
     }

@@ -48,30 +48,13 @@ std::string client_type(std::string_view arg) {
   return iequals(arg, "slave") ? "replica" : "";
 }
 
-std::string unknown_type_error(std::string_view arg) {
-  return "ERR Unknown client type '" + std::string(arg) + "'";
-}
-
 /// CLIENT LIST lines gathered from every loop, ordered by client id as
 /// Redis lists its clients (in creation order).
-std::string sort_by_id(const std::string& lines) {
-  std::vector<std::pair<uint64_t, std::string_view>> rows;
-  std::string_view rest(lines);
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    auto line = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
-    rest.remove_prefix(line.size());
-    uint64_t id = 0;
-    for (size_t i = 3; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) // "id="
-      id = id * 10 + static_cast<uint64_t>(line[i] - '0');
-    rows.emplace_back(id, line);
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](auto& a, auto& b) { return a.first < b.first; });
+std::string in_id_order(std::vector<client_line>& lines) {
+  std::sort(lines.begin(), lines.end(), [](auto& a, auto& b) { return a.id < b.id; });
   std::string out;
-  out.reserve(lines.size());
-  for (auto& r : rows)
-    out += r.second;
+  for (auto& l : lines)
+    out += l.text;
   return out;
 }
 
@@ -175,7 +158,7 @@ void hello_handler(command_context& ctx) {
       name = argv[j + 1];
       ++j;
     } else {
-      ctx.reply.error("ERR Syntax error in HELLO option '" + std::string(argv[j]) + "'");
+      ctx.reply.error(err::hello_syntax(argv[j]));
       return;
     }
   }
@@ -203,7 +186,7 @@ void hello_handler(command_context& ctx) {
   out.bulk("server");
   out.bulk("redis");
   out.bulk("version");
-  out.bulk("7.0.15");
+  out.bulk(config::redis_version);
   out.bulk("proto");
   out.integer(version);
   out.bulk("id");
@@ -240,7 +223,7 @@ void client_getname_handler(command_context& ctx) {
 }
 
 void client_info_handler(command_context& ctx) {
-  ctx.reply.verbatim(ctx.conn->client().describe(unix_ms()) + "\n");
+  ctx.reply.verbatim(ctx.conn->client().describe(unix_ms()));
 }
 
 void client_list_handler(command_context& ctx) {
@@ -249,7 +232,7 @@ void client_list_handler(command_context& ctx) {
   if (argv.size() == 4 && iequals(argv[2], "type")) {
     filter.type = client_type(argv[3]);
     if (filter.type.empty()) {
-      ctx.reply.error(unknown_type_error(argv[3]));
+      ctx.reply.error(err::unknown_client_type(argv[3]));
       return;
     }
   } else if (argv.size() > 3 && iequals(argv[2], "id")) {
@@ -268,9 +251,9 @@ void client_list_handler(command_context& ctx) {
   }
   auto done = ctx.conn->defer();
   int resp = ctx.reply.resp();
-  ctx.conn->list_clients(std::move(filter), [done, resp](std::string lines) {
+  ctx.conn->list_clients(std::move(filter), [done, resp](std::vector<client_line> lines) {
     std::string bytes;
-    protocol::reply_builder(bytes, resp).verbatim(sort_by_id(lines));
+    protocol::reply_builder(bytes, resp).verbatim(in_id_order(lines));
     done(std::move(bytes));
   });
 }
@@ -296,7 +279,7 @@ bool parse_kill_filters(command_context& ctx, client_filter& filter, bool& skipm
     } else if (iequals(opt, "type")) {
       filter.type = client_type(val);
       if (filter.type.empty()) {
-        ctx.reply.error(unknown_type_error(val));
+        ctx.reply.error(err::unknown_client_type(val));
         return false;
       }
     } else if (iequals(opt, "addr")) {
@@ -306,7 +289,7 @@ bool parse_kill_filters(command_context& ctx, client_filter& filter, bool& skipm
     } else if (iequals(opt, "user")) {
       // Every client is authenticated as "default", the only user.
       if (val != "default") {
-        ctx.reply.error("ERR No such user '" + std::string(val) + "'");
+        ctx.reply.error(err::no_such_user(val));
         return false;
       }
     } else if (iequals(opt, "skipme")) {

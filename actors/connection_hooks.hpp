@@ -20,8 +20,9 @@ public:
   /// The reply of the running command will come later: call the returned
   /// function exactly once with its RESP bytes. Replies stay in order.
   virtual std::function<void(std::string)> defer() = 0;
-  /// CLIENT LIST lines of all loops' clients matching `f`.
-  virtual void list_clients(actors::client_filter f, std::function<void(std::string)> done) = 0;
+  /// CLIENT LIST lines of all loops' clients matching `f`, in no order.
+  virtual void list_clients(actors::client_filter f,
+                            std::function<void(std::vector<actors::client_line>)> done) = 0;
   /// Kills all loops' clients matching `f`; reports how many.
   virtual void kill_clients(actors::client_filter f, std::function<void(uint64_t)> done) = 0;
   /// Zeroes every partition's statistics (CONFIG RESETSTAT); `done` runs

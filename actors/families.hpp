@@ -3,11 +3,14 @@
 // command table at start-up.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
+#include "commands/command.hpp"
+
 namespace actis::commands {
-class command_table;
 struct command_context;
 } // namespace actis::commands
 
@@ -15,14 +18,30 @@ namespace actis::actors {
 
 /// PING, ECHO, QUIT, RESET, SELECT, HELLO, AUTH and CLIENT.
 void register_connection_family(commands::command_table& t); // actors/connection_family.cpp
-/// TIME, SHUTDOWN, INFO, CONFIG and DEBUG.
+/// TIME, SHUTDOWN, INFO and CONFIG.
 void register_server_family(commands::command_table& t);     // actors/server_family.cpp
 /// COMMAND and its subcommands.
 void register_command_family(commands::command_table& t);    // actors/command_family.cpp
+/// DEBUG and its parts.
+void register_debug_family(commands::command_table& t);      // actors/debug_family.cpp
 
 /// Registers every family into commands::table(). Call once, before any
 /// event loop starts; the table is read-only afterwards.
 void register_all_commands();
+
+/// Flags and ACL categories of Redis's administrative commands (SHUTDOWN,
+/// CONFIG's parts, DEBUG).
+inline constexpr uint32_t admin_flags =
+    commands::f_admin | commands::f_noscript | commands::f_loading | commands::f_stale;
+inline constexpr const char* admin_acl = "@admin @slow @dangerous";
+
+/// A command of COMMAND DOCS group "server", without keys.
+commands::command_spec server_command(std::string name, int arity, uint32_t flags,
+                                      std::string acl, commands::handler_fn handler,
+                                      std::string summary, std::string since,
+                                      std::string complexity = "O(1)",
+                                      commands::exec_scope scope =
+                                          commands::exec_scope::connection);
 
 /// Replies a container's HELP in Redis's layout: a usage line for `cmd`
 /// (upper case), the given description `lines`, then HELP itself.

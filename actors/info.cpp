@@ -13,6 +13,8 @@
 #include <fstream>
 
 #include "actors/server.hpp"
+#include "commands/command.hpp"
+#include "commands/command_stats.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -20,10 +22,6 @@ namespace actis::actors {
 
 namespace {
 
-
-constexpr std::string_view actis_version = "0.1.0";
-/// Reported as redis_version: clients gate features on it.
-constexpr std::string_view redis_version = "7.0.15";
 
 /// Sections in the order INFO prints them.
 enum section : unsigned {
@@ -167,8 +165,8 @@ void server_section(section_writer& w, int64_t now_us) {
   utsname un{};
   uname(&un);
   auto uptime = (now_us / 1000 - srv.start_ms) / 1000;
-  w.add("redis_version", redis_version);
-  w.add("actis_version", actis_version);
+  w.add("redis_version", config::redis_version);
+  w.add("actis_version", config::server_version);
   w.add("redis_git_sha1", "00000000");
   w.add("redis_git_dirty", 0);
   w.add("redis_build_id", "0");
@@ -265,7 +263,7 @@ void stats_section(section_writer& w, const summaries& ks) {
     ++parts;
   }
   w.add("total_connections_received", loop_sum(&loop_stats::total_connections_received));
-  w.add("total_commands_processed", loop_sum(&loop_stats::total_commands_processed));
+  w.add("total_commands_processed", commands::stats::total_calls());
   w.add("instantaneous_ops_per_sec", 0);
   w.add("total_net_input_bytes", loop_sum(&loop_stats::net_input_bytes));
   w.add("total_net_output_bytes", loop_sum(&loop_stats::net_output_bytes));
@@ -289,7 +287,7 @@ void stats_section(section_writer& w, const summaries& ks) {
            "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
            "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
            "unexpected_error_replies"});
-  w.add("total_error_replies", loop_sum(&loop_stats::total_error_replies));
+  w.add("total_error_replies", commands::stats::total_error_replies());
   w.zeros({"dump_payload_sanitizations", "io_threaded_reads_processed",
            "io_threaded_writes_processed"});
   w.add("client_query_buffer_limit_disconnections",
@@ -320,6 +318,13 @@ void cpu_section(section_writer& w) {
   w.add("used_cpu_user", seconds_dot_micros(self.ru_utime));
   w.add("used_cpu_sys_children", seconds_dot_micros(children.ru_stime));
   w.add("used_cpu_user_children", seconds_dot_micros(children.ru_utime));
+}
+
+void latencystats_section(std::string& out) {
+  if (config::live().latency_tracking.load(std::memory_order_relaxed))
+    commands::stats::append_latencystats(
+        out, commands::table(),
+        config::registry::instance().get_one("latency-tracking-info-percentiles"));
 }
 
 void keyspace_section(section_writer& w, const summaries& ks) {
@@ -369,11 +374,10 @@ void info_handler(commands::command_context& ctx) {
       case s_cpu: cpu_section(w); break;
       case s_cluster: w.add("cluster_enabled", 0); break;
       case s_keyspace: keyspace_section(w, ks); break;
-      // No modules, and no per-command or per-error counters yet.
-      case s_modules:
-      case s_commandstats:
-      case s_errorstats:
-      case s_latencystats:
+      case s_commandstats: commands::stats::append_commandstats(text, commands::table()); break;
+      case s_errorstats: commands::stats::append_errorstats(text); break;
+      case s_latencystats: latencystats_section(text); break;
+      case s_modules: // no modules
       case s_count: break;
     }
   }
@@ -387,12 +391,13 @@ void reset_loop_stats() {
   // a message to every loop.
   for (auto& loop : server::instance().loops) {
     auto& st = loop->stats;
-    for (auto* c : {&st.total_connections_received, &st.total_commands_processed,
-                    &st.rejected_connections, &st.net_input_bytes, &st.net_output_bytes,
-                    &st.total_error_replies, &st.client_query_buffer_limit_disconnections,
+    for (auto* c : {&st.total_connections_received, &st.rejected_connections,
+                    &st.net_input_bytes, &st.net_output_bytes,
+                    &st.client_query_buffer_limit_disconnections,
                     &st.client_output_buffer_limit_disconnections})
       c->store(0, std::memory_order_relaxed);
   }
+  commands::stats::reset();
 }
 
 } // namespace actis::actors

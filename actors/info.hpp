@@ -10,9 +10,10 @@ namespace actis::actors {
 /// sizes and partition counters come from ctx.summaries.
 void info_handler(commands::command_context& ctx);
 
-/// Zeroes the loop counters CONFIG RESETSTAT resets: every loop's traffic
-/// and error counters (the partitions reset their own). Connected clients
-/// and the changes since the last save are kept, as in Redis.
+/// Zeroes what CONFIG RESETSTAT resets outside the partitions (which reset
+/// their own): every loop's traffic counters and the command, error and
+/// latency statistics. Connected clients and the changes since the last
+/// save are kept, as in Redis.
 void reset_loop_stats();
 
 } // namespace actis::actors

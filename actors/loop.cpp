@@ -124,8 +124,6 @@ void send_batches(caf::io::broker* self, loop_context& ctx) {
                   std::move(batch))
         .then(
             [&ctx](batch_result& res) {
-              auto& stats = server::instance().loops[ctx.index]->stats;
-              stats.total_error_replies.fetch_add(res.errors, std::memory_order_relaxed);
               for (auto& r : res.results)
                 if (auto it = ctx.endpoints.find(r.conn); it != ctx.endpoints.end())
                   it->second->on_batch_replies(res.partition, r.replies);
@@ -251,7 +249,7 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       auto maxclients = config::live().maxclients.load(std::memory_order_relaxed);
       if (static_cast<long long>(srv.sum(&loop_stats::connected_clients)) >= maxclients) {
         stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-        reject_connection(self, msg.handle, "ERR max number of clients reached");
+        reject_connection(self, msg.handle, protocol::err::max_clients);
         return;
       }
       if (protected_mode_rejects(static_cast<int>(msg.handle.id()))) {
@@ -275,11 +273,11 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       self->fork(connection_actor, msg.handle, index);
     },
     [index](client_list_atom, const client_filter& f) {
-      std::string out;
+      std::vector<client_line> out;
       auto now = unix_ms();
       for (auto& [id, c] : loop_context::get(index).clients)
         if (matches(*c, f))
-          out += c->describe(now) + "\n";
+          out.push_back(client_line{id, c->describe(now)});
       return out;
     },
     [self, index](client_kill_atom, const client_filter& f) {

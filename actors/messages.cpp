@@ -12,6 +12,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<write_record>>("actis_write_records");
   cfg.add_message_type<client_filter>("actis_client_filter");
   cfg.add_message_type<commands::partition_summary>("actis_partition_summary");
+  cfg.add_message_type<client_line>("actis_client_line");
+  cfg.add_message_type<std::vector<client_line>>("actis_client_lines");
 }
 
 } // namespace actis::actors

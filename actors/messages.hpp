@@ -13,7 +13,8 @@
 //  * connection -> loop        flush: end of the loop iteration's input;
 //                              ship the batches and start transactions.
 //  * connection -> loop        client_list / client_kill: the connections of
-//                              another event loop.
+//                              another event loop (client_list answers a
+//                              std::vector<client_line>).
 //  * loop -> write sequencer   write_batch: dataset changes in global order.
 #pragma once
 
@@ -92,12 +93,11 @@ typename Inspector::result_type inspect(Inspector& f, conn_result& x) {
 struct batch_result {
   uint32_t partition = 0;
   std::vector<conn_result> results;
-  uint64_t errors = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
-  return f(caf::meta::type_name("batch_result"), x.partition, x.results, x.errors);
+  return f(caf::meta::type_name("batch_result"), x.partition, x.results);
 }
 
 /// One change of the dataset as the command reproducing it, stamped with
@@ -125,6 +125,18 @@ struct client_filter {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_filter& x) {
   return f(caf::meta::type_name("client_filter"), x.ids, x.addr, x.laddr, x.type, x.skip_id);
+}
+
+/// One client's CLIENT LIST line, with its id: the lines of every loop are
+/// merged in id order (Redis lists clients in creation order).
+struct client_line {
+  uint64_t id = 0;
+  std::string text; // newline-terminated
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_line& x) {
+  return f(caf::meta::type_name("client_line"), x.id, x.text);
 }
 
 /// Registers the types above with an actor system config.

@@ -41,7 +41,6 @@ batch_result run_batch(partition_env& env, std::vector<commands::partition_data*
         out.error(error);
       else
         commands::execute(*spec, item.argv, out, &ks, item.db, nullptr);
-      res.errors += out.errors();
       reply_bytes += replies.back().size();
     }
   }

@@ -21,14 +21,13 @@ inline void bump(std::atomic<uint64_t>& c, uint64_t n = 1) {
 }
 
 /// Per-loop counters, written by the owning loop only, read by INFO.
+/// Commands and error replies are counted per thread by commands::stats.
 struct loop_stats {
   std::atomic<uint64_t> connected_clients{0};
   std::atomic<uint64_t> total_connections_received{0};
-  std::atomic<uint64_t> total_commands_processed{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
-  std::atomic<uint64_t> total_error_replies{0};
   std::atomic<uint64_t> client_query_buffer_limit_disconnections{0};
   std::atomic<uint64_t> client_output_buffer_limit_disconnections{0};
 };

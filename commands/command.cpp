@@ -123,6 +123,7 @@ command_spec spec_of(const command_def& row, bool container) {
   s.handler = row.handler;
   s.getkeys = row.getkeys;
   s.route_key = row.route_key;
+  s.hide_subcommands = row.hide_subcommands;
   s.group = row.group;
   s.docs = row.docs;
   derive_legacy_range(s);
@@ -282,28 +283,22 @@ const command_spec* command_table::find(std::string_view name) const {
   return it == index_.end() ? nullptr : &commands_[it->second];
 }
 
-const command_spec* command_table::resolve(const command_args& argv, std::string& error) const {
+const command_spec* command_table::lookup(const command_args& argv) const {
   const command_spec* spec = find(argv[0]);
+  if (spec == nullptr || spec->subcommands.empty() || argv.size() < 2)
+    return spec;
+  if (auto* sub = find_subcommand(*spec, argv[1]))
+    return sub;
+  return spec->handler != nullptr ? spec : nullptr;
+}
+
+const command_spec* command_table::resolve(const command_args& argv, std::string& error) const {
+  const command_spec* spec = lookup(argv);
   if (spec == nullptr) {
-    error = protocol::err::unknown_command(argv);
+    auto* container = find(argv[0]);
+    error = container == nullptr ? protocol::err::unknown_command(argv)
+                                 : protocol::err::unknown_subcommand(argv[1], container->name);
     return nullptr;
-  }
-  if (!spec->subcommands.empty() && argv.size() >= 2) {
-    if (auto* sub = find_subcommand(*spec, argv[1])) {
-      if (!arity_ok(sub->arity, argv.size())) {
-        error = protocol::err::wrong_arity(sub->name);
-        return nullptr;
-      }
-      return sub;
-    }
-    // Containers without a handler of their own reject unknown subcommands.
-    if (spec->handler == nullptr) {
-      std::string upper = spec->name;
-      for (auto& c : upper)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      error = protocol::err::unknown_subcommand(argv[1], upper);
-      return nullptr;
-    }
   }
   if (!arity_ok(spec->arity, argv.size())) {
     error = protocol::err::wrong_arity(spec->name);

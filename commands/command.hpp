@@ -192,6 +192,8 @@ struct command_def {
   /// ACL categories beyond those derived from flags and group (acl_category bits).
   uint32_t extra_acl = 0;
   command_docs docs = {};
+  /// See command_spec::hide_subcommands.
+  bool hide_subcommands = false;
 };
 
 /// A registered command: the row plus what the table derives from it.
@@ -218,6 +220,9 @@ struct command_spec {
   /// Subcommands of a container command (CLIENT, CONFIG, OBJECT...), with
   /// their full "parent|sub" names. Empty for plain commands.
   std::vector<command_spec> subcommands;
+  /// The subcommands exist only to give parts of one Redis command their own
+  /// execution scope (DEBUG): COMMAND and INFO show the container alone.
+  bool hide_subcommands = false;
   /// Index into the table (set by add(); used for per-command stats).
   uint32_t id = 0;
 };
@@ -238,6 +243,11 @@ public:
   void add(std::span<const command_def> rows);
   /// Case-insensitive lookup of a top-level command, nullptr if unknown.
   const command_spec* find(std::string_view name) const;
+  /// The spec argv names, arity not checked: the subcommand of a container,
+  /// the container itself when it has a handler of its own (DEBUG) or argv
+  /// has no subcommand; nullptr for an unknown command, and for an unknown
+  /// subcommand of a container without a handler (as Redis's lookupCommand).
+  const command_spec* lookup(const command_args& argv) const;
   /// Resolves argv to the spec that will run (the subcommand for containers).
   /// On failure writes Redis's error text (unknown command / unknown
   /// subcommand / wrong arity) into `error` and returns nullptr.

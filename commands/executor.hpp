@@ -11,6 +11,8 @@ namespace actis::commands {
 /// writing its reply to `out`. If the command changed the dataset, the write
 /// stream receives argv (or the handler's rewrite). `conn` is non-null only
 /// for connection-scope commands; `summaries` only for summaries-scope ones.
+/// Counts the run in the calling thread's command statistics (calls,
+/// handler time, failed when it replied an error).
 /// Thread: whoever holds the partitions in `ks`.
 void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
              keyspace* ks, int db, connection_hooks* conn,

@@ -360,8 +360,8 @@ void move_handler(command_context& ctx) {
 
 void swapdb_handler(command_context& ctx) {
   int first = 0, second = 0;
-  if (!parse_int_or_reply(ctx, ctx.argv[1], first, "ERR invalid first DB index") ||
-      !parse_int_or_reply(ctx, ctx.argv[2], second, "ERR invalid second DB index"))
+  if (!parse_int_or_reply(ctx, ctx.argv[1], first, err::invalid_first_db) ||
+      !parse_int_or_reply(ctx, ctx.argv[2], second, err::invalid_second_db))
     return;
   int dbs = ctx.ks->databases();
   if (first < 0 || first >= dbs || second < 0 || second >= dbs) {
@@ -383,19 +383,6 @@ void swapdb_handler(command_context& ctx) {
 bool lfu_policy() {
   return config::registry::instance().get_one("maxmemory-policy").find("lfu") !=
          std::string::npos;
-}
-
-/// Redis shares the integers 0..9999 between keys (refcount INT_MAX) unless
-/// maxmemory with an LRU/LFU policy forbids it.
-bool shared_integer(const value& v) {
-  long long n = 0;
-  if (v.encoding() != datatypes::obj_encoding::int_ || !v.to_int(n) || n < 0 || n >= 10000)
-    return false;
-  auto& cfg = config::registry::instance();
-  auto policy = cfg.get_one("maxmemory-policy");
-  bool evicts_by_use = policy.find("lru") != std::string::npos ||
-                       policy.find("lfu") != std::string::npos;
-  return cfg.get_one("maxmemory") == "0" || !evicts_by_use;
 }
 
 entry* object_lookup_or_null(command_context& ctx) {
@@ -420,9 +407,7 @@ void object_idletime_handler(command_context& ctx) {
   if (e == nullptr)
     return;
   if (lfu_policy()) {
-    ctx.reply.error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please "
-                    "note that when switching between policies at runtime LRU and LFU data "
-                    "will take some time to adjust.");
+    ctx.reply.error(err::lfu_idle_time);
     return;
   }
   ctx.reply.integer(static_cast<long long>(lru_idle_seconds(e->lru, lru_clock_at(ctx.ks->now_ms()))));
@@ -433,9 +418,7 @@ void object_freq_handler(command_context& ctx) {
   if (e == nullptr)
     return;
   if (!lfu_policy()) {
-    ctx.reply.error("ERR An LFU maxmemory policy is not selected, access frequency not "
-                    "tracked. Please note that when switching between policies at runtime "
-                    "LRU and LFU data will take some time to adjust.");
+    ctx.reply.error(err::lfu_not_selected);
     return;
   }
   // Access counts are not tracked: report Redis's initial counter (5)
@@ -483,7 +466,7 @@ bool parse_expire_flags(command_context& ctx, unsigned& flags) {
     else if (iequals(opt, "lt"))
       flags |= expire_lt;
     else {
-      ctx.reply.error("ERR Unsupported option " + opt);
+      ctx.reply.error(err::unsupported_option(opt));
       return false;
     }
   }

@@ -70,6 +70,17 @@ uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock) {
   return static_cast<uint64_t>(now_clock) + (lru_clock_max - lru);
 }
 
+bool shared_integer(const value& v) {
+  long long n = 0;
+  if (v.encoding() != datatypes::obj_encoding::int_ || !v.to_int(n) || n < 0 || n >= 10000)
+    return false;
+  auto& cfg = config::registry::instance();
+  auto policy = cfg.get_one("maxmemory-policy");
+  bool evicts_by_use = policy.find("lru") != std::string::npos
+                       || policy.find("lfu") != std::string::npos;
+  return cfg.get_one("maxmemory") == "0" || !evicts_by_use;
+}
+
 int keyspace::databases() const {
   for (auto* p : parts_)
     if (p != nullptr)

@@ -150,4 +150,10 @@ uint32_t lru_clock_at(int64_t now_ms);
 /// Seconds elapsed from `lru` to `now_clock`, allowing for the 24-bit wrap.
 uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock);
 
+/// Whether Redis would store `v` as one of its shared integers 0..9999
+/// (OBJECT REFCOUNT and DEBUG OBJECT report refcount INT_MAX): an int-encoded
+/// value in range, unless maxmemory with an LRU/LFU policy forbids sharing.
+/// Reads the configuration (not for hot paths).
+bool shared_integer(const value& v);
+
 } // namespace actis::commands

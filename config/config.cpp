@@ -163,6 +163,7 @@ struct registry::impl {
     else if (n == "databases") live.databases = static_cast<int>(number());
     else if (n == "loglevel") live.loglevel = static_cast<int>(number());
     else if (n == "threads") live.threads = static_cast<int>(number());
+    else if (n == "latency-tracking") live.latency_tracking = number() != 0;
     else if (n == "client-output-buffer-limit") {
       auto limits = detail::parse_output_buffer_limits(v);
       live.obuf_normal_hard = static_cast<long long>(limits.hard[0]);

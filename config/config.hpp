@@ -34,6 +34,7 @@ struct live_values {
   std::atomic<int> databases{16};                    // immutable after start
   std::atomic<int> loglevel{2};                      // 0 debug,1 verbose,2 notice,3 warning,4 nothing
   std::atomic<int> threads{0};                       // actis "threads": event loops, 0 = one per core
+  std::atomic<bool> latency_tracking{true};          // per-command latency histograms
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per
@@ -123,7 +124,10 @@ inline live_values& live() { return registry::instance().live(); }
 /// FILE ERROR ***" block or "Fatal error, can't open config file ...").
 bool parse_command_line(int argc, char** argv, std::string& error, bool& exit_now);
 
-/// actis's version string, as --version prints it.
+/// actis's version string, as --version and INFO's actis_version print it.
 inline constexpr const char* server_version = "0.1.0";
+/// The Redis version actis answers as (INFO redis_version, HELLO version):
+/// clients gate features on it.
+inline constexpr const char* redis_version = "7.0.15";
 
 } // namespace actis::config

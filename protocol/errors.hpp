@@ -140,6 +140,38 @@ inline constexpr std::string_view int_out_of_range =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view expire_gt_lt =
     "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view invalid_first_db = "ERR invalid first DB index";
+inline constexpr std::string_view invalid_second_db = "ERR invalid second DB index";
+inline constexpr std::string_view lfu_idle_time =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view lfu_not_selected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.";
+inline constexpr std::string_view no_shutdown = "ERR No shutdown in progress.";
+inline constexpr std::string_view shutdown_failed = "ERR Errors trying to SHUTDOWN. Check logs.";
+/// Written straight to a connection refused at accept (not a command reply).
+inline constexpr std::string_view max_clients = "ERR max number of clients reached";
+inline constexpr std::string_view debug_protocol_type =
+    "ERR Wrong protocol type name. Please use one of the following: "
+    "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+inline constexpr std::string_view resp2_unsupported = "ERR RESP2 is not supported by this command";
+
+/// "ERR Unsupported option <opt>" (EXPIRE family)
+std::string unsupported_option(std::string_view opt);
+/// "ERR Unknown client type '<type>'" (CLIENT LIST / KILL TYPE)
+std::string unknown_client_type(std::string_view type);
+/// "ERR Syntax error in HELLO option '<opt>'"
+std::string hello_syntax(std::string_view opt);
+/// "ERR No such user '<user>'" (CLIENT KILL USER)
+std::string no_such_user(std::string_view user);
+/// "ERR Rewriting config file: <reason>"
+std::string config_rewrite_failed(std::string_view reason);
+/// DEBUG's one text for an unknown part and a wrong argument count:
+/// "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
+/// DEBUG HELP." (`sub` as the client wrote it)
+std::string debug_usage(std::string_view sub);
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"

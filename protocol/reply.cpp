@@ -43,7 +43,25 @@ void append_one_line(std::string& out, std::string_view text) {
     if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
 }
 
+error_listener current_listener = nullptr;
+
 } // namespace
+
+void set_error_listener(error_listener listener) { current_listener = listener; }
+
+std::string_view error_code(std::string_view line) {
+  // Redis looks for the space within the first 32 bytes of "-line".
+  auto space = line.substr(0, 31).find(' ');
+  return space == std::string_view::npos ? std::string_view("ERR") : line.substr(0, space);
+}
+
+void reply_builder::count_error(size_t line_start) {
+  ++errors_;
+  if (current_listener == nullptr) return;
+  // The line sits between the '-' and the CRLF just appended.
+  std::string_view line(out_->data() + line_start + 1, out_->size() - line_start - 3);
+  current_listener(error_code(line));
+}
 
 void reply_builder::ok() { out_->append("+OK\r\n", 5); }
 
@@ -54,18 +72,20 @@ void reply_builder::simple(std::string_view s) {
 }
 
 void reply_builder::error(std::string_view msg) {
+  const size_t start = out_->size();
   out_->push_back('-');
   if (!starts_with_error_code(msg)) out_->append("ERR ", 4);
   append_one_line(*out_, msg);
   out_->append("\r\n", 2);
-  ++errors_;
+  count_error(start);
 }
 
 void reply_builder::error_verbatim(std::string_view line) {
+  const size_t start = out_->size();
   out_->push_back('-');
   append_one_line(*out_, line);
   out_->append("\r\n", 2);
-  ++errors_;
+  count_error(start);
 }
 
 void reply_builder::integer(long long v) { append_line(*out_, ':', v); }
@@ -103,6 +123,10 @@ void reply_builder::push(size_t n) {
   append_line(*out_, resp_ == 2 ? '*' : '>', static_cast<long long>(n));
 }
 
+void reply_builder::attribute(size_t pairs) {
+  append_line(*out_, '|', static_cast<long long>(pairs));
+}
+
 void reply_builder::dbl(double d) {
   // Redis 7.0 prints doubles with "%.17g" (1.1 is "1.1000000000000001") and
   // infinities as inf/-inf; to_chars with precision 17 is that exact format.
@@ -131,6 +155,16 @@ void reply_builder::boolean(bool b) {
     out_->append(b ? ":1\r\n" : ":0\r\n", 4);
   else
     out_->append(b ? "#t\r\n" : "#f\r\n", 4);
+}
+
+void reply_builder::big_number(std::string_view digits) {
+  if (resp_ == 2) {
+    append_bulk(*out_, digits);
+    return;
+  }
+  out_->push_back('(');
+  out_->append(digits);
+  out_->append("\r\n", 2);
 }
 
 void reply_builder::verbatim(std::string_view text, std::string_view format) {

@@ -10,6 +10,17 @@ namespace actis::protocol {
 /// +OK as bytes, the same in RESP2 and RESP3 (for replies built outside a
 /// reply_builder, e.g. a deferred one).
 inline constexpr std::string_view ok_reply = "+OK\r\n";
+/// Receives the code of every error reply any reply_builder writes (Redis's
+/// afterErrorReply: INFO errorstats and total_error_replies), on the thread
+/// that writes it, while the builder is still writing.
+using error_listener = void (*)(std::string_view code);
+/// Installs the process-wide listener (null: error replies are not
+/// counted). Call before any thread builds replies.
+void set_error_listener(error_listener listener);
+/// The errorstats name of an error line (without '-'): Redis takes the
+/// first word if a space comes within the first 32 bytes of "-line", else
+/// "ERR".
+std::string_view error_code(std::string_view line);
 
 /// Appends RESP-encoded replies to a caller-owned buffer. The protocol version
 /// (2 or 3) decides how nulls, maps, sets, doubles and booleans are encoded,
@@ -21,7 +32,8 @@ public:
 
   int resp() const { return resp_; }
   std::string& buffer() { return *out_; }
-  /// Number of error replies written so far (for INFO errorstats).
+  /// Number of error replies this builder wrote (failed_calls: the command
+  /// replied an error).
   uint64_t errors() const { return errors_; }
 
   void ok();                              // +OK
@@ -41,10 +53,16 @@ public:
   void map(size_t pairs);                 // RESP2 *2n, RESP3 %n
   void set(size_t n);                     // RESP2 *n, RESP3 ~n
   void push(size_t n);                    // RESP2 *n, RESP3 >n
+  /// RESP3 attribute (|pairs) ahead of the reply it describes. RESP2 has
+  /// no attributes: callers write none there (the caller checks resp()).
+  void attribute(size_t pairs);
   /// RESP3 ,d ; RESP2 bulk string; both "%.17g" like Redis 7.0 (1.1 is
   /// "1.1000000000000001"), infinities as inf / -inf.
   void dbl(double d);
   void boolean(bool b);                   // RESP3 #t/#f ; RESP2 :1/:0
+  /// RESP3 big number ((digits), RESP2 bulk string. `digits` is written as
+  /// given.
+  void big_number(std::string_view digits);
   /// RESP3 verbatim string (=len txt:...), RESP2 bulk string.
   void verbatim(std::string_view text, std::string_view format = "txt");
   /// Already-encoded RESP bytes, appended as they are.
@@ -54,6 +72,9 @@ private:
   std::string* out_;
   int resp_;
   uint64_t errors_ = 0;
+
+  /// Counts the error line just written, which starts at `line_start`.
+  void count_error(size_t line_start);
 };
 
 } // namespace actis::protocol

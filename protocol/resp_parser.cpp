@@ -4,8 +4,9 @@
 #include "protocol/resp_parser.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <cstring>
+
+#include "datatypes/strutil.hpp"
 
 namespace actis::protocol {
 namespace {
@@ -18,37 +19,6 @@ constexpr long long unauthenticated_max_bulk = 16384;
 constexpr size_t max_upfront_reserve = 1024 * 1024;
 // Redis reserves argv slots for at most this many args before they arrive.
 constexpr long long max_upfront_args = 1024;
-
-/// Parses a whole string as a long long with Redis's string2ll rules: no
-/// sign other than a leading '-', no leading zeros, no spaces, no "-0",
-/// at most 20 characters.
-bool parse_strict_ll(std::string_view s, long long& value) {
-  if (s.empty() || s.size() >= 21) return false;
-  if (s.size() == 1 && s[0] == '0') {
-    value = 0;
-    return true;
-  }
-  size_t i = 0;
-  const bool negative = s[0] == '-';
-  if (negative) ++i;
-  if (i == s.size() || s[i] < '1' || s[i] > '9') return false;
-  unsigned long long magnitude = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    if (__builtin_mul_overflow(magnitude, 10ull, &magnitude) ||
-        __builtin_add_overflow(magnitude, static_cast<unsigned long long>(s[i] - '0'),
-                               &magnitude))
-      return false;
-  }
-  if (negative) {
-    if (magnitude > static_cast<unsigned long long>(LLONG_MAX) + 1) return false;
-    value = static_cast<long long>(0 - magnitude);
-  } else {
-    if (magnitude > static_cast<unsigned long long>(LLONG_MAX)) return false;
-    value = static_cast<long long>(magnitude);
-  }
-  return true;
-}
 
 /// Position of the first `terminator` in `s`, or npos when there is none or a
 /// NUL comes first: Redis searches its query buffer with strchr, which stops
@@ -188,7 +158,7 @@ parse_status request_parser::feed(std::string_view input, std::vector<command_ar
         if (result == line_result::too_big)
           return fail("ERR Protocol error: too big mbulk count string");
         long long count = 0;
-        if (!parse_strict_ll(line.substr(1), count) ||
+        if (!datatypes::parse_ll(line.substr(1), count) ||
             (count > 0 && static_cast<unsigned long long>(count) > limits_.max_multibulk))
           return fail("ERR Protocol error: invalid multibulk length");
         if (auth_required_ && count > unauthenticated_max_multibulk) {
@@ -221,7 +191,7 @@ parse_status request_parser::feed(std::string_view input, std::vector<command_ar
           return fail(std::move(message));
         }
         long long len = 0;
-        if (!parse_strict_ll(line.substr(1), len) || len < 0 ||
+        if (!datatypes::parse_ll(line.substr(1), len) || len < 0 ||
             static_cast<unsigned long long>(len) > limits_.proto_max_bulk_len)
           return fail("ERR Protocol error: invalid bulk length");
         if (auth_required_ && len > unauthenticated_max_bulk) {

@@ -10,7 +10,7 @@ class CaseSyntaxError(Exception):
 
 # Directives that modify how the command on the same line is compared.
 COMPARE_MODES = {"!sort", "!set", "!sortpairs", "!ignore", "!type", "!scanall",
-                 "!subcommands"}
+                 "!subcommands", "!infonorm"}
 # Directives that form a whole line on their own.
 STANDALONE = {"!resp2", "!resp3", "!sleep", "!reconnect", "!raw", "!requires"}
 
@@ -24,9 +24,10 @@ class Step:
              'pipeline' (args: the command Steps sent in one write).
     args     list of bytes for commands; [bytes] for raw.
     mode     'exact', 'sort', 'sortpairs', 'ignore', 'type', 'scanall' or
-             'subcommands'.
+             'subcommands', 'infonorm'.
     approx   max allowed difference between integers (0 = exact).
-    value    milliseconds for 'sleep', protocol version for 'hello'.
+    value    milliseconds for 'sleep', protocol version for 'hello', the
+             number of replies a 'command' produces (None: one).
     """
 
     __slots__ = ("line_no", "text", "action", "args", "mode", "approx", "value")
@@ -180,13 +181,17 @@ def _parse_line(path, line_no, text):
             raise CaseSyntaxError(path, line_no, "usage: !raw BYTES...")
         return Step(line_no, text, "raw", args=[b"".join(rest)])
 
-    mode, approx = "exact", 0
+    mode, approx, replies = "exact", 0, None
     while tokens and tokens[0].startswith(b"!"):
         directive = tokens.pop(0).decode("utf-8", "replace").lower()
         if directive == "!approx":
             if not tokens or not tokens[0].isdigit():
                 raise CaseSyntaxError(path, line_no, "usage: !approx N COMMAND...")
             approx = int(tokens.pop(0))
+        elif directive == "!replies":
+            if not tokens or not tokens[0].isdigit() or int(tokens[0]) < 1:
+                raise CaseSyntaxError(path, line_no, "usage: !replies N COMMAND...")
+            replies = int(tokens.pop(0))
         elif directive in COMPARE_MODES:
             if mode != "exact":
                 raise CaseSyntaxError(path, line_no, "only one comparison mode per line")
@@ -197,7 +202,9 @@ def _parse_line(path, line_no, text):
         raise CaseSyntaxError(path, line_no, "directive without a command")
     if mode == "scanall" and _scan_cursor_index(tokens) is None:
         raise CaseSyntaxError(path, line_no, "!scanall needs SCAN/SSCAN/HSCAN/ZSCAN")
-    return Step(line_no, text, "command", args=tokens, mode=mode, approx=approx)
+    if mode == "scanall" and replies is not None:
+        raise CaseSyntaxError(path, line_no, "!replies does not combine with !scanall")
+    return Step(line_no, text, "command", args=tokens, mode=mode, approx=approx, value=replies)
 
 
 def _scan_cursor_index(args):
