@@ -530,10 +530,13 @@ bool shared_integer(const datatypes::value& v) {
   return cfg.get_one("maxmemory") == "0" || !evicts_by_use;
 }
 
+/// DEBUG inspects keys without counting as an access or a miss.
+constexpr unsigned debug_lookup = commands::lookup_no_touch | commands::lookup_no_notify;
+
 void debug_object_handler(command_context& ctx) {
   if (!debug_prologue(ctx, 3))
     return;
-  auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], false);
+  auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], debug_lookup);
   if (e == nullptr) {
     ctx.reply.error(err::no_such_key);
     return;
@@ -605,7 +608,7 @@ void debug_digest_value_handler(command_context& ctx) {
   ctx.reply.array(ctx.argv.size() - 2);
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     unsigned char d[datatypes::digest_size] = {};
-    if (auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[i], false))
+    if (auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[i], debug_lookup))
       value_digest(d, *e);
     ctx.reply.simple(datatypes::digest_hex(d));
   }
