@@ -561,11 +561,7 @@ void debug_object_handler(command_context& ctx) {
 void value_digest(unsigned char d[datatypes::digest_size], const datatypes::entry& e) {
   uint32_t type = htonl(static_cast<uint32_t>(e.val.type()));
   datatypes::mix_digest(d, &type, sizeof(type));
-  if (e.val.is_string()) {
-    std::string scratch;
-    datatypes::mix_digest(d, e.val.str(scratch));
-  }
-  // Collection types add their elements here as they are implemented.
+  e.val.traits().digest(e.val, d);
   if (e.has_expire)
     datatypes::xor_digest(d, std::string_view("!!expire!!"));
 }

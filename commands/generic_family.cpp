@@ -85,7 +85,7 @@ void touch_handler(command_context& ctx) {
 
 void type_handler(command_context& ctx) {
   entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], lookup_no_touch);
-  ctx.reply.simple(e == nullptr ? std::string_view("none") : datatypes::type_name(e->val.type()));
+  ctx.reply.simple(e == nullptr ? std::string_view("none") : e->val.traits().name);
 }
 
 // ------------------------------------------------------- KEYS SCAN RANDOMKEY
@@ -196,7 +196,7 @@ void scan_handler(command_context& ctx) {
                                    : ctx.ks->lookup_peek(ctx.db, k);
     if (e == nullptr)
       continue;
-    if (opt.type != nullptr && !iequals(*opt.type, datatypes::type_name(e->val.type())))
+    if (opt.type != nullptr && !iequals(*opt.type, e->val.traits().name))
       continue;
     out.push_back(std::move(k));
   }
