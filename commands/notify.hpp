@@ -17,7 +17,8 @@ using config::event_class;
 /// signalModifiedKey and server.dirty++ see it together. Also carries the
 /// two announcements that change nothing themselves: a read that missed
 /// (key_miss) and a key being added (new_key, always followed by the event
-/// of the command that wrote it).
+/// of the command that wrote it). Eviction will report
+/// {db, key, evicted, "evicted", 0} and RESTORE {db, key, generic, "restore"}.
 struct change {
   int db;
   /// The key; unused for a whole-database change. Only valid for the call.
