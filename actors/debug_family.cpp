@@ -99,10 +99,13 @@ size_t rdb_string_size(const datatypes::value& v) {
   return rdb_length_size(s.size()) + s.size();
 }
 
+/// DEBUG inspects keys without counting as an access or a miss.
+constexpr unsigned debug_lookup = commands::lookup_no_touch | commands::lookup_no_notify;
+
 void debug_object_handler(command_context& ctx) {
   if (!debug_prologue(ctx, 3))
     return;
-  auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], false);
+  auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], debug_lookup);
   if (e == nullptr) {
     ctx.reply.error(err::no_such_key);
     return;
@@ -127,11 +130,7 @@ void debug_object_handler(command_context& ctx) {
 void value_digest(unsigned char d[datatypes::digest_size], const datatypes::entry& e) {
   uint32_t type = htonl(static_cast<uint32_t>(e.val.type()));
   datatypes::mix_digest(d, &type, sizeof(type));
-  if (e.val.is_string()) {
-    std::string scratch;
-    datatypes::mix_digest(d, e.val.str(scratch));
-  }
-  // Collection types add their elements here as they are implemented.
+  e.val.traits().digest(e.val, d);
   if (e.has_expire)
     datatypes::xor_digest(d, std::string_view("!!expire!!"));
 }
@@ -174,7 +173,7 @@ void debug_digest_value_handler(command_context& ctx) {
   ctx.reply.array(ctx.argv.size() - 2);
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     unsigned char d[datatypes::digest_size] = {};
-    if (auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[i], false))
+    if (auto* e = ctx.ks->lookup_read(ctx.db, ctx.argv[i], debug_lookup))
       value_digest(d, *e);
     ctx.reply.simple(datatypes::digest_hex(d));
   }

@@ -80,7 +80,7 @@ void setbit_cmd(command_context& ctx) {
   // Rewriting a bit with its own value is not a change (not propagated).
   if (grew || old != (on == 1)) {
     bitops::set_bit(*s, offset, on == 1);
-    ctx.ks->modified(ctx.db, ctx.argv[1]);
+    ctx.ks->notify(ctx.db, ctx.argv[1], event_class::string, "setbit");
   }
   ctx.reply.integer(old ? 1 : 0);
 }
@@ -262,9 +262,9 @@ void bitop_cmd(command_context& ctx) {
   auto length = static_cast<long long>(result.size());
   if (!result.empty()) {
     ctx.ks->set(ctx.db, dest, value::raw_string(std::move(result)));
-    ctx.ks->modified(ctx.db, dest);
+    ctx.ks->notify(ctx.db, dest, event_class::string, "set");
   } else if (ctx.ks->remove(ctx.db, dest)) {
-    ctx.ks->modified(ctx.db, dest);
+    ctx.ks->notify(ctx.db, dest, event_class::generic, "del");
   }
   ctx.reply.integer(length);
 }
@@ -439,9 +439,10 @@ void bitfield_generic(command_context& ctx, bool readonly_command) {
     if (outcome == write_outcome::new_value || (grew && outcome == write_outcome::same_value))
       ++changes;
   }
-  // Each stored change counts towards the dirty counter, as in Redis.
-  for (size_t i = 0; i < changes; ++i)
-    ctx.ks->modified(ctx.db, ctx.argv[1]);
+  // One event; each stored change counts towards the dirty counter, as in
+  // Redis.
+  if (changes > 0)
+    ctx.ks->notify(change{ctx.db, ctx.argv[1], event_class::string, "setbit", changes});
 }
 
 void bitfield_cmd(command_context& ctx) { bitfield_generic(ctx, false); }

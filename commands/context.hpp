@@ -37,14 +37,14 @@ struct command_context {
 
   /// Replaces what the write stream receives for this command (Redis's
   /// rewriteClientCommandVector / alsoPropagate): each call adds one command.
-  /// Without it, a command that called ks->modified() is propagated as sent.
+  /// Without it, a command whose ks->notify() calls counted a change (the
+  /// executor compares dirty counters) is propagated as sent.
   void propagate_as(command_args cmd) { rewritten = true; replacement.push_back(std::move(cmd)); }
   /// Propagate nothing even though the dataset changed.
   void suppress_propagation() { rewritten = true; }
 
   bool rewritten = false;
   std::vector<command_args> replacement;
-  /// Set by ks->modified() through the dispatcher's dirty comparison.
 };
 
 /// Redis's checkType: replies WRONGTYPE and returns true if `e` exists but

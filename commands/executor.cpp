@@ -1,5 +1,7 @@
 #include "commands/executor.hpp"
 
+#include "datatypes/value.hpp"
+
 #include "commands/command_stats.hpp"
 
 namespace actis::commands {
@@ -16,9 +18,9 @@ uint64_t dirty_of(keyspace& ks) {
 
 /// Runs the handler, timed as Redis's call() times it: the handler alone,
 /// not the propagation that follows.
-/// Runs the handler, timed and counted. A handler that touches a key it
-/// did not declare is answered with an error instead of touching data its
-/// execution does not own.
+/// Runs the handler, timed and counted. A handler bug never reaches data
+/// it must not touch: a key it did not declare, or a collection read as a
+/// string, is answered with an error instead.
 void run_counted(command_context& ctx) {
   const uint64_t errors_before = ctx.reply.errors();
   const uint64_t start = stats::now_ns();
@@ -26,6 +28,8 @@ void run_counted(command_context& ctx) {
     ctx.spec.handler(ctx);
   } catch (const undeclared_key_error&) {
     ctx.reply.error(protocol::err::undeclared_key);
+  } catch (const datatypes::wrong_type_access&) {
+    ctx.reply.error(protocol::err::wrong_type);
   }
   stats::executed(ctx.spec, stats::now_ns() - start, ctx.reply.errors() != errors_before);
 }

@@ -60,7 +60,7 @@ void del_handler(command_context& ctx) {
   long long removed = 0;
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
     if (ctx.ks->remove(ctx.db, ctx.argv[i])) {
-      ctx.ks->modified(ctx.db, ctx.argv[i]);
+      ctx.ks->notify(ctx.db, ctx.argv[i], event_class::generic, "del");
       ++removed;
     }
   }
@@ -70,7 +70,7 @@ void del_handler(command_context& ctx) {
 void exists_handler(command_context& ctx) {
   long long found = 0;
   for (size_t i = 1; i < ctx.argv.size(); ++i)
-    if (ctx.ks->lookup_read(ctx.db, ctx.argv[i], false) != nullptr)
+    if (ctx.ks->lookup_read(ctx.db, ctx.argv[i], lookup_no_touch) != nullptr)
       ++found;
   ctx.reply.integer(found);
 }
@@ -84,8 +84,8 @@ void touch_handler(command_context& ctx) {
 }
 
 void type_handler(command_context& ctx) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], false);
-  ctx.reply.simple(e == nullptr ? std::string_view("none") : datatypes::type_name(e->val.type()));
+  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], lookup_no_touch);
+  ctx.reply.simple(e == nullptr ? std::string_view("none") : e->val.traits().name);
 }
 
 // ------------------------------------------------------- KEYS SCAN RANDOMKEY
@@ -192,11 +192,11 @@ void scan_handler(command_context& ctx) {
   for (auto& k : keys) {
     if (opt.pattern != nullptr && !datatypes::glob_match(*opt.pattern, k))
       continue;
-    entry* e = opt.type != nullptr ? ctx.ks->lookup_read(ctx.db, k, false)
+    entry* e = opt.type != nullptr ? ctx.ks->lookup_read(ctx.db, k, lookup_no_touch)
                                    : ctx.ks->lookup_peek(ctx.db, k);
     if (e == nullptr)
       continue;
-    if (opt.type != nullptr && !iequals(*opt.type, datatypes::type_name(e->val.type())))
+    if (opt.type != nullptr && !iequals(*opt.type, e->val.traits().name))
       continue;
     out.push_back(std::move(k));
   }
@@ -272,8 +272,9 @@ void rename_generic(command_context& ctx, bool nx) {
   if (expire != -1)
     ctx.ks->set_expire(ctx.db, moved, expire);
   ctx.ks->remove(ctx.db, src_key);
-  ctx.ks->modified(ctx.db, src_key);
-  ctx.ks->modified(ctx.db, dst_key);
+  // One change in the dirty counter, two events (as Redis counts it).
+  ctx.ks->notify(change{ctx.db, src_key, event_class::generic, "rename_from", 0});
+  ctx.ks->notify(ctx.db, dst_key, event_class::generic, "rename_to");
   if (nx)
     ctx.reply.integer(1);
   else
@@ -322,7 +323,7 @@ void copy_handler(command_context& ctx) {
   entry& added = ctx.ks->add(dst_db, dst_key, std::move(copy));
   if (expire != -1)
     ctx.ks->set_expire(dst_db, added, expire);
-  ctx.ks->modified(dst_db, dst_key);
+  ctx.ks->notify(dst_db, dst_key, event_class::generic, "copy_to");
   ctx.reply.integer(1);
 }
 
@@ -353,8 +354,8 @@ void move_handler(command_context& ctx) {
   if (expire != -1)
     ctx.ks->set_expire(dst_db, moved, expire);
   ctx.ks->remove(ctx.db, key);
-  ctx.ks->modified(ctx.db, key);
-  ctx.ks->modified(dst_db, key);
+  ctx.ks->notify(change{ctx.db, key, event_class::generic, "move_from", 0});
+  ctx.ks->notify(dst_db, key, event_class::generic, "move_to");
   ctx.reply.integer(1);
 }
 
@@ -368,13 +369,20 @@ void swapdb_handler(command_context& ctx) {
     ctx.reply.error(err::db_index_out_of_range);
     return;
   }
-  if (first != second) {
-    for (auto* p : ctx.ks->held()) {
-      p->dbs[db_slot(first)].swap(p->dbs[db_slot(second)]);
-      std::swap(p->expire_cursor[db_slot(first)], p->expire_cursor[db_slot(second)]);
-    }
+  if (first == second) {
+    // Nothing changes, but Redis replicates it anyway.
+    ctx.suppress_propagation();
+    ctx.ks->propagate(ctx.db, ctx.argv);
+    ctx.reply.ok();
+    return;
   }
-  ctx.ks->modified(ctx.db, {});
+  // Reported before the swap: WATCH still sees which keys exist in each.
+  ctx.ks->notify(change{first, {}, event_class::generic, {}, 1, true});
+  ctx.ks->notify(change{second, {}, event_class::generic, {}, 0, true});
+  for (auto* p : ctx.ks->held()) {
+    p->dbs[db_slot(first)].swap(p->dbs[db_slot(second)]);
+    std::swap(p->expire_cursor[db_slot(first)], p->expire_cursor[db_slot(second)]);
+  }
   ctx.reply.ok();
 }
 
@@ -386,7 +394,7 @@ bool lfu_policy() {
 }
 
 entry* object_lookup_or_null(command_context& ctx) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], false);
+  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], lookup_no_touch | lookup_no_notify);
   if (e == nullptr)
     ctx.reply.null();
   return e;
@@ -533,13 +541,13 @@ void expire_generic(command_context& ctx, int64_t basetime, bool seconds) {
   if (when <= ctx.ks->now_ms()) {
     // Already in the past: the key goes now, replicated as an explicit DEL.
     ctx.ks->remove(ctx.db, key);
-    ctx.ks->modified(ctx.db, key);
+    ctx.ks->notify(ctx.db, key, event_class::generic, "del");
     ctx.propagate_as({"DEL", key});
     ctx.reply.integer(1);
     return;
   }
   ctx.ks->set_expire(ctx.db, *e, when);
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::generic, "expire");
   // Replicated as PEXPIREAT with the absolute time; options are kept.
   command_args rewritten = ctx.argv;
   if (ctx.spec.name != "pexpireat")
@@ -557,7 +565,7 @@ void pexpireat_handler(command_context& ctx) { expire_generic(ctx, 0, false); }
 
 /// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 no key, -1 no expire.
 void ttl_generic(command_context& ctx, bool millis, bool absolute) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], false);
+  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], lookup_no_touch);
   if (e == nullptr) {
     ctx.reply.integer(-2);
     return;
@@ -585,7 +593,7 @@ void persist_handler(command_context& ctx) {
     ctx.reply.integer(0);
     return;
   }
-  ctx.ks->modified(ctx.db, ctx.argv[1]);
+  ctx.ks->notify(ctx.db, ctx.argv[1], event_class::generic, "persist");
   ctx.reply.integer(1);
 }
 
@@ -608,21 +616,23 @@ bool parse_flush_mode(command_context& ctx) {
   return false;
 }
 
-/// Empties database `db` of one partition, counting the removed keys as
-/// changes. Returns the keys removed.
-uint64_t flush_db(partition_data& p, size_t db) {
-  uint64_t removed = p.dbs[db].size();
-  p.dbs[db].clear();
-  p.expire_cursor[db] = 0;
-  p.stats.dirty += removed;
-  return removed;
+/// Empties database `db` in every held partition. The removed keys count as
+/// changes, reported before they go so that WATCH still sees them.
+void flush_db(command_context& ctx, int db) {
+  uint64_t removed = 0;
+  for (auto* p : ctx.ks->held())
+    removed += p->dbs[db_slot(db)].size();
+  ctx.ks->notify(change{db, {}, event_class::generic, {}, removed, true});
+  for (auto* p : ctx.ks->held()) {
+    p->dbs[db_slot(db)].clear();
+    p->expire_cursor[db_slot(db)] = 0;
+  }
 }
 
 void flushdb_handler(command_context& ctx) {
   if (!parse_flush_mode(ctx))
     return;
-  for (auto* p : ctx.ks->held())
-    flush_db(*p, db_slot(ctx.db));
+  flush_db(ctx, ctx.db);
   // Redis forces propagation even when nothing was removed.
   ctx.suppress_propagation();
   ctx.ks->propagate(ctx.db, ctx.argv);
@@ -632,11 +642,12 @@ void flushdb_handler(command_context& ctx) {
 void flushall_handler(command_context& ctx) {
   if (!parse_flush_mode(ctx))
     return;
-  for (auto* p : ctx.ks->held())
-    for (size_t db = 0; db < p->dbs.size(); ++db)
-      flush_db(*p, db);
-  // FLUSHALL always counts one change more, so it is always propagated.
-  ctx.ks->modified(ctx.db, {});
+  for (int db = 0; db < ctx.ks->databases(); ++db)
+    flush_db(ctx, db);
+  // As FLUSHDB. (Redis with save points configured also saves an RDB here
+  // and then counts one change: the persistence issue adds that.)
+  ctx.suppress_propagation();
+  ctx.ks->propagate(ctx.db, ctx.argv);
   ctx.reply.ok();
 }
 

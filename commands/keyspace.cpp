@@ -20,13 +20,13 @@ constexpr int acceptable_stale_base = 10;
 /// How often (in sampling rounds) the time budget is checked.
 constexpr int time_check_every = 16;
 
-/// Deletes an expired key and tells the write stream, as Redis's
-/// deleteExpiredKeyAndPropagate: counts expired_keys, does not count as a
-/// change of the dataset (dirty).
+/// Deletes an expired key, reports it and tells the write stream, as
+/// Redis's deleteExpiredKeyAndPropagate: counts expired_keys, not dirty.
 void expire_key(partition_data& p, int db, std::string_view key, write_sink* sink) {
   // The view may point into the entry's own storage: copy before erasing.
   std::string name(key);
   p.dbs[static_cast<size_t>(db)].erase(name);
+  notify(p, change{db, name, event_class::expired, "expired", 0});
   ++p.stats.expired_keys;
   if (sink != nullptr && sink->active())
     sink->emit(db, protocol::command_args{"DEL", std::move(name)});
@@ -113,17 +113,19 @@ bool keyspace::expire_if_needed(partition_data& p, int db, std::string_view key,
   return true;
 }
 
-entry* keyspace::lookup_read(int db, std::string_view key, bool touch) {
+entry* keyspace::lookup_read(int db, std::string_view key, unsigned flags) {
   auto& p = part(key);
   entry* e = p.dbs[static_cast<size_t>(db)].find(key);
   if (e != nullptr && expire_if_needed(p, db, key, e))
     e = nullptr;
   if (e == nullptr) {
     ++p.stats.keyspace_misses;
+    if ((flags & lookup_no_notify) == 0)
+      commands::notify(p, change{db, key, event_class::key_miss, "keymiss", 0});
     return nullptr;
   }
   ++p.stats.keyspace_hits;
-  if (touch)
+  if ((flags & lookup_no_touch) == 0)
     e->lru = lru_clock_at(now_ms_);
   return e;
 }
@@ -144,11 +146,14 @@ entry* keyspace::lookup_write(int db, std::string_view key) {
 }
 
 entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
-  auto& d = part(key).dbs[static_cast<size_t>(db)];
+  auto& p = part(key);
+  auto& d = p.dbs[static_cast<size_t>(db)];
   auto [e, created] = d.find_or_insert(key);
   e->val = std::move(v);
   e->lru = lru_clock_at(now_ms_);
-  if (!created && !keep_ttl)
+  if (created)
+    commands::notify(p, change{db, key, event_class::new_key, "new", 0});
+  else if (!keep_ttl)
     d.remove_expire(*e);
   return *e;
 }
@@ -162,7 +167,8 @@ entry& keyspace::overwrite(int db, std::string_view key, entry& e, value v, bool
 }
 
 entry& keyspace::add(int db, std::string_view key, value v) {
-  auto& d = part(key).dbs[static_cast<size_t>(db)];
+  auto& p = part(key);
+  auto& d = p.dbs[static_cast<size_t>(db)];
   auto [e, created] = d.find_or_insert(key);
   // Callers add after a failed lookup; should the key exist after all, it
   // is overwritten like SET does, never left with a stale expire.
@@ -170,6 +176,8 @@ entry& keyspace::add(int db, std::string_view key, value v) {
     d.remove_expire(*e);
   e->val = std::move(v);
   e->lru = lru_clock_at(now_ms_);
+  if (created)
+    commands::notify(p, change{db, key, event_class::new_key, "new", 0});
   return *e;
 }
 
@@ -197,16 +205,33 @@ bool keyspace::persist(int db, entry& e) {
   return part(e.key()).dbs[static_cast<size_t>(db)].remove_expire(e);
 }
 
-void keyspace::modified(int /*db*/, std::string_view key) {
-  // Commands without a key (SWAPDB, FLUSHALL) count on any held partition.
-  auto* p = parts_[partition_of(key, count_)];
-  if (p == nullptr) {
-    auto it = std::find_if(parts_.begin(), parts_.end(), [](auto* q) { return q != nullptr; });
-    if (it == parts_.end())
-      return;
-    p = *it;
+void report_change(partition_data& p, const change& c) {
+  auto& [watch, events] = p.observers;
+  bool announcement = c.cls == event_class::key_miss || c.cls == event_class::new_key;
+  if (watch != nullptr && !announcement) {
+    if (c.whole_db)
+      watch->touched_all(c.db);
+    else
+      watch->touched(c.db, c.key);
   }
-  ++p->stats.dirty;
+  if (events == nullptr || c.event.empty() || !event_wanted(c.cls))
+    return;
+  events->publish(c.db, c.key, c.event,
+                  config::live().notify_keyspace_events.load(std::memory_order_relaxed));
+}
+
+void keyspace::notify(const change& c) {
+  if (!c.whole_db) {
+    commands::notify(part(c.key), c);
+    return;
+  }
+  change each = c;
+  for (auto* p : parts_) {
+    if (p == nullptr)
+      continue;
+    commands::notify(*p, each);
+    each.dirty = 0;
+  }
 }
 
 void keyspace::propagate(int db, protocol::command_args&& cmd) {

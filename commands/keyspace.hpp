@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/notify.hpp"
+#include "config/config.hpp"
 #include "datatypes/db.hpp"
 #include "protocol/resp_parser.hpp"
 
@@ -26,7 +28,7 @@ struct partition_stats {
   /// ones (Redis's expired_stale_perc), in hundredths of a percent.
   uint64_t expired_stale_perc = 0;
   uint64_t expired_time_cap_reached_count = 0;
-  uint64_t dirty = 0;               // changes since last save
+  uint64_t dirty = 0;               // changes since last save (see notify())
 };
 
 /// All state one keyspace partition owns: its share of every database.
@@ -43,6 +45,37 @@ struct partition_data {
   std::vector<uint64_t> expire_cursor = std::vector<uint64_t>(dbs.size(), 0);
   /// Database the next active expire step starts with (round robin).
   size_t expire_next_db = 0;
+  change_observers observers;
+};
+
+/// Tells the observers of `p` about `c`; use notify().
+void report_change(partition_data& p, const change& c);
+
+/// True if notify-keyspace-events asks for events of class `cls` (and for
+/// at least one of the keyspace / keyevent channels).
+inline bool event_wanted(event_class cls) {
+  int flags = config::live().notify_keyspace_events.load(std::memory_order_relaxed);
+  return (flags & static_cast<int>(cls)) != 0 &&
+         (flags & (config::notify_keyspace | config::notify_keyevent)) != 0;
+}
+
+/// The single place a change of partition `p`'s data is recorded: adds
+/// c.dirty to the dirty counter, tells the watch hook (except for the
+/// key_miss and new_key announcements) and, if notify-keyspace-events wants
+/// the class, the keyspace event sink. Nothing else is paid while nobody
+/// watches and no sink is installed. Not the write stream: that carries the
+/// command (keyspace::propagate, driven by commands::execute). Thread: the
+/// holder of `p`.
+inline void notify(partition_data& p, const change& c) {
+  p.stats.dirty += c.dirty;
+  if (p.observers.watch != nullptr || (p.observers.events != nullptr && event_wanted(c.cls)))
+    report_change(p, c);
+}
+
+/// Redis's LOOKUP_* flags of a read lookup.
+enum lookup_flag : unsigned {
+  lookup_no_touch = 1,  // keep the LRU clock (TYPE, TTL, EXISTS, OBJECT ...)
+  lookup_no_notify = 2, // no key-miss event (OBJECT, DEBUG)
 };
 
 /// Receives every change to the dataset as the command that reproduces it.
@@ -87,22 +120,24 @@ public:
   std::vector<partition_data*>& held() { return parts_; }
   uint32_t partition_count() const { return count_; }
 
-  /// Read lookup: lazy expiry, updates hit/miss stats and (unless `touch`
-  /// is false, Redis's LOOKUP_NOTOUCH) the LRU clock.
-  entry* lookup_read(int db, std::string_view key, bool touch = true);
+  /// Read lookup: lazy expiry, updates hit/miss stats, the LRU clock
+  /// (unless lookup_no_touch) and reports a miss as a key_miss event
+  /// (unless lookup_no_notify). `flags` is a set of lookup_flag.
+  entry* lookup_read(int db, std::string_view key, unsigned flags = 0);
   /// Write lookup: lazy expiry and LRU update, no hit/miss stats.
   entry* lookup_write(int db, std::string_view key);
   /// Lookup without stats or LRU update (OBJECT, TYPE-less peeks, EXISTS uses read).
   entry* lookup_peek(int db, std::string_view key);
 
   /// Sets key to `v` (fresh LRU clock). Drops any expire unless keep_ttl.
-  /// Returns the entry.
+  /// A key that did not exist is announced (new_key). Returns the entry.
   entry& set(int db, std::string_view key, value v, bool keep_ttl = false);
   /// Replaces the value of `e`, the live entry of `key` found by a lookup
   /// of this command (saves a second table lookup). Drops any expire unless
   /// keep_ttl.
   entry& overwrite(int db, std::string_view key, entry& e, value v, bool keep_ttl = false);
-  /// Adds a new key that must not exist (after a failed lookup_write).
+  /// Adds a new key that must not exist (after a failed lookup_write) and
+  /// announces it (new_key).
   entry& add(int db, std::string_view key, value v);
   /// Deletes key if present. An expired key is expired (DEL propagated)
   /// instead; true only if a live key was removed.
@@ -112,9 +147,14 @@ public:
   void set_expire(int db, entry& e, int64_t when_ms);
   bool persist(int db, entry& e);
 
-  /// Marks one change of the dataset (dirty counter; WATCH and keyspace
-  /// notifications attach here later).
-  void modified(int db, std::string_view key);
+  /// Records a change through commands::notify on the partition owning
+  /// c.key; a whole_db change on every held partition (its dirty counted
+  /// once). Every handler's change to the dataset goes through here.
+  void notify(const change& c);
+  /// notify() of a one-key change that counts once in the dirty counter.
+  void notify(int db, std::string_view key, event_class cls, std::string_view event) {
+    notify(change{db, key, cls, event});
+  }
   /// Sends a command to the write stream (no-op without a sink).
   void propagate(int db, protocol::command_args&& cmd);
   /// Same, copying `cmd` only when the stream is consumed (the executor
@@ -124,8 +164,8 @@ public:
   /// Runs one bounded active expire step over this partition (Redis's
   /// activeExpireCycle, slow cycle: sample volatile keys of each db, repeat
   /// while more than the acceptable stale share (10% at effort 1) expired,
-  /// stop after `budget_us`). Propagates a DEL per expired key. Returns keys
-  /// expired.
+  /// stop after `budget_us`). Reports an `expired` change and propagates a
+  /// DEL per expired key. Returns keys expired.
   static size_t active_expire(partition_data& p, int64_t now_ms, int64_t budget_us,
                               write_sink* sink);
 

@@ -143,9 +143,11 @@ void set_generic(command_context& ctx, size_t value_index, const string_options&
   }
   entry& stored = found ? ctx.ks->overwrite(ctx.db, key, *e, value::from_string(val), o.keepttl)
                         : ctx.ks->add(ctx.db, key, value::from_string(val));
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::string, "set");
   if (o.expire != expire_kind::none) {
     ctx.ks->set_expire(ctx.db, stored, when_ms);
+    // Part of the same change: counted once.
+    ctx.ks->notify(change{ctx.db, key, event_class::generic, "expire", 0});
     ctx.propagate_as({"SET", key, val, "PXAT", datatypes::ll_to_string(when_ms)});
   } else if (o.get) {
     // Replicas must not reply, so the GET options are dropped.
@@ -198,7 +200,7 @@ void getset_cmd(command_context& ctx) {
     return;
   reply_string(ctx, e);
   ctx.ks->set(ctx.db, key, value::from_string(ctx.argv[2]));
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::string, "set");
   ctx.propagate_as({"SET", key, ctx.argv[2]});
 }
 
@@ -209,7 +211,7 @@ void getdel_cmd(command_context& ctx) {
     return;
   reply_string(ctx, e);
   if (e != nullptr && ctx.ks->remove(ctx.db, key)) {
-    ctx.ks->modified(ctx.db, key);
+    ctx.ks->notify(ctx.db, key, event_class::generic, "del");
     ctx.propagate_as({"DEL", key});
   }
 }
@@ -235,14 +237,14 @@ void getex_cmd(command_context& ctx) {
   bool absolute = o.expire == expire_kind::exat || o.expire == expire_kind::pxat;
   if (absolute && when_ms <= ctx.ks->now_ms()) {
     ctx.ks->remove(ctx.db, key);
-    ctx.ks->modified(ctx.db, key);
+    ctx.ks->notify(ctx.db, key, event_class::generic, "del");
     ctx.propagate_as({"DEL", key});
   } else if (o.expire != expire_kind::none) {
     ctx.ks->set_expire(ctx.db, *e, when_ms);
-    ctx.ks->modified(ctx.db, key);
+    ctx.ks->notify(ctx.db, key, event_class::generic, "expire");
     ctx.propagate_as({"PEXPIREAT", key, datatypes::ll_to_string(when_ms)});
   } else if (o.persist && ctx.ks->persist(ctx.db, *e)) {
-    ctx.ks->modified(ctx.db, key);
+    ctx.ks->notify(ctx.db, key, event_class::generic, "persist");
     ctx.propagate_as({"PERSIST", key});
   }
 }
@@ -275,7 +277,7 @@ void mset_cmd(command_context& ctx) {
   }
   for (size_t j = 1; j < ctx.argv.size(); j += 2) {
     ctx.ks->set(ctx.db, ctx.argv[j], value::from_string(ctx.argv[j + 1]));
-    ctx.ks->modified(ctx.db, ctx.argv[j]);
+    ctx.ks->notify(ctx.db, ctx.argv[j], event_class::string, "set");
   }
   if constexpr (OnlyIfNoneExist)
     ctx.reply.integer(1);
@@ -301,7 +303,7 @@ void append_cmd(command_context& ctx) {
     s.append(tail);
     total = s.size();
   }
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::string, "append");
   ctx.reply.integer(static_cast<long long>(total));
 }
 
@@ -335,7 +337,7 @@ void incr_generic(command_context& ctx, long long delta) {
     e->val = value::from_int(result);
   else
     ctx.ks->add(ctx.db, key, value::from_int(result));
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::string, "incrby");
   ctx.reply.integer(result);
 }
 
@@ -386,7 +388,7 @@ void incrbyfloat_cmd(command_context& ctx) {
     e->val = value::plain_string(text);
   else
     ctx.ks->add(ctx.db, key, value::plain_string(text));
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::string, "incrbyfloat");
   ctx.reply.bulk(text);
   // Replicas get the exact result, never a float computation of their own.
   ctx.propagate_as({"SET", key, text, "KEEPTTL"});
@@ -461,7 +463,7 @@ void setrange_cmd(command_context& ctx) {
       s->resize(needed, '\0');
   }
   s->replace(static_cast<size_t>(offset), patch.size(), patch);
-  ctx.ks->modified(ctx.db, key);
+  ctx.ks->notify(ctx.db, key, event_class::string, "setrange");
   ctx.reply.integer(static_cast<long long>(s->size()));
 }
 

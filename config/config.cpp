@@ -142,6 +142,8 @@ struct registry::impl {
   std::string value_of(size_t index) const {
     if (params[index].kind == value_kind::directory)
       return current_directory();
+    if (params[index].kind == value_kind::keyspace_events)
+      return detail::keyspace_events_text(values[index]);
     return values[index];
   }
 
@@ -164,6 +166,8 @@ struct registry::impl {
     else if (n == "loglevel") live.loglevel = static_cast<int>(number());
     else if (n == "threads") live.threads = static_cast<int>(number());
     else if (n == "latency-tracking") live.latency_tracking = number() != 0;
+    else if (n == "notify-keyspace-events")
+      live.notify_keyspace_events = detail::keyspace_event_flags(v);
     else if (n == "client-output-buffer-limit") {
       auto limits = detail::parse_output_buffer_limits(v);
       live.obuf_normal_hard = static_cast<long long>(limits.hard[0]);

@@ -35,6 +35,8 @@ struct live_values {
   std::atomic<int> loglevel{2};                      // 0 debug,1 verbose,2 notice,3 warning,4 nothing
   std::atomic<int> threads{0};                       // actis "threads": event loops, 0 = one per core
   std::atomic<bool> latency_tracking{true};          // per-command latency histograms
+  /// notify-keyspace-events as config::event_class and notify_* bits.
+  std::atomic<int> notify_keyspace_events{0};
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per

@@ -88,4 +88,10 @@ struct output_buffer_limits {
 };
 output_buffer_limits parse_output_buffer_limits(const std::string& canonical);
 
+/// The config::event_class and notify_* bits of a canonical
+/// notify-keyspace-events value.
+int keyspace_event_flags(const std::string& canonical);
+/// A canonical notify-keyspace-events value as CONFIG GET prints it.
+std::string keyspace_events_text(const std::string& canonical);
+
 } // namespace actis::config::detail

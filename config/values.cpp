@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "config/directives.hpp"
+#include "config/keyspace_events.hpp"
 #include "config/syntax.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -240,56 +241,64 @@ std::string parse_obuf(const std::vector<std::string>& args, const std::string& 
   return "";
 }
 
-/// Bits of notify-keyspace-events, in CONFIG GET's printing order.
-struct event_flag {
+/// Letters of notify-keyspace-events' classes, in CONFIG GET's printing order.
+struct event_letter {
   char letter;
-  int bit;
+  event_class cls;
 };
-constexpr event_flag type_events[] = {{'g', 1 << 2},  {'$', 1 << 3},  {'l', 1 << 4},
-                                      {'s', 1 << 5},  {'h', 1 << 6},  {'z', 1 << 7},
-                                      {'x', 1 << 8},  {'e', 1 << 9},  {'t', 1 << 10},
-                                      {'d', 1 << 13}, {'n', 1 << 14}};
-constexpr int keyspace_bit = 1 << 0;   // K
-constexpr int keyevent_bit = 1 << 1;   // E
-constexpr int key_miss_bit = 1 << 11;  // m
-/// "A": every type class except key-miss (m) and new-key (n).
-constexpr int all_types = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) |
-                          (1 << 8) | (1 << 9) | (1 << 10) | (1 << 13);
+constexpr event_letter class_letters[] = {
+    {'g', event_class::generic}, {'$', event_class::string},  {'l', event_class::list},
+    {'s', event_class::set},     {'h', event_class::hash},    {'z', event_class::zset},
+    {'x', event_class::expired}, {'e', event_class::evicted}, {'t', event_class::stream},
+    {'d', event_class::module},  {'n', event_class::new_key}};
 
-std::string parse_keyspace_events(const std::string& arg, std::string& out) {
-  int flags = 0;
+/// The bits of a notify-keyspace-events argument; false for a letter that
+/// names no class.
+bool event_flags(std::string_view arg, int& flags) {
+  flags = 0;
   for (char c : arg) {
     if (c == 'A') {
-      flags |= all_types;
+      flags |= notify_all_classes;
     } else if (c == 'K') {
-      flags |= keyspace_bit;
+      flags |= notify_keyspace;
     } else if (c == 'E') {
-      flags |= keyevent_bit;
+      flags |= notify_keyevent;
     } else if (c == 'm') {
-      flags |= key_miss_bit;
+      flags |= static_cast<int>(event_class::key_miss);
     } else {
       int bit = 0;
-      for (const auto& f : type_events)
-        if (f.letter == c)
-          bit = f.bit;
+      for (const auto& l : class_letters)
+        if (l.letter == c)
+          bit = static_cast<int>(l.cls);
       if (!bit)
-        return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+        return false;
       flags |= bit;
     }
   }
+  return true;
+}
+
+std::string parse_keyspace_events(const std::string& arg, std::string& out) {
+  int flags = 0;
+  if (!event_flags(arg, flags))
+    return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+  // "n" stays in the canonical value after "A" (so the flag is published)
+  // but keyspace_events_text() hides it, as Redis prints it.
   out.clear();
-  if ((flags & all_types) == all_types) {
+  if ((flags & notify_all_classes) == notify_all_classes) {
     out.push_back('A');
+    if (flags & static_cast<int>(event_class::new_key))
+      out.push_back('n');
   } else {
-    for (const auto& f : type_events)
-      if (flags & f.bit)
-        out.push_back(f.letter);
+    for (const auto& l : class_letters)
+      if (flags & static_cast<int>(l.cls))
+        out.push_back(l.letter);
   }
-  if (flags & keyspace_bit)
+  if (flags & notify_keyspace)
     out.push_back('K');
-  if (flags & keyevent_bit)
+  if (flags & notify_keyevent)
     out.push_back('E');
-  if (flags & key_miss_bit)
+  if (flags & static_cast<int>(event_class::key_miss))
     out.push_back('m');
   return "";
 }
@@ -427,6 +436,19 @@ long long numeric_value(const param_def& def, const std::string& canonical) {
   if (def.has(full_unsigned))
     return static_cast<long long>(std::strtoull(canonical.c_str(), nullptr, 10));
   return std::strtoll(canonical.c_str(), nullptr, 10);
+}
+
+int keyspace_event_flags(const std::string& canonical) {
+  int flags = 0;
+  event_flags(canonical, flags);
+  return flags;
+}
+
+std::string keyspace_events_text(const std::string& canonical) {
+  // Redis prints "A" alone even when "n" is also set (the flag still acts).
+  if (canonical.size() >= 2 && canonical[0] == 'A' && canonical[1] == 'n')
+    return "A" + canonical.substr(2);
+  return canonical;
 }
 
 output_buffer_limits parse_output_buffer_limits(const std::string& canonical) {

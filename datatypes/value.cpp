@@ -45,18 +45,6 @@ size_t decimal_length(long long v) {
 
 } // namespace
 
-std::string_view type_name(obj_type t) {
-  switch (t) {
-    case obj_type::string: return "string";
-    case obj_type::list: return "list";
-    case obj_type::set: return "set";
-    case obj_type::zset: return "zset";
-    case obj_type::hash: return "hash";
-    case obj_type::stream: return "stream";
-  }
-  return "none";
-}
-
 std::string_view encoding_name(obj_encoding e) {
   switch (e) {
     case obj_encoding::raw: return "raw";
@@ -184,23 +172,90 @@ value value::from_collection(std::unique_ptr<collection> c) {
   return v;
 }
 
+/// The string type's traits: the layouts above are its encodings.
+struct string_type {
+  static obj_encoding encoding(const value& v) {
+    switch (layout::get_kind(v.bytes_)) {
+      case kind::inline_str: return obj_encoding::embstr;
+      case kind::int_: return obj_encoding::int_;
+      case kind::compact:
+        return layout::compact_len(v.bytes_) <= embstr_limit ? obj_encoding::embstr
+                                                             : obj_encoding::raw;
+      case kind::owned:
+      case kind::coll: break;
+    }
+    return obj_encoding::raw;
+  }
+
+  static void digest(const value& v, unsigned char d[digest_size]) {
+    std::string scratch;
+    mix_digest(d, v.str(scratch));
+  }
+
+  static size_t memory_usage(const value& v) {
+    switch (layout::get_kind(v.bytes_)) {
+      case kind::compact:
+        return sizeof(value) + layout::compact_len(v.bytes_);
+      case kind::owned: {
+        const std::string& s = *layout::ptr<std::string>(v.bytes_);
+        size_t heap = s.capacity() > inline_capacity ? s.capacity() + 1 : 0;
+        return sizeof(value) + sizeof(std::string) + heap;
+      }
+      case kind::inline_str:
+      case kind::int_:
+      case kind::coll: break;
+    }
+    return sizeof(value);
+  }
+
+  static value copy(const value& v) {
+    switch (layout::get_kind(v.bytes_)) {
+      case kind::compact:
+        return value::plain_string(
+            std::string_view(layout::ptr<char>(v.bytes_), layout::compact_len(v.bytes_)));
+      case kind::owned:
+        return value::raw_string(*layout::ptr<std::string>(v.bytes_));
+      case kind::inline_str:
+      case kind::int_:
+      case kind::coll: break;
+    }
+    value inline_copy;
+    std::memcpy(inline_copy.bytes_, v.bytes_, sizeof v.bytes_);
+    return inline_copy;
+  }
+};
+
+namespace {
+
+const value_traits string_traits{
+    .type = obj_type::string,
+    .name = "string",
+    .encoding = &string_type::encoding,
+    .digest = &string_type::digest,
+    .memory_usage = &string_type::memory_usage,
+    .copy = &string_type::copy,
+};
+
+[[noreturn]] void throw_not_a_string(const char* accessor) {
+  throw wrong_type_access(std::string("value::") + accessor + " on a collection");
+}
+
+} // namespace
+
+const value_traits& value::traits() const {
+  if (layout::get_kind(bytes_) == kind::coll)
+    return layout::ptr<collection>(bytes_)->traits;
+  return string_traits;
+}
+
 obj_type value::type() const {
   if (layout::get_kind(bytes_) == kind::coll)
-    return layout::ptr<collection>(bytes_)->type();
+    return layout::ptr<collection>(bytes_)->traits.type;
   return obj_type::string;
 }
 
-obj_encoding value::encoding() const {
-  switch (layout::get_kind(bytes_)) {
-    case kind::inline_str: return obj_encoding::embstr;
-    case kind::int_: return obj_encoding::int_;
-    case kind::compact:
-      return layout::compact_len(bytes_) <= embstr_limit ? obj_encoding::embstr
-                                                         : obj_encoding::raw;
-    case kind::owned: return obj_encoding::raw;
-    case kind::coll: return layout::ptr<collection>(bytes_)->encoding();
-  }
-  return obj_encoding::raw;
+value value::clone() const {
+  return traits().copy(*this);
 }
 
 std::string_view value::str(std::string& scratch) const {
@@ -217,7 +272,7 @@ std::string_view value::str(std::string& scratch) const {
     case kind::coll:
       break;
   }
-  return {};
+  throw_not_a_string("str");
 }
 
 bool value::to_int(long long& out) const {
@@ -226,7 +281,7 @@ bool value::to_int(long long& out) const {
     return true;
   }
   if (layout::get_kind(bytes_) == kind::coll)
-    return false;
+    throw_not_a_string("to_int");
   std::string scratch;
   return parse_ll(str(scratch), out);
 }
@@ -239,10 +294,13 @@ size_t value::str_len() const {
     case kind::owned: return layout::ptr<std::string>(bytes_)->size();
     case kind::coll: break;
   }
-  return 0;
+  throw_not_a_string("str_len");
 }
 
 std::string& value::mutable_str() {
+  // Converting a collection would destroy it.
+  if (layout::get_kind(bytes_) == kind::coll)
+    throw_not_a_string("mutable_str");
   if (layout::get_kind(bytes_) != kind::owned) {
     std::string scratch;
     std::string contents(str(scratch));
@@ -253,42 +311,6 @@ std::string& value::mutable_str() {
 
 collection* value::coll() const {
   return layout::get_kind(bytes_) == kind::coll ? layout::ptr<collection>(bytes_) : nullptr;
-}
-
-value value::clone() const {
-  switch (layout::get_kind(bytes_)) {
-    case kind::inline_str:
-    case kind::int_: {
-      value v;
-      std::memcpy(v.bytes_, bytes_, sizeof bytes_);
-      return v;
-    }
-    case kind::compact:
-      return plain_string(std::string_view(layout::ptr<char>(bytes_), layout::compact_len(bytes_)));
-    case kind::owned:
-      return raw_string(*layout::ptr<std::string>(bytes_));
-    case kind::coll:
-      return from_collection(layout::ptr<collection>(bytes_)->clone());
-  }
-  return value();
-}
-
-size_t value::memory_usage() const {
-  switch (layout::get_kind(bytes_)) {
-    case kind::inline_str:
-    case kind::int_:
-      return sizeof(value);
-    case kind::compact:
-      return sizeof(value) + layout::compact_len(bytes_);
-    case kind::owned: {
-      const std::string& s = *layout::ptr<std::string>(bytes_);
-      size_t heap = s.capacity() > inline_capacity ? s.capacity() + 1 : 0;
-      return sizeof(value) + sizeof(std::string) + heap;
-    }
-    case kind::coll:
-      return sizeof(value) + layout::ptr<collection>(bytes_)->memory_usage();
-  }
-  return sizeof(value);
 }
 
 } // namespace actis::datatypes

@@ -3,29 +3,28 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "datatypes/value_traits.hpp"
+
 namespace actis::datatypes {
 
-/// Redis's object types (numbering as OBJ_* in Redis, used by RDB later).
-enum class obj_type : uint8_t { string = 0, list = 1, set = 2, zset = 3, hash = 4, stream = 6 };
-
-/// Encodings as OBJECT ENCODING names them.
-enum class obj_encoding : uint8_t {
-  raw, int_, embstr, hashtable, listpack, quicklist, intset, skiplist, stream
+/// Thrown by a string accessor of a value that holds a collection: the
+/// caller skipped its type check (where Redis would panic). A bug, never an
+/// expected failure; the value is left untouched.
+class wrong_type_access : public std::logic_error {
+public:
+  using std::logic_error::logic_error;
 };
 
-std::string_view type_name(obj_type t);       // "string", "list", ...
-std::string_view encoding_name(obj_encoding e); // "raw", "int", "embstr", ...
-
 /// Base of collection values (lists, hashes, ... added by later issues).
+/// Everything type-specific is in the type's value_traits entry.
 struct collection {
+  explicit collection(const value_traits& traits) : traits(traits) {}
   virtual ~collection() = default;
-  virtual obj_type type() const = 0;
-  virtual obj_encoding encoding() const = 0;
-  virtual size_t memory_usage() const = 0;
-  virtual std::unique_ptr<collection> clone() const = 0;
+  const value_traits& traits;
 };
 
 /// A value as held by the keyspace: a string (int / embstr / raw encodings
@@ -54,8 +53,15 @@ public:
   static value from_collection(std::unique_ptr<collection> c);
 
   obj_type type() const;
-  obj_encoding encoding() const;
   bool is_string() const { return type() == obj_type::string; }
+  /// The entry of this value's type: name, encoding, digest, memory, copy.
+  const value_traits& traits() const;
+  /// Shorthands for the traits' functions applied to this value.
+  obj_encoding encoding() const { return traits().encoding(*this); }
+  value clone() const;
+  size_t memory_usage() const { return traits().memory_usage(*this); }
+
+  // String accessors. Each throws wrong_type_access on a collection.
 
   /// String contents. For int-encoded values the digits are rendered into
   /// `scratch`, so the view lives as long as both `*this` and `scratch`.
@@ -65,15 +71,14 @@ public:
   bool to_int(long long& out) const;
   size_t str_len() const;
   /// Turns the value into a "raw" string and returns its buffer for in-place
-  /// changes (APPEND, SETRANGE, SETBIT, BITFIELD). Pre: is_string().
+  /// changes (APPEND, SETRANGE, SETBIT, BITFIELD).
   std::string& mutable_str();
 
   collection* coll() const;               // nullptr for strings
-  value clone() const;
-  /// Bytes this value uses (for MEMORY USAGE / INFO later).
-  size_t memory_usage() const;
 
 private:
+  /// The string type's traits functions, which read the layout.
+  friend struct string_type;
   // Layout is private to value.cpp; 16 bytes.
   alignas(8) unsigned char bytes_[16];
 };

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/keyspace_events.hpp"
 #include "config/syntax.hpp"
 
 using namespace actis::config;
@@ -307,6 +308,13 @@ TEST_CASE("config: multi-argument parameters") {
   CHECK(r.get_one("notify-keyspace-events") == "AKE");
   CHECK(set1(r, "notify-keyspace-events", "mtdn") == "");
   CHECK(r.get_one("notify-keyspace-events") == "tdnm");
+  // Redis prints "A" without the "n" it also holds; the flag still acts.
+  CHECK(set1(r, "notify-keyspace-events", "KEAn") == "");
+  CHECK(r.get_one("notify-keyspace-events") == "AKE");
+  int flags = r.live().notify_keyspace_events.load();
+  CHECK((flags & static_cast<int>(event_class::new_key)) != 0);
+  CHECK((flags & notify_keyspace) != 0);
+  CHECK((flags & static_cast<int>(event_class::key_miss)) == 0);
   CHECK(set1(r, "notify-keyspace-events", "KEA n").find(
             "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.") != std::string::npos);
 
