@@ -1,8 +1,7 @@
 #include "commands/executor.hpp"
 
-#include "datatypes/value.hpp"
-
 #include "commands/command_stats.hpp"
+#include "datatypes/value.hpp"
 
 namespace actis::commands {
 
