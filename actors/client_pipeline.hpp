@@ -84,6 +84,12 @@ public:
   /// True when nothing is queued or in flight.
   bool idle() const { return queue_.empty() && waiting_ == waiting_for::nothing; }
   bool wants_input() const { return queue_.size() < max_queued_commands; }
+  /// True while a unit on the partitions (batch, transaction, summaries) is
+  /// in flight: its replies follow within a loop iteration or two.
+  bool waiting_for_partitions() const {
+    return waiting_ == waiting_for::batches || waiting_ == waiting_for::transaction
+           || waiting_ == waiting_for::summaries;
+  }
 
   // -- completions (from the loop manager, rounds, replies) --------------------
   void batch_replies(uint32_t partition, std::vector<std::string>& replies);

@@ -53,6 +53,9 @@ std::string endpoint_of(int fd, bool peer) {
 /// One client connection: the socket, the parser and its limits, the
 /// output, and the connection-scope services. What runs when is the
 /// pipeline's job; where replies go, the reply queue's.
+/// Output that is sent even while more replies are on their way.
+constexpr size_t eager_flush_bytes = 16 * 1024;
+
 class connection_state final : public commands::connection_hooks,
                                public batch_client,
                                public client_pipeline::host {
@@ -291,7 +294,13 @@ private:
       close_after_reply_ = true;
     }
     replies_.drain_into(output());
-    flush_output();
+    // Like Redis, which writes a client's replies once per loop iteration:
+    // while this client's commands still run on partitions, their replies
+    // follow within an iteration or two, so they go out together in one
+    // send() (at two loops a pipeline otherwise took one send per
+    // partition switch). A large output goes out at once.
+    if (!pipeline_->waiting_for_partitions() || output().size() >= eager_flush_bytes)
+      flush_output();
     if (over_output_limit()) {
       bump(loop_slot_.stats.client_output_buffer_limit_disconnections);
       abort();

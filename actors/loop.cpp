@@ -120,20 +120,27 @@ void send_batches(caf::io::broker* self, loop_context& ctx) {
       conns.push_back(b.conn);
     partition_batch batch;
     batch.batches.swap(ctx.outbox[p].batches);
-    self->request(srv.partitions[p].actor, cross_loop_timeout, exec_batch_atom::value,
+    auto fail = [&ctx, p, conns = std::move(conns)](const std::string& why) {
+      auto error = protocol::err::partition_unavailable(p, why);
+      for (auto id : conns)
+        if (auto it = ctx.endpoints.find(id); it != ctx.endpoints.end())
+          it->second->on_batch_failed(p, error);
+    };
+    auto id = ctx.watchdog.add(unix_ms(), [fail] { fail("timeout"); });
+    self->request(srv.partitions[p].actor, caf::infinite, exec_batch_atom::value,
                   std::move(batch))
         .then(
-            [&ctx](batch_result& res) {
+            [&ctx, id](batch_result& res) {
+              if (!ctx.watchdog.answered(id))
+                return;
               for (auto& r : res.results)
                 if (auto it = ctx.endpoints.find(r.conn); it != ctx.endpoints.end())
                   it->second->on_batch_replies(res.partition, r.replies);
               ctx.sink.flush();
             },
-            [&ctx, p, conns = std::move(conns)](caf::error& err) {
-              auto error = protocol::err::partition_unavailable(p, caf::to_string(err));
-              for (auto id : conns)
-                if (auto it = ctx.endpoints.find(id); it != ctx.endpoints.end())
-                  it->second->on_batch_failed(p, error);
+            [&ctx, id, fail](caf::error& err) {
+              if (ctx.watchdog.answered(id))
+                fail(caf::to_string(err));
             });
   }
 }
@@ -187,6 +194,40 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
 
 } // namespace
 
+uint64_t request_watchdog::add(int64_t now_ms, std::function<void()> on_timeout) {
+  pending_.push_back(pending{now_ms, std::move(on_timeout)});
+  return first_id_ + pending_.size() - 1;
+}
+
+bool request_watchdog::answered(uint64_t id) {
+  if (id < first_id_ || pending_[id - first_id_].done)
+    return false;
+  auto& p = pending_[id - first_id_];
+  p.done = true;
+  p.on_timeout = nullptr;
+  while (!pending_.empty() && pending_.front().done) {
+    pending_.pop_front();
+    ++first_id_;
+  }
+  return true;
+}
+
+void request_watchdog::expire(int64_t now_ms, int64_t timeout_ms) {
+  for (auto& p : pending_) {
+    if (now_ms - p.sent_ms <= timeout_ms)
+      break;
+    if (!p.done) {
+      p.done = true;
+      auto fire = std::move(p.on_timeout);
+      fire();
+    }
+  }
+  while (!pending_.empty() && pending_.front().done) {
+    pending_.pop_front();
+    ++first_id_;
+  }
+}
+
 std::vector<transaction_request> take_round(std::deque<transaction_request>& waiting) {
   std::vector<transaction_request> round;
   size_t commands = 0;
@@ -234,7 +275,10 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
     [self, index](tick_atom) {
-      close_idle_clients(self, loop_context::get(index));
+      auto& ctx = loop_context::get(index);
+      ctx.watchdog.expire(unix_ms(), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         cross_loop_timeout).count());
+      close_idle_clients(self, ctx);
       self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
     },
     [self, index](flush_atom) {

@@ -137,7 +137,6 @@ void config_help_handler(command_context& ctx) {
 void register_server_family(commands::command_table& t) {
   using namespace commands;
   constexpr auto server = command_group::server;
-  constexpr auto everywhere = exec_scope::all_partitions;
   constexpr uint32_t admin_flags = f_admin | f_noscript | f_loading | f_stale;
   constexpr auto per_param = "O(N) in the number of parameters given.";
   const command_def rows[] = {
