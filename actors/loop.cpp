@@ -179,7 +179,7 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
     self->send(self, flush_atom::value);
   };
   hold_and_run(
-      self, std::move(refs), srv.partition_count(),
+      self, std::move(refs), srv.partition_count(), ctx.watchdog,
       [&ctx, round, finish](std::vector<commands::partition_data*>& held) {
         run_round(*round, ctx.waiting_txns, held, monotonic_us);
         finish();
@@ -193,40 +193,6 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
 }
 
 } // namespace
-
-uint64_t request_watchdog::add(int64_t now_ms, std::function<void()> on_timeout) {
-  pending_.push_back(pending{now_ms, std::move(on_timeout)});
-  return first_id_ + pending_.size() - 1;
-}
-
-bool request_watchdog::answered(uint64_t id) {
-  if (id < first_id_ || pending_[id - first_id_].done)
-    return false;
-  auto& p = pending_[id - first_id_];
-  p.done = true;
-  p.on_timeout = nullptr;
-  while (!pending_.empty() && pending_.front().done) {
-    pending_.pop_front();
-    ++first_id_;
-  }
-  return true;
-}
-
-void request_watchdog::expire(int64_t now_ms, int64_t timeout_ms) {
-  for (auto& p : pending_) {
-    if (now_ms - p.sent_ms <= timeout_ms)
-      break;
-    if (!p.done) {
-      p.done = true;
-      auto fire = std::move(p.on_timeout);
-      fire();
-    }
-  }
-  while (!pending_.empty() && pending_.front().done) {
-    pending_.pop_front();
-    ++first_id_;
-  }
-}
 
 std::vector<transaction_request> take_round(std::deque<transaction_request>& waiting) {
   std::vector<transaction_request> round;

@@ -16,6 +16,7 @@
 
 #include "actors/client_info.hpp"
 #include "actors/messages.hpp"
+#include "actors/watchdog.hpp"
 #include "actors/write_stream.hpp"
 #include "commands/keyspace.hpp"
 
@@ -44,34 +45,6 @@ struct transaction_request {
   std::function<void(std::vector<commands::partition_data*>&)> body;
   /// The holds failed; nothing ran.
   std::function<void(const std::string& error)> failed;
-};
-
-/// Deadlines of the requests a loop sends other loops. A CAF request
-/// timeout costs a round trip through CAF's clock thread per request (it
-/// was a third of the CPU of a pipelined benchmark at two loops), so
-/// requests go out without one and register here instead; the loop
-/// manager's one-second tick fails those older than cross_loop_timeout.
-/// Thread: the loop's.
-class request_watchdog {
-public:
-  /// Registers a request sent at `now_ms`; `on_timeout` answers its clients
-  /// with an error if no answer came in time.
-  uint64_t add(int64_t now_ms, std::function<void()> on_timeout);
-  /// The answer to request `id` arrived: true if it is to be used, false if
-  /// the request timed out already (its clients got the error).
-  bool answered(uint64_t id);
-  /// Fails every request sent more than `timeout_ms` before `now_ms`.
-  void expire(int64_t now_ms, int64_t timeout_ms);
-
-private:
-  struct pending {
-    int64_t sent_ms;
-    std::function<void()> on_timeout;
-    bool done = false;
-  };
-  /// Requests in id order; ids are consecutive from first_id_.
-  std::deque<pending> pending_;
-  uint64_t first_id_ = 1;
 };
 
 /// Bounds of one transaction round, so that other loops and this loop's

@@ -29,6 +29,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/watchdog.hpp"
 #include "actors/write_stream.hpp"
 #include "commands/command.hpp"
 #include "commands/executor.hpp"
@@ -51,8 +52,6 @@ struct partition_env {
 batch_result run_batch(partition_env& env, std::vector<commands::partition_data*>& parts,
                        partition_batch& batch);
 
-/// Milliseconds since the epoch (the command clock).
-int64_t unix_ms();
 
 namespace detail {
 

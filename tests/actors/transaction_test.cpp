@@ -90,7 +90,7 @@ struct fixture : test_coordinator_fixture<test_config> {
   caf::actor client(protocol::command_args argv, std::shared_ptr<std::string> reply) {
     auto refs = refs_for(argv);
     return track(sys.spawn([this, argv, reply, refs](caf::event_based_actor* self) {
-      hold_and_run(self, refs, partition_count,
+      hold_and_run(self, refs, partition_count, watchdog,
                    [this, argv, reply](std::vector<commands::partition_data*>& parts) {
                      commands::keyspace ks(parts, partition_count, &sink, unix_ms());
                      std::string error;
@@ -106,17 +106,20 @@ struct fixture : test_coordinator_fixture<test_config> {
   }
 
   /// Spawns a coordinator that holds `refs`, runs an empty body and
-  /// releases; logs "<name> ran" or "<name> failed at <partition>".
+  /// releases; logs "<name> ran" or "<name> failed at <partition>". An int
+  /// message ticks its watchdog two minutes ahead.
   caf::actor holder(std::vector<partition_ref> refs, std::shared_ptr<std::vector<std::string>> log,
                     std::string name) {
-    return track(sys.spawn([refs, log, name](caf::event_based_actor* self) {
+    return track(sys.spawn([this, refs, log, name](caf::event_based_actor* self) {
       hold_and_run(
-          self, refs, partition_count,
+          self, refs, partition_count, watchdog,
           [log, name](std::vector<commands::partition_data*>&) { log->push_back(name + " ran"); },
           [log, name](uint32_t partition, const caf::error&) {
             log->push_back(name + " failed at " + std::to_string(partition));
           });
-      return caf::behavior{[](int) {}};
+      // An int is the coordinator's clock tick two minutes later: its
+      // watchdog expires what is still unanswered (as a loop manager's tick).
+      return caf::behavior{[this](int) { watchdog.expire(unix_ms() + 120000, 60000); }};
     }));
   }
 
@@ -153,6 +156,7 @@ struct fixture : test_coordinator_fixture<test_config> {
   std::vector<caf::actor> partitions;
   std::vector<caf::actor> spawned;
   loop_write_sink sink;
+  request_watchdog watchdog;
   std::string key_a, key_b;
 };
 
@@ -329,11 +333,11 @@ CAF_TEST(timed_out_queued_hold_is_dropped) {
   }));
   sched.run();
   CAF_REQUIRE(*held[0]);
-  holder(p0, log, "B");
+  auto b = holder(p0, log, "B");
   sched.run();
   CAF_CHECK(log->empty());
   // B's hold request times out.
-  sched.trigger_timeouts();
+  caf::anon_send(b, 1);
   sched.run();
   CAF_REQUIRE_EQUAL(log->size(), 1u);
   CAF_CHECK_EQUAL(log->at(0), "B failed at 0");
