@@ -39,11 +39,21 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
+/// The default number of event loops for `cores` cores. Measured on a
+/// 2-core machine (bench/run.py, docs/ARCHITECTURE.md "Scaling"): one loop
+/// beats two there, because every switch of a pipelined client between
+/// partitions costs a cross-loop message and the clients need a core too.
+/// Above that, one core is left to the kernel's network stack and the
+/// background threads, as the scaling model suggests.
+uint32_t default_loop_count(unsigned cores) {
+  return cores <= 2 ? 1 : cores - 1;
+}
+
 uint32_t loop_count(config::registry& cfg) {
   auto threads = std::atoi(cfg.get_one("threads").c_str());
   if (threads > 0)
     return static_cast<uint32_t>(threads);
-  return std::max(1u, std::thread::hardware_concurrency());
+  return default_loop_count(std::thread::hardware_concurrency());
 }
 
 } // namespace
