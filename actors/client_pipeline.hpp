@@ -22,8 +22,8 @@
 //
 // Every command the pipeline has been given runs exactly once, also when the
 // connection is gone: a unit, once posted, carries its commands by value,
-// and the connection lives on until its pipeline is idle. Replies for a gone
-// client are dropped. Thread: the owning loop's.
+// and the connection lives on until its pipeline is idle (its output goes
+// nowhere meanwhile). Thread: the owning loop's.
 #pragma once
 
 #include <cstdint>
@@ -96,10 +96,6 @@ public:
   void batch_failed(uint32_t partition, const std::string& error);
   void connection_command_done();
 
-  /// The connection went away: replies are dropped from now on.
-  void set_gone() { gone_ = true; }
-  bool gone() const { return gone_; }
-
 private:
   struct queued {
     protocol::command_args argv;
@@ -139,7 +135,6 @@ private:
   conn_batch open_;
   std::vector<uint64_t> open_slots_;
   uint32_t open_partition_ = 0;
-  bool gone_ = false;
 };
 
 } // namespace actis::actors

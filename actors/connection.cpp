@@ -234,7 +234,6 @@ public:
   void on_closed() {
     closing_ = true;
     forget();
-    pipeline_->set_gone();
     quit_when_idle();
   }
 
@@ -401,7 +400,6 @@ private:
     forget();
     self_->close(hdl_);
     output_ = nullptr;
-    pipeline_->set_gone();
     quit_when_idle();
   }
 
