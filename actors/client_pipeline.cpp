@@ -31,6 +31,19 @@ client_pipeline::client_pipeline(host& conn, client_info& info, reply_queue& rep
     : conn_(conn), info_(info), replies_(replies), loop_(loop), srv_(server::instance()),
       self_(self) {}
 
+void client_pipeline::push(protocol::command_args argv) {
+  size_t bytes = 0;
+  for (auto& a : argv)
+    bytes += a.size();
+  queued_bytes_ += bytes;
+  queue_.push_back(queued{std::move(argv), {}, false, bytes});
+}
+
+void client_pipeline::pop_front() {
+  queued_bytes_ -= queue_.front().bytes;
+  queue_.pop_front();
+}
+
 const route& client_pipeline::route_front() {
   auto& cmd = queue_.front();
   if (!cmd.routed) {
@@ -54,7 +67,7 @@ void client_pipeline::run() {
     if (r.where == destination::rejected) {
       scratch_ = error_reply(r.error, info_.resp);
       replies_.ready_now(scratch_, conn_.output());
-      queue_.pop_front();
+      pop_front();
       continue;
     }
     if (r.where == destination::partition) {
@@ -62,7 +75,7 @@ void client_pipeline::run() {
       auto& target = srv_.partitions[p];
       if (!busy && target.loop == loop_.index && !target.held) {
         run_inline(*r.spec, queue_.front().argv, p);
-        queue_.pop_front();
+        pop_front();
         continue;
       }
       bool joins_open = !open_.items.empty() && open_partition_ == p;
@@ -74,7 +87,7 @@ void client_pipeline::run() {
         break;
       open_partition_ = p;
       add_to_open_batch(queue_.front());
-      queue_.pop_front();
+      pop_front();
       continue;
     }
     if (busy)
@@ -86,7 +99,7 @@ void client_pipeline::run() {
     // Moved out first: a connection command may close the client, which
     // discards the queue under our feet.
     queued cmd = std::move(queue_.front());
-    queue_.pop_front();
+    pop_front();
     if (cmd.r.where == destination::summaries) {
       start_summaries(*cmd.r.spec, std::move(cmd.argv));
       continue;
@@ -187,7 +200,7 @@ void client_pipeline::start_transaction_unit() {
     }
     if (r.where != destination::rejected)
       unit->push_back(unit_command{r.spec, std::move(queue_.front().argv), replies_.reserve()});
-    queue_.pop_front();
+    pop_front();
   }
   std::sort(parts.begin(), parts.end());
   parts.erase(std::unique(parts.begin(), parts.end()), parts.end());

@@ -52,8 +52,6 @@ public:
   static constexpr size_t max_chained_batches = 8;
   /// Commands of one transaction unit.
   static constexpr size_t max_unit_commands = 64;
-  /// Parsed commands waiting before the connection stops reading.
-  static constexpr size_t max_queued_commands = 16384;
 
   /// What the pipeline needs from its connection.
   class host {
@@ -74,16 +72,22 @@ public:
                   caf::io::broker* self);
 
   /// Appends a parsed command.
-  void push(protocol::command_args argv) { queue_.push_back(queued{std::move(argv), {}, false}); }
+  void push(protocol::command_args argv);
   /// Starts every command that may start now, then posts the open batch.
   void run();
   /// Drops the commands not started yet (QUIT, CLIENT KILL, limits: Redis
   /// stops reading a client it is closing).
-  void discard_unstarted() { queue_.clear(); }
+  void discard_unstarted() {
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
 
   /// True when nothing is queued or in flight.
   bool idle() const { return queue_.empty() && waiting_ == waiting_for::nothing; }
-  bool wants_input() const { return queue_.size() < max_queued_commands; }
+  /// Bytes of the commands read but not started yet: with the parser's
+  /// pending bytes, what Redis calls the query buffer (qbuf), and what
+  /// client-query-buffer-limit bounds.
+  size_t queued_bytes() const { return queued_bytes_; }
   /// True while a unit on the partitions (batch, transaction, summaries) is
   /// in flight: its replies follow within a loop iteration or two.
   bool waiting_for_partitions() const {
@@ -101,10 +105,13 @@ private:
     protocol::command_args argv;
     route r;
     bool routed;
+    size_t bytes; // of argv, counted in queued_bytes_ until it starts
   };
   enum class waiting_for : uint8_t { nothing, batches, transaction, summaries, connection };
 
   const route& route_front();
+  /// Removes the front command (started, or answered as rejected).
+  void pop_front();
   void run_inline(const commands::command_spec& spec, const protocol::command_args& argv,
                   uint32_t partition);
   void add_to_open_batch(queued& cmd);
@@ -123,6 +130,7 @@ private:
   /// time", one clock read per run instead of per command.
   int64_t now_ms_ = 0;
   std::deque<queued> queue_;
+  size_t queued_bytes_ = 0;
   std::vector<size_t> key_scratch_;
   std::string scratch_;
 

@@ -223,8 +223,15 @@ public:
     for (auto& cmd : parsed_)
       pipeline_->push(std::move(cmd));
     parsed_.clear();
-    info_.qbuf = parser_.pending_bytes();
     pipeline_->run();
+    // Commands read but not started count as query buffer, as in Redis
+    // (where they are unparsed bytes): a client that pipelines faster than
+    // its commands can run is bounded by client-query-buffer-limit.
+    info_.qbuf = parser_.pending_bytes() + pipeline_->queued_bytes();
+    auto limit = config::live().client_query_buffer_limit.load(std::memory_order_relaxed);
+    if (status == protocol::parse_status::ok && limit > 0
+        && info_.qbuf > static_cast<uint64_t>(limit))
+      return protocol::parse_status::query_buffer_limit;
     return status;
   }
 
@@ -293,6 +300,14 @@ private:
       close_after_reply_ = true;
     }
     replies_.drain_into(output());
+    // The limit applies to what piled up before it is written, as Redis
+    // checks a client's buffer while replies are added to it.
+    info_.obuf = output().size() + multiplexer_pending_;
+    if (over_output_limit()) {
+      bump(loop_slot_.stats.client_output_buffer_limit_disconnections);
+      abort();
+      return;
+    }
     // Like Redis, which writes a client's replies once per loop iteration:
     // while this client's commands still run on partitions, their replies
     // follow within an iteration or two, so they go out together in one
@@ -300,32 +315,13 @@ private:
     // partition switch). A large output goes out at once.
     if (!pipeline_->waiting_for_partitions() || output().size() >= eager_flush_bytes)
       flush_output();
-    if (over_output_limit()) {
-      bump(loop_slot_.stats.client_output_buffer_limit_disconnections);
-      abort();
-      return;
-    }
-    apply_backpressure();
+    info_.qbuf = parser_.pending_bytes() + pipeline_->queued_bytes();
     close_if_done();
   }
 
   void close_if_done() {
     if (close_after_reply_ && !replies_.pending() && pipeline_->idle() && !multiplexer_writing_)
       close_now();
-  }
-
-  /// Stops reading while the pipeline has more queued than it may hold, so
-  /// a client that pipelines faster than its commands run waits in its own
-  /// socket buffer instead of in server memory.
-  void apply_backpressure() {
-    bool want = pipeline_->wants_input();
-    if (want == reading_)
-      return;
-    reading_ = want;
-    if (want)
-      self_->trigger(hdl_);
-    else
-      self_->halt(hdl_);
   }
 
   /// Writes pending output. While the multiplexer has nothing queued for this
@@ -440,7 +436,6 @@ private:
   std::shared_ptr<client_pipeline> pipeline_;
   bool closing_ = false;
   bool close_after_reply_ = false;
-  bool reading_ = true;
   /// Set when the input broke the protocol: replied and closed after the
   /// commands received before it.
   std::string protocol_error_;
