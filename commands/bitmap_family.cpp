@@ -11,6 +11,7 @@
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "commands/families.hpp"
+#include "commands/string_ops.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -109,7 +110,7 @@ op_result<std::optional<bit_range_arg>> parse_bit_range(const command_args& argv
 // Redis 7.0 looks the key up before parsing BITCOUNT's range, so a missing
 // key answers 0 whatever the range arguments are.
 void bitcount_cmd(command_context& ctx) {
-  auto bits = op_read_bits(*ctx.ks, ctx.db, ctx.argv[1]);
+  auto bits = op_get(*ctx.ks, ctx.db, ctx.argv[1]);
   if (bits.status() == op_status::nil)
     return ctx.reply.integer(0);
   if (!bits.ok())
@@ -127,7 +128,7 @@ void bitpos_cmd(command_context& ctx) {
   if (bit != 0 && bit != 1)
     return reply_status(ctx.reply, op_status::bit_argument);
   // A missing key is an endless run of clear bits.
-  auto bits = op_read_bits(*ctx.ks, ctx.db, ctx.argv[1]);
+  auto bits = op_get(*ctx.ks, ctx.db, ctx.argv[1]);
   if (bits.status() == op_status::nil)
     return ctx.reply.integer(bit ? -1 : 0);
   if (!bits.ok())

@@ -133,15 +133,6 @@ op_result<int> op_getbit(keyspace& ks, int db, std::string_view key, uint64_t of
   return e != nullptr && bitops::get_bit(e->val.str(scratch), offset) ? 1 : 0;
 }
 
-op_result<string_value> op_read_bits(keyspace& ks, int db, std::string_view key) {
-  entry* e = ks.lookup_read(db, key);
-  if (e == nullptr)
-    return op_status::nil;
-  if (holds_other_type(e))
-    return op_status::wrong_type;
-  return string_value(e->val);
-}
-
 int64_t count_bits(std::string_view bits, const std::optional<bit_range_arg>& range) {
   bit_range r = whole(bits);
   if (range) {

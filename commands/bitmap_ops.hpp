@@ -14,7 +14,6 @@
 
 #include "commands/keyspace.hpp"
 #include "commands/op_status.hpp"
-#include "commands/string_ops.hpp"
 #include "datatypes/bitops.hpp"
 
 namespace actis::commands {
@@ -24,10 +23,6 @@ op_result<int> op_setbit(keyspace& ks, int db, std::string_view key, uint64_t of
 /// GETBIT: 0 past the end or for a missing key.
 op_result<int> op_getbit(keyspace& ks, int db, std::string_view key, uint64_t offset);
 
-/// BITCOUNT's and BITPOS's first step (Redis 7.0 reads the key before it
-/// parses their ranges): the string, nil for a missing key.
-op_result<string_value> op_read_bits(keyspace& ks, int db, std::string_view key);
-
 /// A BITCOUNT / BITPOS range as given: negative indexes count from the end,
 /// in bytes or bits.
 struct bit_range_arg {
@@ -35,6 +30,9 @@ struct bit_range_arg {
   std::optional<long long> end;  // absent: to the end of the string
   bool in_bits = false;
 };
+
+// BITCOUNT and BITPOS read the key with op_get (Redis 7.0 reads it before
+// it parses their ranges), then count or search its string:
 
 /// BITCOUNT over `bits` (nullopt range: the whole string).
 int64_t count_bits(std::string_view bits, const std::optional<bit_range_arg>& range);

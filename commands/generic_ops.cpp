@@ -41,6 +41,20 @@ bool expire_condition_met(unsigned flags, int64_t current, int64_t when) {
   return true;
 }
 
+/// Moves the value of `src` (the live entry of src_key in src_db) to dst_key
+/// in dst_db, with its idle time (as Redis moves the robj) and expire, and
+/// removes src_key. The target must be free.
+void move_value(keyspace& ks, int src_db, std::string_view src_key, entry& src, int dst_db,
+                std::string_view dst_key) {
+  int64_t expire = ks.expire_at(src_db, src);
+  uint32_t lru = src.lru;
+  entry& moved = ks.add(dst_db, dst_key, std::move(src.val));
+  moved.lru = lru;
+  if (expire != -1)
+    ks.set_expire(dst_db, moved, expire);
+  ks.remove(src_db, src_key);
+}
+
 } // namespace
 
 int64_t op_del(keyspace& ks, int db, std::span<const std::string> keys) {
@@ -163,19 +177,12 @@ op_result<bool> op_rename(keyspace& ks, int db, std::string_view src_key,
     return op_status::no_such_key;
   if (src_key == dst_key)
     return false;
-  int64_t expire = ks.expire_at(db, *src);
   if (ks.lookup_write(db, dst_key) != nullptr) {
     if (nx)
       return false;
     ks.remove(db, dst_key);
   }
-  // The value object moves with its idle time, as Redis moves the robj.
-  uint32_t lru = src->lru;
-  entry& moved = ks.add(db, dst_key, std::move(src->val));
-  moved.lru = lru;
-  if (expire != -1)
-    ks.set_expire(db, moved, expire);
-  ks.remove(db, src_key);
+  move_value(ks, db, src_key, *src, db, dst_key);
   // One change in the dirty counter, two events (as Redis counts it).
   ks.notify(change{db, src_key, event_class::generic, "rename_from", 0});
   ks.notify(db, dst_key, event_class::generic, "rename_to");
@@ -211,15 +218,9 @@ op_result<bool> op_move(keyspace& ks, int db, std::string_view key, int dst_db) 
   entry* src = ks.lookup_write(db, key);
   if (src == nullptr)
     return false;
-  int64_t expire = ks.expire_at(db, *src);
   if (ks.lookup_write(dst_db, key) != nullptr)
     return false;
-  uint32_t lru = src->lru;
-  entry& moved = ks.add(dst_db, key, std::move(src->val));
-  moved.lru = lru;
-  if (expire != -1)
-    ks.set_expire(dst_db, moved, expire);
-  ks.remove(db, key);
+  move_value(ks, db, key, *src, dst_db, key);
   ks.notify(change{db, key, event_class::generic, "move_from", 0});
   ks.notify(dst_db, key, event_class::generic, "move_to");
   return true;

@@ -16,6 +16,16 @@ using datatypes::obj_type;
 
 bool holds_other_type(const entry* e) { return e != nullptr && e->val.type() != obj_type::string; }
 
+/// A read lookup of a string: nil if missing, wrong_type if not a string.
+op_result<entry*> read_string(keyspace& ks, int db, std::string_view key) {
+  entry* e = ks.lookup_read(db, key);
+  if (e == nullptr)
+    return op_status::nil;
+  if (holds_other_type(e))
+    return op_status::wrong_type;
+  return e;
+}
+
 /// Redis's checkStringLength: would `size` + `extra` bytes exceed
 /// proto-max-bulk-len?
 bool too_long(long long size, long long extra) {
@@ -88,12 +98,10 @@ bool op_mset(keyspace& ks, int db, std::span<const std::string> pairs, bool only
 }
 
 op_result<string_value> op_get(keyspace& ks, int db, std::string_view key) {
-  entry* e = ks.lookup_read(db, key);
-  if (e == nullptr)
-    return op_status::nil;
-  if (holds_other_type(e))
-    return op_status::wrong_type;
-  return string_value(e->val);
+  auto e = read_string(ks, db, key);
+  if (!e.ok())
+    return e.error();
+  return string_value((*e)->val);
 }
 
 std::vector<std::optional<string_value>> op_mget(keyspace& ks, int db,
@@ -111,12 +119,10 @@ std::vector<std::optional<string_value>> op_mget(keyspace& ks, int db,
 }
 
 op_result<string_value> op_getdel(keyspace& ks, int db, std::string_view key) {
-  entry* e = ks.lookup_read(db, key);
-  if (e == nullptr)
-    return op_status::nil;
-  if (holds_other_type(e))
-    return op_status::wrong_type;
-  string_value taken(std::move(e->val));
+  auto e = read_string(ks, db, key);
+  if (!e.ok())
+    return e.error();
+  string_value taken(std::move((*e)->val));
   ks.remove(db, key);
   ks.notify(db, key, event_class::generic, "del");
   return taken;
@@ -124,11 +130,10 @@ op_result<string_value> op_getdel(keyspace& ks, int db, std::string_view key) {
 
 op_result<getex_outcome> op_getex(keyspace& ks, int db, std::string_view key,
                                   const getex_options& options) {
-  entry* e = ks.lookup_read(db, key);
-  if (e == nullptr)
-    return op_status::nil;
-  if (holds_other_type(e))
-    return op_status::wrong_type;
+  auto found = read_string(ks, db, key);
+  if (!found.ok())
+    return found.error();
+  entry* e = *found;
   int64_t when_ms = -1;
   if (options.expire.kind != expire_kind::none) {
     auto when = absolute_expire(options.expire, ks.now_ms());

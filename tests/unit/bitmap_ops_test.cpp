@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands/bitmap_ops.hpp"
+#include "commands/string_ops.hpp"
 #include "ops_fixture.hpp"
 
 using namespace actis::commands;
@@ -35,10 +36,10 @@ TEST_CASE("bitmap ops: SETBIT and GETBIT") {
 TEST_CASE("bitmap ops: reading, counting and finding bits") {
   world w;
   w.put("s", "foobar");
-  CHECK(op_read_bits(w.ks, 0, "missing").status() == op_status::nil);
+  CHECK(op_get(w.ks, 0, "missing").status() == op_status::nil);
   w.put_list("l");
-  CHECK(op_read_bits(w.ks, 0, "l").status() == op_status::wrong_type);
-  auto bits = op_read_bits(w.ks, 0, "s");
+  CHECK(op_get(w.ks, 0, "l").status() == op_status::wrong_type);
+  auto bits = op_get(w.ks, 0, "s");
   REQUIRE(bits.ok());
   std::string_view s = bits->view();
   CHECK(count_bits(s, std::nullopt) == 26);
