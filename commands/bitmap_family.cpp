@@ -1,23 +1,24 @@
 // The bitmap commands: single bits, counting and searching bit ranges,
-// BITOP and BITFIELD. The bit algorithms live in datatypes/bitops.
+// BITOP and BITFIELD. Parsing, replies and registration; the operations are
+// in bitmap_ops.cpp, the bit algorithms in datatypes/bitops.
 #include <algorithm>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "commands/bitmap_ops.hpp"
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "commands/families.hpp"
+#include "commands/string_ops.hpp"
 #include "config/config.hpp"
-#include "datatypes/bitops.hpp"
 #include "datatypes/strutil.hpp"
-#include "protocol/errors.hpp"
 
 namespace actis::commands {
 
 namespace {
 
-namespace err = protocol::err;
 namespace bitops = datatypes::bitops;
 using datatypes::iequals;
 using datatypes::parse_ll;
@@ -25,288 +26,168 @@ using datatypes::parse_ll;
 /// Parses a bit offset. With `field_bits` > 0 (BITFIELD) "#N" means N fields
 /// of that width; the product wraps as Redis's does. Offsets whose byte is
 /// at or past proto-max-bulk-len are refused.
-bool parse_bit_offset(command_context& ctx, std::string_view arg, unsigned field_bits,
-                      uint64_t& out) {
+op_result<uint64_t> parse_bit_offset(std::string_view arg, unsigned field_bits) {
   bool positional = field_bits > 0 && !arg.empty() && arg[0] == '#';
   long long v;
-  if (!parse_ll(arg.substr(positional ? 1 : 0), v)) {
-    ctx.reply.error(err::bit_offset);
-    return false;
-  }
+  if (!parse_ll(arg.substr(positional ? 1 : 0), v))
+    return op_status::bit_offset;
   if (positional)
     v = static_cast<long long>(static_cast<unsigned long long>(v) * field_bits);
   long long limit = config::live().proto_max_bulk_len.load(std::memory_order_relaxed);
-  if (v < 0 || (v >> 3) >= limit) {
-    ctx.reply.error(err::bit_offset);
-    return false;
-  }
-  out = static_cast<uint64_t>(v);
-  return true;
+  if (v < 0 || (v >> 3) >= limit)
+    return op_status::bit_offset;
+  return static_cast<uint64_t>(v);
 }
 
-/// The string at argv[1] made writable and at least `bytes` long (Redis's
-/// lookupStringForBitCommand). Null after replying WRONGTYPE. `grew` tells
-/// whether the key was created or lengthened.
-std::string* writable_bits(command_context& ctx, uint64_t bytes, bool& grew) {
-  const std::string& key = ctx.argv[1];
-  entry* e = ctx.ks->lookup_write(ctx.db, key);
-  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
-    return nullptr;
-  if (e == nullptr) {
-    grew = true;
-    return &ctx.ks->add(ctx.db, key, value::raw_string(std::string(bytes, '\0'))).val.mutable_str();
-  }
-  std::string* s = &e->val.mutable_str();
-  grew = s->size() < bytes;
-  if (grew)
-    s->resize(bytes, '\0');
-  return s;
+void reply_int(command_context& ctx, const op_result<int>& r) {
+  if (!r.ok())
+    return reply_error(ctx, r.error());
+  ctx.reply.integer(*r);
 }
 
 void setbit_cmd(command_context& ctx) {
-  uint64_t offset;
-  if (!parse_bit_offset(ctx, ctx.argv[2], 0, offset))
-    return;
+  auto offset = parse_bit_offset(ctx.argv[2], 0);
+  if (!offset.ok())
+    return reply_error(ctx, offset.error());
   long long on;
-  if (!parse_ll(ctx.argv[3], on) || (on & ~1LL) != 0) {
-    ctx.reply.error(err::bit_value);
-    return;
-  }
-  bool grew = false;
-  std::string* s = writable_bits(ctx, (offset >> 3) + 1, grew);
-  if (s == nullptr)
-    return;
-  bool old = bitops::get_bit(*s, offset);
-  // Rewriting a bit with its own value is not a change (not propagated).
-  if (grew || old != (on == 1)) {
-    bitops::set_bit(*s, offset, on == 1);
-    ctx.ks->notify(ctx.db, ctx.argv[1], event_class::string, "setbit");
-  }
-  ctx.reply.integer(old ? 1 : 0);
+  if (!parse_ll(ctx.argv[3], on) || (on & ~1LL) != 0)
+    return reply_status(ctx.reply, op_status::bit_value);
+  reply_int(ctx, op_setbit(*ctx.ks, ctx.db, ctx.argv[1], *offset, on == 1));
 }
 
 void getbit_cmd(command_context& ctx) {
-  uint64_t offset;
-  if (!parse_bit_offset(ctx, ctx.argv[2], 0, offset))
-    return;
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
-    return;
-  std::string scratch;
-  ctx.reply.integer(e != nullptr && bitops::get_bit(e->val.str(scratch), offset) ? 1 : 0);
+  auto offset = parse_bit_offset(ctx.argv[2], 0);
+  if (!offset.ok())
+    return reply_error(ctx, offset.error());
+  reply_int(ctx, op_getbit(*ctx.ks, ctx.db, ctx.argv[1], *offset));
 }
 
-/// A [start, end] range argument pair normalised against a string of
-/// `len` bytes, in bytes or bits: negative indexes count from the end, then
-/// both are clamped into the string. Empty when start > end afterwards.
-struct bit_range {
-  long long start, end;
-  bool in_bits;
-  bool empty() const { return start > end; }
-  uint64_t first_bit() const { return in_bits ? uint64_t(start) : uint64_t(start) * 8; }
-  uint64_t last_bit() const { return in_bits ? uint64_t(end) : uint64_t(end) * 8 + 7; }
-};
-
-bit_range normalise(long long start, long long end, size_t len, bool in_bits) {
-  long long total = static_cast<long long>(len) * (in_bits ? 8 : 1);
-  if (start < 0)
-    start = std::max(0LL, total + start);
-  if (end < 0)
-    end = std::max(0LL, total + end);
-  if (end >= total)
-    end = total - 1;
-  return {start, end, in_bits};
-}
-
-/// Parses a BYTE|BIT unit argument; replies a syntax error otherwise.
-bool parse_unit(command_context& ctx, std::string_view arg, bool& in_bits) {
+/// A BYTE|BIT unit argument.
+op_result<bool> parse_in_bits(std::string_view arg) {
   if (iequals(arg, "bit"))
-    in_bits = true;
-  else if (iequals(arg, "byte"))
-    in_bits = false;
-  else {
-    ctx.reply.error(err::syntax);
+    return true;
+  if (iequals(arg, "byte"))
     return false;
-  }
-  return true;
+  return op_status::syntax;
 }
 
-bool parse_index(command_context& ctx, std::string_view arg, long long& out) {
-  if (parse_ll(arg, out))
-    return true;
-  ctx.reply.error(err::not_integer);
-  return false;
+/// The optional range of BITCOUNT (argv[2..4], `bitcount`) or BITPOS
+/// (argv[3..5]): start, end, unit. BITCOUNT requires the end with the start
+/// and, as Redis 7.0, parses the end before the unit; BITPOS the unit first.
+op_result<std::optional<bit_range_arg>> parse_bit_range(const command_args& argv, size_t first,
+                                                        bool bitcount) {
+  size_t argc = argv.size();
+  if (argc == first)
+    return std::optional<bit_range_arg>{};
+  if (argc < first + (bitcount ? 2 : 1) || argc > first + 3)
+    return op_status::syntax;
+  bit_range_arg range;
+  if (!parse_ll(argv[first], range.start))
+    return op_status::not_integer;
+  auto parse_end = [&]() {
+    long long end;
+    if (argc > first + 1 && !parse_ll(argv[first + 1], end))
+      return op_status::not_integer;
+    if (argc > first + 1)
+      range.end = end;
+    return op_status::ok;
+  };
+  auto parse_unit = [&]() {
+    if (argc <= first + 2)
+      return op_status::ok;
+    auto in_bits = parse_in_bits(argv[first + 2]);
+    range.in_bits = in_bits.ok() && *in_bits;
+    return in_bits.status();
+  };
+  op_status status = bitcount ? parse_end() : parse_unit();
+  if (status == op_status::ok)
+    status = bitcount ? parse_unit() : parse_end();
+  if (status != op_status::ok)
+    return status;
+  return std::optional<bit_range_arg>{range};
 }
 
 // Redis 7.0 looks the key up before parsing BITCOUNT's range, so a missing
 // key answers 0 whatever the range arguments are.
 void bitcount_cmd(command_context& ctx) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-  if (e == nullptr) {
-    ctx.reply.integer(0);
-    return;
-  }
-  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
-    return;
-  std::string scratch;
-  std::string_view s = e->val.str(scratch);
-  size_t argc = ctx.argv.size();
-  bit_range range{0, static_cast<long long>(s.size()) - 1, false};
-  if (argc == 4 || argc == 5) {
-    long long start, end;
-    bool in_bits = false;
-    if (!parse_index(ctx, ctx.argv[2], start) || !parse_index(ctx, ctx.argv[3], end))
-      return;
-    if (argc == 5 && !parse_unit(ctx, ctx.argv[4], in_bits))
-      return;
-    // Both from the end and reversed counts nothing, even where clamping
-    // would make the two overlap.
-    if (start < 0 && end < 0 && start > end) {
-      ctx.reply.integer(0);
-      return;
-    }
-    range = normalise(start, end, s.size(), in_bits);
-  } else if (argc != 2) {
-    ctx.reply.error(err::syntax);
-    return;
-  }
-  if (range.empty()) {
-    ctx.reply.integer(0);
-    return;
-  }
-  ctx.reply.integer(static_cast<long long>(bitops::count(s, range.first_bit(), range.last_bit())));
+  auto bits = op_get(*ctx.ks, ctx.db, ctx.argv[1]);
+  if (bits.status() == op_status::nil)
+    return ctx.reply.integer(0);
+  if (!bits.ok())
+    return reply_error(ctx, bits.error());
+  auto range = parse_bit_range(ctx.argv, 2, true);
+  if (!range.ok())
+    return reply_error(ctx, range.error());
+  ctx.reply.integer(count_bits(bits->view(), *range));
 }
 
 void bitpos_cmd(command_context& ctx) {
   long long bit;
-  if (!parse_index(ctx, ctx.argv[2], bit))
-    return;
-  if (bit != 0 && bit != 1) {
-    ctx.reply.error(err::bit_argument);
-    return;
-  }
+  if (!parse_ll(ctx.argv[2], bit))
+    return reply_status(ctx.reply, op_status::not_integer);
+  if (bit != 0 && bit != 1)
+    return reply_status(ctx.reply, op_status::bit_argument);
   // A missing key is an endless run of clear bits.
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-  if (e == nullptr) {
-    ctx.reply.integer(bit ? -1 : 0);
-    return;
-  }
-  if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
-    return;
-  std::string scratch;
-  std::string_view s = e->val.str(scratch);
-  size_t argc = ctx.argv.size();
-  bool end_given = false;
-  bit_range range{0, static_cast<long long>(s.size()) - 1, false};
-  if (argc >= 4 && argc <= 6) {
-    long long start, end = static_cast<long long>(s.size()) - 1;
-    bool in_bits = false;
-    if (!parse_index(ctx, ctx.argv[3], start))
-      return;
-    if (argc == 6 && !parse_unit(ctx, ctx.argv[5], in_bits))
-      return;
-    if (argc >= 5) {
-      if (!parse_index(ctx, ctx.argv[4], end))
-        return;
-      end_given = true;
-    }
-    range = normalise(start, end, s.size(), in_bits);
-  } else if (argc != 3) {
-    ctx.reply.error(err::syntax);
-    return;
-  }
-  if (range.empty()) {
-    ctx.reply.integer(-1);
-    return;
-  }
-  int64_t pos = bitops::find(s, bit == 1, range.first_bit(), range.last_bit());
-  // Without an explicit end the string counts as zero-padded on the right,
-  // so a search for a clear bit answers the first bit past it.
-  if (pos < 0 && bit == 0 && !end_given)
-    pos = static_cast<int64_t>(range.last_bit() + 1);
-  ctx.reply.integer(pos);
+  auto bits = op_get(*ctx.ks, ctx.db, ctx.argv[1]);
+  if (bits.status() == op_status::nil)
+    return ctx.reply.integer(bit ? -1 : 0);
+  if (!bits.ok())
+    return reply_error(ctx, bits.error());
+  auto range = parse_bit_range(ctx.argv, 3, false);
+  if (!range.ok())
+    return reply_error(ctx, range.error());
+  ctx.reply.integer(find_bit(bits->view(), bit == 1, *range));
+}
+
+op_result<bitops::bitop_kind> parse_bitop_kind(std::string_view name) {
+  if (iequals(name, "and"))
+    return bitops::bitop_kind::op_and;
+  if (iequals(name, "or"))
+    return bitops::bitop_kind::op_or;
+  if (iequals(name, "xor"))
+    return bitops::bitop_kind::op_xor;
+  if (iequals(name, "not"))
+    return bitops::bitop_kind::op_not;
+  return op_status::syntax;
 }
 
 void bitop_cmd(command_context& ctx) {
-  const std::string& name = ctx.argv[1];
-  bitops::bitop_kind op;
-  if (iequals(name, "and"))
-    op = bitops::bitop_kind::op_and;
-  else if (iequals(name, "or"))
-    op = bitops::bitop_kind::op_or;
-  else if (iequals(name, "xor"))
-    op = bitops::bitop_kind::op_xor;
-  else if (iequals(name, "not"))
-    op = bitops::bitop_kind::op_not;
-  else {
-    ctx.reply.error(err::syntax);
-    return;
-  }
-  if (op == bitops::bitop_kind::op_not && ctx.argv.size() != 4) {
-    ctx.reply.error(err::bitop_not_single);
-    return;
-  }
-  size_t count = ctx.argv.size() - 3;
-  // Sized once: the views below may point into these buffers.
-  std::vector<std::string> scratch(count);
-  std::vector<std::string_view> sources(count);
-  for (size_t j = 0; j < count; ++j) {
-    entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[j + 3]);
-    if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
-      return;
-    if (e != nullptr)
-      sources[j] = e->val.str(scratch[j]);
-  }
-  std::string result = bitops::combine(op, sources);
-  const std::string& dest = ctx.argv[2];
-  auto length = static_cast<long long>(result.size());
-  if (!result.empty()) {
-    ctx.ks->set(ctx.db, dest, value::raw_string(std::move(result)));
-    ctx.ks->notify(ctx.db, dest, event_class::string, "set");
-  } else if (ctx.ks->remove(ctx.db, dest)) {
-    ctx.ks->notify(ctx.db, dest, event_class::generic, "del");
-  }
-  ctx.reply.integer(length);
+  auto kind = parse_bitop_kind(ctx.argv[1]);
+  if (!kind.ok())
+    return reply_error(ctx, kind.error());
+  if (*kind == bitops::bitop_kind::op_not && ctx.argv.size() != 4)
+    return reply_status(ctx.reply, op_status::bitop_not_single);
+  auto length = op_bitop(*ctx.ks, ctx.db, *kind, ctx.argv[2], std::span(ctx.argv).subspan(3));
+  if (!length.ok())
+    return reply_error(ctx, length.error());
+  ctx.reply.integer(*length);
 }
 
 // --- BITFIELD --------------------------------------------------------------
 
-struct field_op {
-  enum kind_t : uint8_t { get, set, incrby } kind;
-  bool is_signed;
-  unsigned bits;
-  bitops::overflow_mode mode;
-  uint64_t offset;
-  long long arg;
-};
-
 /// "i1".."i64" or "u1".."u63" (lower case only, as Redis).
-bool parse_field_type(command_context& ctx, std::string_view arg, bool& is_signed, unsigned& bits) {
-  if (arg.empty() || (arg[0] != 'i' && arg[0] != 'u')) {
-    ctx.reply.error(err::bitfield_type);
-    return false;
-  }
-  is_signed = arg[0] == 'i';
+op_status parse_field_type(std::string_view arg, field_op& op) {
+  if (arg.empty() || (arg[0] != 'i' && arg[0] != 'u'))
+    return op_status::bitfield_type;
+  op.is_signed = arg[0] == 'i';
   // Redis reads the width as a C string: it stops at an embedded NUL.
   std::string_view width = arg.substr(1);
   width = width.substr(0, width.find('\0'));
   long long n;
-  if (!parse_ll(width, n) || n < 1 || n > (is_signed ? 64 : 63)) {
-    ctx.reply.error(err::bitfield_type);
-    return false;
-  }
-  bits = static_cast<unsigned>(n);
-  return true;
+  if (!parse_ll(width, n) || n < 1 || n > (op.is_signed ? 64 : 63))
+    return op_status::bitfield_type;
+  op.bits = static_cast<unsigned>(n);
+  return op_status::ok;
 }
 
-/// Parses BITFIELD's subcommands. Returns false after replying an error.
-bool parse_field_ops(command_context& ctx, std::vector<field_op>& ops) {
-  const auto& argv = ctx.argv;
+/// Parses BITFIELD's subcommands.
+op_result<std::vector<field_op>> parse_field_ops(const command_args& argv) {
+  std::vector<field_op> ops;
   auto mode = bitops::overflow_mode::wrap;
   for (size_t j = 2; j < argv.size(); ++j) {
     size_t remaining = argv.size() - j - 1;
     const std::string& sub = argv[j];
-    field_op op{};
+    field_op op;
     if (iequals(sub, "get") && remaining >= 2) {
       op.kind = field_op::get;
     } else if (iequals(sub, "set") && remaining >= 3) {
@@ -321,128 +202,45 @@ bool parse_field_ops(command_context& ctx, std::vector<field_op>& ops) {
         mode = bitops::overflow_mode::sat;
       else if (iequals(name, "fail"))
         mode = bitops::overflow_mode::fail;
-      else {
-        ctx.reply.error(err::bitfield_overflow_type);
-        return false;
-      }
+      else
+        return op_status::bitfield_overflow_type;
       continue;
     } else {
-      ctx.reply.error(err::syntax);
-      return false;
+      return op_status::syntax;
     }
     op.mode = mode;
-    if (!parse_field_type(ctx, argv[j + 1], op.is_signed, op.bits) ||
-        !parse_bit_offset(ctx, argv[j + 2], op.bits, op.offset))
-      return false;
-    if (op.kind != field_op::get && !parse_index(ctx, argv[j + 3], op.arg))
-      return false;
+    if (auto status = parse_field_type(argv[j + 1], op); status != op_status::ok)
+      return status;
+    auto offset = parse_bit_offset(argv[j + 2], op.bits);
+    if (!offset.ok())
+      return offset.error();
+    op.offset = *offset;
+    if (op.kind != field_op::get && !parse_ll(argv[j + 3], op.arg))
+      return op_status::not_integer;
     ops.push_back(op);
     j += op.kind == field_op::get ? 2 : 3;
   }
-  return true;
-}
-
-enum class write_outcome : uint8_t { refused, same_value, new_value };
-
-/// Runs one SET/INCRBY on `s` and replies its result. OVERFLOW FAIL refuses
-/// a write that overflows (null reply, nothing stored).
-write_outcome apply_field_write(command_context& ctx, std::string& s, const field_op& op) {
-  bool failed;
-  uint64_t before, after;
-  long long reply;
-  if (op.is_signed) {
-    int64_t old = bitops::read_signed(s, op.offset, op.bits);
-    int64_t next;
-    if (op.kind == field_op::incrby) {
-      auto check = bitops::check_signed(old, op.arg, op.bits, op.mode);
-      next = check.overflow ? check.replacement
-                            : static_cast<int64_t>(static_cast<uint64_t>(old) + static_cast<uint64_t>(op.arg));
-      failed = check.overflow;
-      reply = next;
-    } else {
-      auto check = bitops::check_signed(op.arg, 0, op.bits, op.mode);
-      next = check.overflow ? check.replacement : op.arg;
-      failed = check.overflow;
-      reply = old;
-    }
-    before = static_cast<uint64_t>(old);
-    after = static_cast<uint64_t>(next);
-  } else {
-    uint64_t old = bitops::read_unsigned(s, op.offset, op.bits);
-    uint64_t next;
-    if (op.kind == field_op::incrby) {
-      auto check = bitops::check_unsigned(old, op.arg, op.bits, op.mode);
-      next = check.overflow ? check.replacement : old + static_cast<uint64_t>(op.arg);
-      failed = check.overflow;
-      reply = static_cast<long long>(next);
-    } else {
-      auto check = bitops::check_unsigned(static_cast<uint64_t>(op.arg), 0, op.bits, op.mode);
-      next = check.overflow ? check.replacement : static_cast<uint64_t>(op.arg);
-      failed = check.overflow;
-      reply = static_cast<long long>(old);
-    }
-    before = old;
-    after = next;
-  }
-  if (failed && op.mode == bitops::overflow_mode::fail) {
-    ctx.reply.null();
-    return write_outcome::refused;
-  }
-  ctx.reply.integer(reply);
-  bitops::write_field(s, op.offset, op.bits, after);
-  return before != after ? write_outcome::new_value : write_outcome::same_value;
+  return ops;
 }
 
 void bitfield_generic(command_context& ctx, bool readonly_command) {
-  std::vector<field_op> ops;
-  if (!parse_field_ops(ctx, ops))
-    return;
-  bool writes = std::any_of(ops.begin(), ops.end(), [](const field_op& op) { return op.kind != field_op::get; });
-  std::string scratch;
-  std::string_view source;
-  std::string* target = nullptr;
-  bool grew = false;
-  if (!writes) {
-    entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1]);
-    if (reject_wrong_type(ctx, e, datatypes::obj_type::string))
-      return;
-    if (e != nullptr)
-      source = e->val.str(scratch);
-  } else {
-    if (readonly_command) {
-      ctx.reply.error(err::bitfield_ro_get_only);
-      return;
-    }
-    uint64_t highest = 0;
-    for (const auto& op : ops)
-      if (op.kind != field_op::get)
-        highest = std::max(highest, op.offset + op.bits - 1);
-    target = writable_bits(ctx, (highest >> 3) + 1, grew);
-    if (target == nullptr)
-      return;
+  auto ops = parse_field_ops(ctx.argv);
+  if (!ops.ok())
+    return reply_error(ctx, ops.error());
+  if (readonly_command && std::any_of(ops->begin(), ops->end(), [](const field_op& op) {
+        return op.kind != field_op::get;
+      }))
+    return reply_status(ctx.reply, op_status::bitfield_ro_get_only);
+  auto results = op_bitfield(*ctx.ks, ctx.db, ctx.argv[1], *ops);
+  if (!results.ok())
+    return reply_error(ctx, results.error());
+  ctx.reply.array(results->size());
+  for (const auto& r : *results) {
+    if (r)
+      ctx.reply.integer(*r);
+    else
+      ctx.reply.null();
   }
-  ctx.reply.array(ops.size());
-  size_t changes = 0;
-  for (const auto& op : ops) {
-    if (op.kind == field_op::get) {
-      std::string_view s = target != nullptr ? std::string_view(*target) : source;
-      if (op.is_signed)
-        ctx.reply.integer(bitops::read_signed(s, op.offset, op.bits));
-      else
-        ctx.reply.integer(static_cast<long long>(bitops::read_unsigned(s, op.offset, op.bits)));
-      continue;
-    }
-    // A write is a change when it stored something and either the key grew
-    // (or was created) or the field's value differs. Refused writes alone
-    // change nothing, even if the key was created for them (as in Redis).
-    auto outcome = apply_field_write(ctx, *target, op);
-    if (outcome == write_outcome::new_value || (grew && outcome == write_outcome::same_value))
-      ++changes;
-  }
-  // One event; each stored change counts towards the dirty counter, as in
-  // Redis.
-  if (changes > 0)
-    ctx.ks->notify(change{ctx.db, ctx.argv[1], event_class::string, "setbit", changes});
 }
 
 void bitfield_cmd(command_context& ctx) { bitfield_generic(ctx, false); }

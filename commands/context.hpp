@@ -7,6 +7,7 @@
 
 #include "commands/command.hpp"
 #include "commands/keyspace.hpp"
+#include "commands/op_status.hpp"
 #include "commands/summary.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/reply.hpp"
@@ -54,6 +55,12 @@ inline bool reject_wrong_type(command_context& ctx, const entry* e, datatypes::o
     return false;
   ctx.reply.error(protocol::err::wrong_type);
   return true;
+}
+
+/// Replies the status of a failed operation (reply_status); the statuses
+/// that name the command (invalid_expire, wrong_arity) get this command's.
+inline void reply_error(command_context& ctx, const op_error& e) {
+  reply_status(ctx.reply, e.status, e.detail.empty() ? std::string_view(ctx.spec.name) : e.detail);
 }
 
 } // namespace actis::commands

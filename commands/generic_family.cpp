@@ -1,114 +1,90 @@
 // The generic (keyspace) commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY,
 // RENAME, COPY, MOVE, SWAPDB, TOUCH, OBJECT, the EXPIRE/TTL families,
 // PERSIST, DBSIZE, FLUSHDB and FLUSHALL, with Redis 7.0's replies.
+// Parsing, replies and registration; the operations are in generic_ops.cpp.
 #include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <span>
 
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "commands/families.hpp"
-#include "config/config.hpp"
+#include "commands/generic_ops.hpp"
 #include "datatypes/strutil.hpp"
 
 namespace actis::commands {
 
 namespace {
 
-namespace err = protocol::err;
 using datatypes::iequals;
 
-size_t db_slot(int db) { return static_cast<size_t>(db); }
+std::span<const std::string> keys_from(const command_args& argv, size_t first) {
+  return std::span(argv).subspan(first);
+}
 
 /// Redis's getIntFromObjectOrReply: a strict long long that fits an int.
-/// On failure replies `custom_error` if given, else Redis's two texts (not a
+/// Fails with `custom` if given, else with Redis's two statuses (not a
 /// number / out of the int range).
-bool parse_int_or_reply(command_context& ctx, std::string_view arg, int& out,
-                        std::string_view custom_error = {}) {
+op_result<int> parse_int(std::string_view arg, op_status custom = op_status::ok) {
   long long v = 0;
   bool number = datatypes::parse_ll(arg, v);
-  if (number && v >= INT_MIN && v <= INT_MAX) {
-    out = static_cast<int>(v);
-    return true;
-  }
-  if (!custom_error.empty())
-    ctx.reply.error(custom_error);
-  else
-    ctx.reply.error(number ? err::int_out_of_range : err::not_integer);
-  return false;
+  if (number && v >= INT_MIN && v <= INT_MAX)
+    return static_cast<int>(v);
+  if (custom != op_status::ok)
+    return custom;
+  return number ? op_status::int_out_of_range : op_status::not_integer;
 }
 
-/// Parses a database index argument as MOVE and COPY do.
-bool parse_db_or_reply(command_context& ctx, std::string_view arg, int& out) {
-  if (!parse_int_or_reply(ctx, arg, out))
-    return false;
-  if (out < 0 || out >= ctx.ks->databases()) {
-    ctx.reply.error(err::db_index_out_of_range);
-    return false;
-  }
-  return true;
+/// A database index argument as MOVE and COPY parse it.
+op_result<int> parse_db(std::string_view arg, int databases) {
+  auto db = parse_int(arg);
+  if (db.ok() && (*db < 0 || *db >= databases))
+    return op_status::db_index_out_of_range;
+  return db;
 }
 
-bool is_expired(datatypes::db& d, const entry& e, int64_t now_ms) {
-  return e.has_expire && d.expire_at(e) <= now_ms;
+void reply_bool_as_int(command_context& ctx, const op_result<bool>& r) {
+  if (!r.ok())
+    return reply_error(ctx, r.error());
+  ctx.reply.integer(*r ? 1 : 0);
+}
+
+void reply_int(command_context& ctx, const op_result<int64_t>& r) {
+  if (!r.ok())
+    return reply_error(ctx, r.error());
+  ctx.reply.integer(*r);
+}
+
+void reply_keys(command_context& ctx, const std::vector<std::string>& keys) {
+  ctx.reply.array(keys.size());
+  for (auto& k : keys)
+    ctx.reply.bulk(k);
 }
 
 // ---------------------------------------------------------------- DEL & co
 
 void del_handler(command_context& ctx) {
-  long long removed = 0;
-  for (size_t i = 1; i < ctx.argv.size(); ++i) {
-    if (ctx.ks->remove(ctx.db, ctx.argv[i])) {
-      ctx.ks->notify(ctx.db, ctx.argv[i], event_class::generic, "del");
-      ++removed;
-    }
-  }
-  ctx.reply.integer(removed);
+  ctx.reply.integer(op_del(*ctx.ks, ctx.db, keys_from(ctx.argv, 1)));
 }
 
 void exists_handler(command_context& ctx) {
-  long long found = 0;
-  for (size_t i = 1; i < ctx.argv.size(); ++i)
-    if (ctx.ks->lookup_read(ctx.db, ctx.argv[i], lookup_no_touch) != nullptr)
-      ++found;
-  ctx.reply.integer(found);
+  ctx.reply.integer(op_exists(*ctx.ks, ctx.db, keys_from(ctx.argv, 1)));
 }
 
 void touch_handler(command_context& ctx) {
-  long long found = 0;
-  for (size_t i = 1; i < ctx.argv.size(); ++i)
-    if (ctx.ks->lookup_read(ctx.db, ctx.argv[i]) != nullptr)
-      ++found;
-  ctx.reply.integer(found);
+  ctx.reply.integer(op_touch(*ctx.ks, ctx.db, keys_from(ctx.argv, 1)));
 }
 
 void type_handler(command_context& ctx) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], lookup_no_touch);
-  ctx.reply.simple(e == nullptr ? std::string_view("none") : e->val.traits().name);
+  ctx.reply.simple(op_type(*ctx.ks, ctx.db, ctx.argv[1]));
 }
 
 // ------------------------------------------------------- KEYS SCAN RANDOMKEY
 
 void keys_handler(command_context& ctx) {
-  const std::string& pattern = ctx.argv[1];
-  bool all = pattern == "*";
-  auto now = ctx.ks->now_ms();
-  std::vector<std::string> found;
-  for (auto* p : ctx.ks->held()) {
-    if (p == nullptr)
-      continue;
-    auto& d = p->dbs[db_slot(ctx.db)];
-    d.for_each([&](entry& e) {
-      // Expired keys are never listed (and not deleted here: the table must
-      // not change while it is walked).
-      if ((all || datatypes::glob_match(pattern, e.key())) && !is_expired(d, e, now))
-        found.emplace_back(e.key());
-    });
-  }
-  ctx.reply.array(found.size());
-  for (auto& k : found)
-    ctx.reply.bulk(k);
+  reply_keys(ctx, op_keys(*ctx.ks, ctx.db, ctx.argv[1]));
 }
 
 /// Redis's parseScanCursorOrReply: strtoul semantics (sign allowed, a
@@ -123,166 +99,60 @@ bool parse_scan_cursor(std::string_view arg, uint64_t& out) {
   return *end == '\0' && errno != ERANGE;
 }
 
-struct scan_options {
-  long long count = 10;
-  const std::string* pattern = nullptr;
-  const std::string* type = nullptr;
-};
-
-bool parse_scan_options(command_context& ctx, scan_options& opt) {
-  const auto& argv = ctx.argv;
+op_result<scan_options> parse_scan_options(const command_args& argv) {
+  scan_options opt;
   for (size_t i = 2; i < argv.size(); i += 2) {
     bool has_value = i + 1 < argv.size();
     if (has_value && iequals(argv[i], "count")) {
-      if (!datatypes::parse_ll(argv[i + 1], opt.count)) {
-        ctx.reply.error(err::not_integer);
-        return false;
-      }
-      if (opt.count < 1) {
-        ctx.reply.error(err::syntax);
-        return false;
-      }
+      long long count;
+      if (!datatypes::parse_ll(argv[i + 1], count))
+        return op_status::not_integer;
+      if (count < 1)
+        return op_status::syntax;
+      opt.count = static_cast<uint64_t>(count);
     } else if (has_value && iequals(argv[i], "match")) {
-      opt.pattern = &argv[i + 1];
+      opt.pattern = argv[i + 1];
     } else if (has_value && iequals(argv[i], "type")) {
-      opt.type = &argv[i + 1];
+      opt.type = argv[i + 1];
     } else {
-      ctx.reply.error(err::syntax);
-      return false;
+      return op_status::syntax;
     }
   }
-  return true;
+  return opt;
 }
 
-/// SCAN over every partition: the cursor is table_cursor * partitions +
-/// partition, so one cursor walks partition 0's table, then partition 1's...
-/// Each table walk keeps Redis's guarantee, hence so does the whole scan.
 void scan_handler(command_context& ctx) {
   uint64_t cursor = 0;
-  if (!parse_scan_cursor(ctx.argv[1], cursor)) {
-    ctx.reply.error(err::invalid_cursor);
-    return;
-  }
-  scan_options opt;
-  if (!parse_scan_options(ctx, opt))
-    return;
-
-  auto& held = ctx.ks->held();
-  uint64_t partitions = ctx.ks->partition_count();
-  uint64_t part = cursor % partitions;
-  uint64_t table_cursor = cursor / partitions;
-  auto wanted = static_cast<size_t>(opt.count);
-  std::vector<std::string> keys;
-  // db::scan stops after `count` keys or after visiting 10 * count buckets,
-  // as Redis's SCAN loop does; an unfinished table ends this call.
-  while (part < partitions && keys.size() < wanted) {
-    auto& d = held[part]->dbs[db_slot(ctx.db)];
-    table_cursor = d.scan(table_cursor, wanted - keys.size(),
-                          [&](entry& e) { keys.emplace_back(e.key()); });
-    if (table_cursor != 0)
-      break;
-    ++part;
-  }
-  uint64_t next = part >= partitions ? 0 : table_cursor * partitions + part;
-
-  // Filter after collecting, as Redis does: pattern, then type, then expiry
-  // (which deletes the key and propagates the DEL).
-  std::vector<std::string> out;
-  out.reserve(keys.size());
-  for (auto& k : keys) {
-    if (opt.pattern != nullptr && !datatypes::glob_match(*opt.pattern, k))
-      continue;
-    entry* e = opt.type != nullptr ? ctx.ks->lookup_read(ctx.db, k, lookup_no_touch)
-                                   : ctx.ks->lookup_peek(ctx.db, k);
-    if (e == nullptr)
-      continue;
-    if (opt.type != nullptr && !iequals(*opt.type, e->val.traits().name))
-      continue;
-    out.push_back(std::move(k));
-  }
+  if (!parse_scan_cursor(ctx.argv[1], cursor))
+    return reply_status(ctx.reply, op_status::invalid_cursor);
+  auto opt = parse_scan_options(ctx.argv);
+  if (!opt.ok())
+    return reply_error(ctx, opt.error());
+  auto page = op_scan(*ctx.ks, ctx.db, cursor, *opt);
   ctx.reply.array(2);
-  ctx.reply.bulk(std::to_string(next));
-  ctx.reply.array(out.size());
-  for (auto& k : out)
-    ctx.reply.bulk(k);
+  ctx.reply.bulk(std::to_string(page.next_cursor));
+  reply_keys(ctx, page.keys);
 }
 
 void randomkey_handler(command_context& ctx) {
-  auto& held = ctx.ks->held();
-  auto& rng = held.front()->rng;
-  for (;;) {
-    size_t total = 0;
-    for (auto* p : held)
-      total += p->dbs[db_slot(ctx.db)].size();
-    if (total == 0) {
-      ctx.reply.null();
-      return;
-    }
-    // A partition weighted by its key count, then a random key in it.
-    size_t pick = std::uniform_int_distribution<size_t>(0, total - 1)(rng);
-    partition_data* chosen = nullptr;
-    for (auto* p : held) {
-      auto n = p->dbs[db_slot(ctx.db)].size();
-      if (pick < n) {
-        chosen = p;
-        break;
-      }
-      pick -= n;
-    }
-    auto& d = chosen->dbs[db_slot(ctx.db)];
-    entry* e = d.random_entry(chosen->rng);
-    std::string key(e->key());
-    // An expired pick is deleted (lazy expiry) and another one drawn.
-    if (ctx.ks->lookup_peek(ctx.db, key) == nullptr)
-      continue;
-    ctx.reply.bulk(key);
-    return;
-  }
+  auto r = op_randomkey(*ctx.ks, ctx.db);
+  if (!r.ok())
+    return reply_error(ctx, r.error());
+  ctx.reply.bulk(*r);
 }
 
 // -------------------------------------------------- RENAME COPY MOVE SWAPDB
 
-void rename_generic(command_context& ctx, bool nx) {
-  const auto& src_key = ctx.argv[1];
-  const auto& dst_key = ctx.argv[2];
-  entry* src = ctx.ks->lookup_write(ctx.db, src_key);
-  if (src == nullptr) {
-    ctx.reply.error(err::no_such_key);
-    return;
-  }
-  if (src_key == dst_key) {
-    if (nx)
-      ctx.reply.integer(0);
-    else
-      ctx.reply.ok();
-    return;
-  }
-  int64_t expire = ctx.ks->expire_at(ctx.db, *src);
-  if (ctx.ks->lookup_write(ctx.db, dst_key) != nullptr) {
-    if (nx) {
-      ctx.reply.integer(0);
-      return;
-    }
-    ctx.ks->remove(ctx.db, dst_key);
-  }
-  // The value object moves with its idle time, as Redis moves the robj.
-  uint32_t lru = src->lru;
-  entry& moved = ctx.ks->add(ctx.db, dst_key, std::move(src->val));
-  moved.lru = lru;
-  if (expire != -1)
-    ctx.ks->set_expire(ctx.db, moved, expire);
-  ctx.ks->remove(ctx.db, src_key);
-  // One change in the dirty counter, two events (as Redis counts it).
-  ctx.ks->notify(change{ctx.db, src_key, event_class::generic, "rename_from", 0});
-  ctx.ks->notify(ctx.db, dst_key, event_class::generic, "rename_to");
-  if (nx)
-    ctx.reply.integer(1);
-  else
-    ctx.reply.ok();
+void rename_handler(command_context& ctx) {
+  auto r = op_rename(*ctx.ks, ctx.db, ctx.argv[1], ctx.argv[2], false);
+  if (!r.ok())
+    return reply_error(ctx, r.error());
+  ctx.reply.ok();
 }
 
-void rename_handler(command_context& ctx) { rename_generic(ctx, false); }
-void renamenx_handler(command_context& ctx) { rename_generic(ctx, true); }
+void renamenx_handler(command_context& ctx) {
+  reply_bool_as_int(ctx, op_rename(*ctx.ks, ctx.db, ctx.argv[1], ctx.argv[2], true));
+}
 
 void copy_handler(command_context& ctx) {
   int dst_db = ctx.db;
@@ -292,147 +162,61 @@ void copy_handler(command_context& ctx) {
     if (iequals(argv[i], "replace")) {
       replace = true;
     } else if (iequals(argv[i], "db") && i + 1 < argv.size()) {
-      if (!parse_db_or_reply(ctx, argv[i + 1], dst_db))
-        return;
-      ++i;
+      auto db = parse_db(argv[++i], ctx.ks->databases());
+      if (!db.ok())
+        return reply_error(ctx, db.error());
+      dst_db = *db;
     } else {
-      ctx.reply.error(err::syntax);
-      return;
+      return reply_status(ctx.reply, op_status::syntax);
     }
   }
-  const auto& src_key = argv[1];
-  const auto& dst_key = argv[2];
-  if (dst_db == ctx.db && src_key == dst_key) {
-    ctx.reply.error(err::same_object);
-    return;
-  }
-  entry* src = ctx.ks->lookup_read(ctx.db, src_key);
-  if (src == nullptr) {
-    ctx.reply.integer(0);
-    return;
-  }
-  int64_t expire = ctx.ks->expire_at(ctx.db, *src);
-  bool dst_exists = ctx.ks->lookup_write(dst_db, dst_key) != nullptr;
-  if (dst_exists && !replace) {
-    ctx.reply.integer(0);
-    return;
-  }
-  auto copy = src->val.clone();
-  if (dst_exists)
-    ctx.ks->remove(dst_db, dst_key);
-  entry& added = ctx.ks->add(dst_db, dst_key, std::move(copy));
-  if (expire != -1)
-    ctx.ks->set_expire(dst_db, added, expire);
-  ctx.ks->notify(dst_db, dst_key, event_class::generic, "copy_to");
-  ctx.reply.integer(1);
+  reply_bool_as_int(ctx, op_copy(*ctx.ks, ctx.db, argv[1], dst_db, argv[2], replace));
 }
 
-/// MOVE: the key keeps its partition (a partition owns its slots in every
-/// database), so this never crosses partitions.
 void move_handler(command_context& ctx) {
-  const auto& key = ctx.argv[1];
-  int dst_db = 0;
-  if (!parse_db_or_reply(ctx, ctx.argv[2], dst_db))
-    return;
-  if (dst_db == ctx.db) {
-    ctx.reply.error(err::same_object);
-    return;
-  }
-  entry* src = ctx.ks->lookup_write(ctx.db, key);
-  if (src == nullptr) {
-    ctx.reply.integer(0);
-    return;
-  }
-  int64_t expire = ctx.ks->expire_at(ctx.db, *src);
-  if (ctx.ks->lookup_write(dst_db, key) != nullptr) {
-    ctx.reply.integer(0);
-    return;
-  }
-  uint32_t lru = src->lru;
-  entry& moved = ctx.ks->add(dst_db, key, std::move(src->val));
-  moved.lru = lru;
-  if (expire != -1)
-    ctx.ks->set_expire(dst_db, moved, expire);
-  ctx.ks->remove(ctx.db, key);
-  ctx.ks->notify(change{ctx.db, key, event_class::generic, "move_from", 0});
-  ctx.ks->notify(dst_db, key, event_class::generic, "move_to");
-  ctx.reply.integer(1);
+  auto dst_db = parse_db(ctx.argv[2], ctx.ks->databases());
+  if (!dst_db.ok())
+    return reply_error(ctx, dst_db.error());
+  reply_bool_as_int(ctx, op_move(*ctx.ks, ctx.db, ctx.argv[1], *dst_db));
 }
 
 void swapdb_handler(command_context& ctx) {
-  int first = 0, second = 0;
-  if (!parse_int_or_reply(ctx, ctx.argv[1], first, err::invalid_first_db) ||
-      !parse_int_or_reply(ctx, ctx.argv[2], second, err::invalid_second_db))
-    return;
-  int dbs = ctx.ks->databases();
-  if (first < 0 || first >= dbs || second < 0 || second >= dbs) {
-    ctx.reply.error(err::db_index_out_of_range);
-    return;
-  }
-  if (first == second) {
-    // Nothing changes, but Redis replicates it anyway.
+  auto first = parse_int(ctx.argv[1], op_status::invalid_first_db);
+  if (!first.ok())
+    return reply_error(ctx, first.error());
+  auto second = parse_int(ctx.argv[2], op_status::invalid_second_db);
+  if (!second.ok())
+    return reply_error(ctx, second.error());
+  auto swapped = op_swapdb(*ctx.ks, *first, *second);
+  if (!swapped.ok())
+    return reply_error(ctx, swapped.error());
+  if (!*swapped) {
+    // Nothing changed, but Redis replicates it anyway.
     ctx.suppress_propagation();
     ctx.ks->propagate(ctx.db, ctx.argv);
-    ctx.reply.ok();
-    return;
-  }
-  // Reported before the swap: WATCH still sees which keys exist in each.
-  ctx.ks->notify(change{first, {}, event_class::generic, {}, 1, true});
-  ctx.ks->notify(change{second, {}, event_class::generic, {}, 0, true});
-  for (auto* p : ctx.ks->held()) {
-    p->dbs[db_slot(first)].swap(p->dbs[db_slot(second)]);
-    std::swap(p->expire_cursor[db_slot(first)], p->expire_cursor[db_slot(second)]);
   }
   ctx.reply.ok();
 }
 
 // --------------------------------------------------------------- OBJECT
 
-bool lfu_policy() {
-  return config::registry::instance().get_one("maxmemory-policy").find("lfu") !=
-         std::string::npos;
-}
-
-entry* object_lookup_or_null(command_context& ctx) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[2], lookup_no_touch | lookup_no_notify);
-  if (e == nullptr)
-    ctx.reply.null();
-  return e;
-}
-
 void object_encoding_handler(command_context& ctx) {
-  if (entry* e = object_lookup_or_null(ctx))
-    ctx.reply.bulk(datatypes::encoding_name(e->val.encoding()));
+  auto r = op_object_encoding(*ctx.ks, ctx.db, ctx.argv[2]);
+  if (!r.ok())
+    return reply_error(ctx, r.error());
+  ctx.reply.bulk(*r);
 }
 
 void object_refcount_handler(command_context& ctx) {
-  if (entry* e = object_lookup_or_null(ctx))
-    ctx.reply.integer(shared_integer(e->val) ? INT_MAX : 1);
+  reply_int(ctx, op_object_refcount(*ctx.ks, ctx.db, ctx.argv[2]));
 }
 
 void object_idletime_handler(command_context& ctx) {
-  entry* e = object_lookup_or_null(ctx);
-  if (e == nullptr)
-    return;
-  if (lfu_policy()) {
-    ctx.reply.error(err::lfu_idle_time);
-    return;
-  }
-  ctx.reply.integer(static_cast<long long>(lru_idle_seconds(e->lru, lru_clock_at(ctx.ks->now_ms()))));
+  reply_int(ctx, op_object_idletime(*ctx.ks, ctx.db, ctx.argv[2]));
 }
 
 void object_freq_handler(command_context& ctx) {
-  entry* e = object_lookup_or_null(ctx);
-  if (e == nullptr)
-    return;
-  if (!lfu_policy()) {
-    ctx.reply.error(err::lfu_not_selected);
-    return;
-  }
-  // Access counts are not tracked: report Redis's initial counter (5)
-  // decayed by one per idle minute (lfu-decay-time 1).
-  auto idle_minutes = lru_idle_seconds(e->lru, lru_clock_at(ctx.ks->now_ms())) / 60;
-  ctx.reply.integer(idle_minutes >= 5 ? 0 : static_cast<long long>(5 - idle_minutes));
+  reply_int(ctx, op_object_freq(*ctx.ks, ctx.db, ctx.argv[2]));
 }
 
 void object_help_handler(command_context& ctx) {
@@ -460,11 +244,10 @@ void object_help_handler(command_context& ctx) {
 
 // ------------------------------------------------------- EXPIRE & TTL
 
-enum expire_flag : unsigned { expire_nx = 1, expire_xx = 2, expire_gt = 4, expire_lt = 8 };
-
-bool parse_expire_flags(command_context& ctx, unsigned& flags) {
-  for (size_t i = 3; i < ctx.argv.size(); ++i) {
-    const auto& opt = ctx.argv[i];
+op_result<unsigned> parse_expire_flags(const command_args& argv) {
+  unsigned flags = 0;
+  for (size_t i = 3; i < argv.size(); ++i) {
+    const auto& opt = argv[i];
     if (iequals(opt, "nx"))
       flags |= expire_nx;
     else if (iequals(opt, "xx"))
@@ -473,166 +256,79 @@ bool parse_expire_flags(command_context& ctx, unsigned& flags) {
       flags |= expire_gt;
     else if (iequals(opt, "lt"))
       flags |= expire_lt;
-    else {
-      ctx.reply.error(err::unsupported_option(opt));
-      return false;
-    }
+    else
+      return {op_status::unsupported_option, opt};
   }
-  if ((flags & expire_nx) && (flags & (expire_xx | expire_gt | expire_lt))) {
-    ctx.reply.error(err::expire_options);
-    return false;
-  }
-  if ((flags & expire_gt) && (flags & expire_lt)) {
-    ctx.reply.error(err::expire_gt_lt);
-    return false;
-  }
-  return true;
+  if ((flags & expire_nx) && (flags & (expire_xx | expire_gt | expire_lt)))
+    return op_status::expire_nx_and_other;
+  if ((flags & expire_gt) && (flags & expire_lt))
+    return op_status::expire_gt_and_lt;
+  return flags;
 }
 
-/// True if the NX/XX/GT/LT conditions allow replacing `current` (-1: none)
-/// by `when`.
-bool expire_condition_met(unsigned flags, int64_t current, long long when) {
-  if ((flags & expire_nx) && current != -1)
-    return false;
-  if ((flags & expire_xx) && current == -1)
-    return false;
-  // No expire counts as an infinite TTL.
-  if ((flags & expire_gt) && (current == -1 || when <= current))
-    return false;
-  if ((flags & expire_lt) && current != -1 && when >= current)
-    return false;
-  return true;
-}
-
-/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. `basetime` is added to the
-/// argument (now for relative forms, 0 for absolute ones).
-void expire_generic(command_context& ctx, int64_t basetime, bool seconds) {
-  unsigned flags = 0;
-  if (!parse_expire_flags(ctx, flags))
-    return;
-  long long when = 0;
-  if (!datatypes::parse_ll(ctx.argv[2], when)) {
-    ctx.reply.error(err::not_integer);
-    return;
-  }
-  if (seconds) {
-    if (when > LLONG_MAX / 1000 || when < LLONG_MIN / 1000) {
-      ctx.reply.error(err::invalid_expire(ctx.spec.name));
-      return;
-    }
-    when *= 1000;
-  }
-  if (when > LLONG_MAX - basetime) {
-    ctx.reply.error(err::invalid_expire(ctx.spec.name));
-    return;
-  }
-  when += basetime;
-
+/// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. `relative` adds now to the
+/// argument.
+void expire_generic(command_context& ctx, bool relative, bool seconds) {
+  auto flags = parse_expire_flags(ctx.argv);
+  if (!flags.ok())
+    return reply_error(ctx, flags.error());
+  int64_t basetime = relative ? ctx.ks->now_ms() : 0;
+  auto when = expire_time(ctx.argv[2], basetime, seconds);
+  if (!when.ok())
+    return reply_error(ctx, when.error());
   const auto& key = ctx.argv[1];
-  entry* e = ctx.ks->lookup_write(ctx.db, key);
-  if (e == nullptr) {
-    ctx.reply.integer(0);
-    return;
+  switch (op_expire(*ctx.ks, ctx.db, key, *when, *flags)) {
+    case expire_outcome::unchanged:
+      ctx.reply.integer(0);
+      return;
+    case expire_outcome::deleted:
+      // Already in the past: the key went now, replicated as an explicit DEL.
+      ctx.propagate_as({"DEL", key});
+      break;
+    case expire_outcome::set: {
+      // Replicated as PEXPIREAT with the absolute time; options are kept.
+      command_args rewritten = ctx.argv;
+      if (ctx.spec.name != "pexpireat")
+        rewritten[0] = "PEXPIREAT";
+      if (basetime != 0 || seconds)
+        rewritten[2] = std::to_string(*when);
+      ctx.propagate_as(std::move(rewritten));
+      break;
+    }
   }
-  if (flags != 0 && !expire_condition_met(flags, ctx.ks->expire_at(ctx.db, *e), when)) {
-    ctx.reply.integer(0);
-    return;
-  }
-  if (when <= ctx.ks->now_ms()) {
-    // Already in the past: the key goes now, replicated as an explicit DEL.
-    ctx.ks->remove(ctx.db, key);
-    ctx.ks->notify(ctx.db, key, event_class::generic, "del");
-    ctx.propagate_as({"DEL", key});
-    ctx.reply.integer(1);
-    return;
-  }
-  ctx.ks->set_expire(ctx.db, *e, when);
-  ctx.ks->notify(ctx.db, key, event_class::generic, "expire");
-  // Replicated as PEXPIREAT with the absolute time; options are kept.
-  command_args rewritten = ctx.argv;
-  if (ctx.spec.name != "pexpireat")
-    rewritten[0] = "PEXPIREAT";
-  if (basetime != 0 || seconds)
-    rewritten[2] = std::to_string(when);
-  ctx.propagate_as(std::move(rewritten));
   ctx.reply.integer(1);
 }
 
-void expire_handler(command_context& ctx) { expire_generic(ctx, ctx.ks->now_ms(), true); }
-void pexpire_handler(command_context& ctx) { expire_generic(ctx, ctx.ks->now_ms(), false); }
-void expireat_handler(command_context& ctx) { expire_generic(ctx, 0, true); }
-void pexpireat_handler(command_context& ctx) { expire_generic(ctx, 0, false); }
+void expire_handler(command_context& ctx) { expire_generic(ctx, true, true); }
+void pexpire_handler(command_context& ctx) { expire_generic(ctx, true, false); }
+void expireat_handler(command_context& ctx) { expire_generic(ctx, false, true); }
+void pexpireat_handler(command_context& ctx) { expire_generic(ctx, false, false); }
 
-/// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 no key, -1 no expire.
-void ttl_generic(command_context& ctx, bool millis, bool absolute) {
-  entry* e = ctx.ks->lookup_read(ctx.db, ctx.argv[1], lookup_no_touch);
-  if (e == nullptr) {
-    ctx.reply.integer(-2);
-    return;
-  }
-  int64_t expire = ctx.ks->expire_at(ctx.db, *e);
-  if (expire == -1) {
-    ctx.reply.integer(-1);
-    return;
-  }
-  int64_t ttl = absolute ? expire : expire - ctx.ks->now_ms();
-  if (ttl < 0)
-    ttl = 0;
-  // Seconds round half up; split so that huge times cannot overflow.
-  ctx.reply.integer(millis ? ttl : ttl / 1000 + (ttl % 1000 >= 500 ? 1 : 0));
+template <bool Millis, bool Absolute>
+void ttl_handler(command_context& ctx) {
+  ctx.reply.integer(op_ttl(*ctx.ks, ctx.db, ctx.argv[1], {Millis, Absolute}));
 }
-
-void ttl_handler(command_context& ctx) { ttl_generic(ctx, false, false); }
-void pttl_handler(command_context& ctx) { ttl_generic(ctx, true, false); }
-void expiretime_handler(command_context& ctx) { ttl_generic(ctx, false, true); }
-void pexpiretime_handler(command_context& ctx) { ttl_generic(ctx, true, true); }
 
 void persist_handler(command_context& ctx) {
-  entry* e = ctx.ks->lookup_write(ctx.db, ctx.argv[1]);
-  if (e == nullptr || !ctx.ks->persist(ctx.db, *e)) {
-    ctx.reply.integer(0);
-    return;
-  }
-  ctx.ks->notify(ctx.db, ctx.argv[1], event_class::generic, "persist");
-  ctx.reply.integer(1);
+  ctx.reply.integer(op_persist(*ctx.ks, ctx.db, ctx.argv[1]) ? 1 : 0);
 }
 
 // ------------------------------------------------- DBSIZE FLUSHDB FLUSHALL
 
 void dbsize_handler(command_context& ctx) {
-  long long total = 0;
-  for (auto& p : *ctx.summaries)
-    total += static_cast<long long>(p.dbs[db_slot(ctx.db)].keys);
-  ctx.reply.integer(total);
+  ctx.reply.integer(op_dbsize(*ctx.summaries, ctx.db));
 }
 
 /// The optional SYNC / ASYNC argument; both free memory inline here.
-bool parse_flush_mode(command_context& ctx) {
-  if (ctx.argv.size() == 1)
-    return true;
-  if (ctx.argv.size() == 2 && (iequals(ctx.argv[1], "sync") || iequals(ctx.argv[1], "async")))
-    return true;
-  ctx.reply.error(err::syntax);
-  return false;
-}
-
-/// Empties database `db` in every held partition. The removed keys count as
-/// changes, reported before they go so that WATCH still sees them.
-void flush_db(command_context& ctx, int db) {
-  uint64_t removed = 0;
-  for (auto* p : ctx.ks->held())
-    removed += p->dbs[db_slot(db)].size();
-  ctx.ks->notify(change{db, {}, event_class::generic, {}, removed, true});
-  for (auto* p : ctx.ks->held()) {
-    p->dbs[db_slot(db)].clear();
-    p->expire_cursor[db_slot(db)] = 0;
-  }
+bool valid_flush_mode(const command_args& argv) {
+  return argv.size() == 1 ||
+         (argv.size() == 2 && (iequals(argv[1], "sync") || iequals(argv[1], "async")));
 }
 
 void flushdb_handler(command_context& ctx) {
-  if (!parse_flush_mode(ctx))
-    return;
-  flush_db(ctx, ctx.db);
+  if (!valid_flush_mode(ctx.argv))
+    return reply_status(ctx.reply, op_status::syntax);
+  op_flushdb(*ctx.ks, ctx.db);
   // Redis forces propagation even when nothing was removed.
   ctx.suppress_propagation();
   ctx.ks->propagate(ctx.db, ctx.argv);
@@ -640,10 +336,9 @@ void flushdb_handler(command_context& ctx) {
 }
 
 void flushall_handler(command_context& ctx) {
-  if (!parse_flush_mode(ctx))
-    return;
-  for (int db = 0; db < ctx.ks->databases(); ++db)
-    flush_db(ctx, db);
+  if (!valid_flush_mode(ctx.argv))
+    return reply_status(ctx.reply, op_status::syntax);
+  op_flushall(*ctx.ks);
   // As FLUSHDB. (Redis with save points configured also saves an RDB here
   // and then counts one change: the persistence issue adds that.)
   ctx.suppress_propagation();
@@ -750,16 +445,16 @@ void register_generic_family(command_table& t) {
        .handler = pexpireat_handler,
        .docs = {"Sets a key's expiry as a unix time in milliseconds.", "2.6.0", o1}},
       {.name = "ttl", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
-       .handler = ttl_handler, .tips = "nondeterministic_output",
+       .handler = ttl_handler<false, false>, .tips = "nondeterministic_output",
        .docs = {"Seconds left before a key expires.", "1.0.0", o1}},
       {.name = "pttl", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
-       .handler = pttl_handler, .tips = "nondeterministic_output",
+       .handler = ttl_handler<true, false>, .tips = "nondeterministic_output",
        .docs = {"Milliseconds left before a key expires.", "2.6.0", o1}},
       {.name = "expiretime", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
-       .handler = expiretime_handler,
+       .handler = ttl_handler<false, true>,
        .docs = {"Unix time in seconds at which a key expires.", "7.0.0", o1}},
       {.name = "pexpiretime", .arity = 2, .flags = f_readonly | f_fast, .keys = {read},
-       .handler = pexpiretime_handler,
+       .handler = ttl_handler<true, true>,
        .docs = {"Unix time in milliseconds at which a key expires.", "7.0.0", o1}},
       {.name = "persist", .arity = 2, .flags = f_write | f_fast, .keys = {expiry_changed},
        .handler = persist_handler, .docs = {"Removes a key's expiry.", "2.2.0", o1}},

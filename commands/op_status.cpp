@@ -1,0 +1,53 @@
+#include "commands/op_status.hpp"
+
+#include "protocol/errors.hpp"
+#include "protocol/reply.hpp"
+
+namespace actis::commands {
+
+void reply_status(protocol::reply_builder& reply, op_status status, std::string_view detail) {
+  namespace err = protocol::err;
+  switch (status) {
+    case op_status::ok:
+      // A successful operation replies its value; nothing to say here.
+      return;
+    case op_status::nil: reply.null(); return;
+    case op_status::would_block: reply.null_array(); return;
+    case op_status::wrong_type: reply.error(err::wrong_type); return;
+    case op_status::not_integer: reply.error(err::not_integer); return;
+    case op_status::not_float: reply.error(err::not_float); return;
+    case op_status::overflow: reply.error(err::overflow); return;
+    case op_status::decrement_overflow: reply.error(err::decrement_overflow); return;
+    case op_status::nan_or_inf: reply.error(err::nan_or_inf); return;
+    case op_status::syntax: reply.error(err::syntax); return;
+    case op_status::no_such_key: reply.error(err::no_such_key); return;
+    case op_status::string_too_long: reply.error(err::string_too_long); return;
+    case op_status::invalid_expire: reply.error(err::invalid_expire(detail)); return;
+    case op_status::wrong_arity: reply.error(err::wrong_arity(detail)); return;
+    case op_status::offset_out_of_range: reply.error(err::offset_range); return;
+    case op_status::same_object: reply.error(err::same_object); return;
+    case op_status::db_index_out_of_range: reply.error(err::db_index_out_of_range); return;
+    case op_status::int_out_of_range: reply.error(err::int_out_of_range); return;
+    case op_status::invalid_first_db: reply.error(err::invalid_first_db); return;
+    case op_status::invalid_second_db: reply.error(err::invalid_second_db); return;
+    case op_status::invalid_cursor: reply.error(err::invalid_cursor); return;
+    case op_status::unsupported_option: reply.error(err::unsupported_option(detail)); return;
+    case op_status::expire_nx_and_other: reply.error(err::expire_options); return;
+    case op_status::expire_gt_and_lt: reply.error(err::expire_gt_lt); return;
+    case op_status::lfu_idle_time: reply.error(err::lfu_idle_time); return;
+    case op_status::lfu_not_selected: reply.error(err::lfu_not_selected); return;
+    case op_status::lcs_not_strings: reply.error(err::lcs_not_strings); return;
+    case op_status::lcs_len_and_idx: reply.error(err::lcs_len_and_idx); return;
+    case op_status::lcs_too_long: reply.error(err::lcs_too_long); return;
+    case op_status::lcs_memory: reply.error(err::lcs_memory); return;
+    case op_status::bit_offset: reply.error(err::bit_offset); return;
+    case op_status::bit_value: reply.error(err::bit_value); return;
+    case op_status::bit_argument: reply.error(err::bit_argument); return;
+    case op_status::bitop_not_single: reply.error(err::bitop_not_single); return;
+    case op_status::bitfield_type: reply.error(err::bitfield_type); return;
+    case op_status::bitfield_overflow_type: reply.error(err::bitfield_overflow_type); return;
+    case op_status::bitfield_ro_get_only: reply.error(err::bitfield_ro_get_only); return;
+  }
+}
+
+} // namespace actis::commands

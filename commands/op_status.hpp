@@ -1,0 +1,102 @@
+// What an operation on the keyspace returns: a value or a status. Plain C++.
+// Operations (commands/*_ops.hpp) never write a reply; handlers turn a
+// status into Redis's error text with reply_status(), the one place that
+// mapping lives.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace actis::protocol {
+class reply_builder;
+}
+
+namespace actis::commands {
+
+enum class op_status : uint8_t {
+  ok,
+  /// No value (a missing key): replied as a null bulk string.
+  nil,
+  /// The operation cannot complete now (e.g. BLPOP on an empty list). The
+  /// caller parks the command and resumes it on a write to the key; only on
+  /// timeout is a reply written: reply_status() answers it as a null array.
+  would_block,
+  wrong_type,
+  not_integer,
+  not_float,
+  overflow,
+  decrement_overflow,
+  nan_or_inf,
+  syntax,
+  no_such_key,
+  string_too_long,
+  /// detail: the command's name as Redis prints it.
+  invalid_expire,
+  /// detail: the command's name as Redis prints it.
+  wrong_arity,
+  offset_out_of_range,
+  same_object,
+  db_index_out_of_range,
+  int_out_of_range,
+  invalid_first_db,
+  invalid_second_db,
+  invalid_cursor,
+  /// detail: the option as the client wrote it.
+  unsupported_option,
+  expire_nx_and_other,
+  expire_gt_and_lt,
+  lfu_idle_time,
+  lfu_not_selected,
+  lcs_not_strings,
+  lcs_len_and_idx,
+  lcs_too_long,
+  lcs_memory,
+  bit_offset,
+  bit_value,
+  bit_argument,
+  bitop_not_single,
+  bitfield_type,
+  bitfield_overflow_type,
+  bitfield_ro_get_only,
+};
+
+/// A status and the text a few statuses need (see op_status). `detail`
+/// views caller-owned text (an argument, a command name): no allocation.
+struct op_error {
+  op_status status;
+  std::string_view detail = {};
+};
+
+/// A value or a status. Never allocates beyond what T itself does.
+template <class T>
+class op_result {
+public:
+  op_result(T v) : value_(std::move(v)) {}
+  op_result(op_status s, std::string_view detail = {}) : error_{s, detail} {}
+  op_result(op_error e) : error_(e) {}
+
+  bool ok() const { return error_.status == op_status::ok; }
+  op_status status() const { return error_.status; }
+  const op_error& error() const { return error_; }
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+  T& operator*() { return *value_; }
+  const T& operator*() const { return *value_; }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+
+private:
+  std::optional<T> value_;
+  op_error error_{op_status::ok};
+};
+
+/// Writes the reply of a non-ok status: Redis's error text from
+/// protocol/errors.hpp (null for nil, a null array for would_block).
+void reply_status(protocol::reply_builder& reply, op_status status, std::string_view detail = {});
+inline void reply_status(protocol::reply_builder& reply, const op_error& e) {
+  reply_status(reply, e.status, e.detail);
+}
+
+} // namespace actis::commands
