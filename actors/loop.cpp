@@ -15,6 +15,7 @@
 #include "actors/partition.hpp"
 #include "actors/server.hpp"
 #include "actors/transaction.hpp"
+#include "commands/command_stats.hpp"
 #include "config/config.hpp"
 #include "protocol/errors.hpp"
 
@@ -145,9 +146,9 @@ void send_batches(caf::io::broker* self, loop_context& ctx) {
   }
 }
 
+/// The command clock (commands::stats), in microseconds.
 int64_t monotonic_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+  return static_cast<int64_t>(commands::stats::now_ns() / 1000);
 }
 
 /// Runs waiting transactions under one hold of the union of their

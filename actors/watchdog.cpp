@@ -13,10 +13,7 @@ bool request_watchdog::answered(uint64_t id) {
   auto& p = pending_[id - first_id_];
   p.done = true;
   p.on_timeout = nullptr;
-  while (!pending_.empty() && pending_.front().done) {
-    pending_.pop_front();
-    ++first_id_;
-  }
+  drop_done_front();
   return true;
 }
 
@@ -30,6 +27,10 @@ void request_watchdog::expire(int64_t now_ms, int64_t timeout_ms) {
       fire();
     }
   }
+  drop_done_front();
+}
+
+void request_watchdog::drop_done_front() {
   while (!pending_.empty() && pending_.front().done) {
     pending_.pop_front();
     ++first_id_;

@@ -41,6 +41,8 @@ private:
     std::function<void()> on_timeout;
     bool done = false;
   };
+  /// Forgets the answered or expired requests at the front.
+  void drop_done_front();
   /// Requests in id order; ids are consecutive from first_id_.
   std::deque<pending> pending_;
   uint64_t first_id_ = 1;

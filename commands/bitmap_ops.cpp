@@ -1,6 +1,8 @@
 // The bitmap family's operations (see bitmap_ops.hpp).
 #include "commands/bitmap_ops.hpp"
 
+#include "datatypes/strutil.hpp"
+
 #include <algorithm>
 
 namespace actis::commands {
@@ -44,13 +46,7 @@ struct bit_range {
 };
 
 bit_range normalise(long long start, long long end, size_t len, bool in_bits) {
-  long long total = static_cast<long long>(len) * (in_bits ? 8 : 1);
-  if (start < 0)
-    start = std::max(0LL, total + start);
-  if (end < 0)
-    end = std::max(0LL, total + end);
-  if (end >= total)
-    end = total - 1;
+  datatypes::clamp_range(start, end, static_cast<long long>(len) * (in_bits ? 8 : 1));
   return {start, end, in_bits};
 }
 

@@ -179,12 +179,7 @@ op_result<string_slice> op_getrange(keyspace& ks, int db, std::string_view key, 
   if (start < 0 && end < 0 && start > end)
     return string_slice{};
   auto len = static_cast<long long>(e->val.str_len());
-  if (start < 0)
-    start = std::max(0LL, len + start);
-  if (end < 0)
-    end = std::max(0LL, len + end);
-  if (end >= len)
-    end = len - 1;
+  datatypes::clamp_range(start, end, len);
   if (start > end || len == 0)
     return string_slice{};
   return string_slice{string_value(e->val), static_cast<size_t>(start),

@@ -37,4 +37,16 @@ std::string to_lower(std::string_view s);
 /// Case-insensitive ASCII equality.
 bool iequals(std::string_view a, std::string_view b);
 
+/// Redis's range rule (GETRANGE, BITCOUNT, BITPOS): negative indexes count
+/// from the end of `total` positions and stop at 0, an end past the last
+/// position is the last. The range may come out empty (start > end).
+inline void clamp_range(long long& start, long long& end, long long total) {
+  if (start < 0)
+    start = start + total < 0 ? 0 : start + total;
+  if (end < 0)
+    end = end + total < 0 ? 0 : end + total;
+  if (end >= total)
+    end = total - 1;
+}
+
 } // namespace actis::datatypes
