@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "actors/fan_out.hpp"
 #include "actors/partition.hpp"
-#include "actors/transaction.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "protocol/errors.hpp"
@@ -245,46 +245,28 @@ void client_pipeline::start_transaction_unit() {
 
 void client_pipeline::start_summaries(const commands::command_spec& spec,
                                       protocol::command_args argv) {
-  struct gathered {
-    std::vector<commands::partition_summary> parts;
-    size_t left = 0;
-    std::string error;
-  };
   auto slot = replies_.reserve();
   waiting_ = waiting_for::summaries;
-  auto acc = std::make_shared<gathered>();
-  acc->parts.resize(srv_.partition_count());
-  acc->left = srv_.partition_count();
   auto weak = weak_from_this();
-  auto finish = [weak, acc, &spec, argv = std::move(argv), slot] {
-    auto self = weak.lock();
-    if (self == nullptr)
-      return;
-    std::string bytes;
-    protocol::reply_builder out(bytes, self->info_.resp);
-    if (!acc->error.empty())
-      out.error(acc->error);
-    else
-      commands::execute(spec, argv, out, nullptr, self->info_.db, nullptr, &acc->parts);
-    self->replies_.fill(slot, std::move(bytes));
-    self->waiting_ = waiting_for::nothing;
-    self->finish_unit();
-  };
-  for (uint32_t p = 0; p < srv_.partition_count(); ++p) {
-    self_->request(srv_.partitions[p].actor, cross_loop_timeout, summary_atom::value)
-        .then(
-            [acc, finish](commands::partition_summary& s) {
-              auto index = s.partition;
-              acc->parts[index] = std::move(s);
-              if (--acc->left == 0)
-                finish();
-            },
-            [acc, finish, p](caf::error& err) {
-              acc->error = protocol::err::partition_unavailable(p, caf::to_string(err));
-              if (--acc->left == 0)
-                finish();
-            });
-  }
+  ask_all<commands::partition_summary>(
+      self_, srv_.partition_actors(),
+      [weak, &spec, argv = std::move(argv), slot](
+          std::vector<commands::partition_summary>& parts, const fan_out_failure& failure) {
+        auto self = weak.lock();
+        if (self == nullptr)
+          return;
+        std::string bytes;
+        protocol::reply_builder out(bytes, self->info_.resp);
+        if (failure.index >= 0)
+          out.error(protocol::err::partition_unavailable(static_cast<uint32_t>(failure.index),
+                                                         failure.why));
+        else
+          commands::execute(spec, argv, out, nullptr, self->info_.db, nullptr, &parts);
+        self->replies_.fill(slot, std::move(bytes));
+        self->waiting_ = waiting_for::nothing;
+        self->finish_unit();
+      },
+      summary_atom::value);
 }
 
 } // namespace actis::actors

@@ -9,12 +9,12 @@
 #include "actors/client_info.hpp"
 #include "actors/client_pipeline.hpp"
 #include "actors/connection_hooks.hpp"
+#include "actors/fan_out.hpp"
 #include "actors/loop.hpp"
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
 #include "actors/reply_queue.hpp"
 #include "actors/server.hpp"
-#include "actors/transaction.hpp"
 #include "commands/command.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
@@ -113,38 +113,33 @@ public:
 
   void list_clients(client_filter f,
                     std::function<void(std::vector<client_line>)> done) override {
-    gather<std::vector<client_line>>(client_list_atom::value, std::move(f),
-                                     [done](std::vector<std::vector<client_line>>& parts) {
-                                       std::vector<client_line> all;
-                                       for (auto& p : parts)
-                                         all.insert(all.end(), p.begin(), p.end());
-                                       done(std::move(all));
-                                     });
+    ask_all<std::vector<client_line>>(
+        self_, srv_.manager_actors(),
+        [done](std::vector<std::vector<client_line>>& parts, const fan_out_failure&) {
+          std::vector<client_line> all;
+          for (auto& p : parts)
+            all.insert(all.end(), p.begin(), p.end());
+          done(std::move(all));
+        },
+        client_list_atom::value, f);
   }
 
   void kill_clients(client_filter f, std::function<void(uint64_t)> done) override {
-    gather<uint64_t>(client_kill_atom::value, std::move(f),
-                     [done](std::vector<uint64_t>& parts) {
-                       uint64_t n = 0;
-                       for (auto p : parts)
-                         n += p;
-                       done(n);
-                     });
+    ask_all<uint64_t>(
+        self_, srv_.manager_actors(),
+        [done](std::vector<uint64_t>& parts, const fan_out_failure&) {
+          uint64_t n = 0;
+          for (auto p : parts)
+            n += p;
+          done(n);
+        },
+        client_kill_atom::value, f);
   }
 
   void reset_partition_stats(std::function<void()> done) override {
-    struct acc {
-      size_t left;
-    };
-    auto a = std::make_shared<acc>(acc{srv_.partitions.size()});
-    for (auto& part : srv_.partitions) {
-      auto one_done = [a, done] {
-        if (--a->left == 0)
-          done();
-      };
-      self_->request(part.actor, cross_loop_timeout, reset_stats_atom::value)
-          .then([one_done] { one_done(); }, [one_done](caf::error&) { one_done(); });
-    }
+    ask_all<bool>(self_, srv_.partition_actors(),
+                  [done](std::vector<bool>&, const fan_out_failure&) { done(); },
+                  reset_stats_atom::value);
   }
 
   bool is_local() const override { return info_.loopback; }
@@ -402,27 +397,6 @@ private:
   void quit_when_idle() {
     if (pipeline_->idle())
       self_->quit();
-  }
-
-  // -- fan-out to every loop ----------------------------------------------------
-
-  template <class T, class Done>
-  void gather(caf::atom_value atom, client_filter f, Done done) {
-    struct acc {
-      std::vector<T> parts;
-      size_t left;
-    };
-    auto a = std::make_shared<acc>();
-    a->left = srv_.loops.size();
-    for (auto& loop : srv_.loops) {
-      auto one = [a, done](T part) {
-        a->parts.push_back(std::move(part));
-        if (--a->left == 0)
-          done(a->parts);
-      };
-      self_->request(loop->manager, cross_loop_timeout, atom, f)
-          .then([one](T& part) { one(std::move(part)); }, [one](caf::error&) { one(T{}); });
-    }
   }
 
   caf::io::broker* self_;

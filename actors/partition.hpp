@@ -117,7 +117,7 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
         s->promise.deliver(commands::summarize(*st->env.data, unix_ms()));
       } else if (auto* r = std::get_if<detail::queued_reset>(&work)) {
         commands::reset_stats(*st->env.data);
-        r->promise.deliver(caf::unit);
+        r->promise.deliver(true);
       }
     }
   };
@@ -179,13 +179,13 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
       st->queue.emplace_back(detail::queued_summary{self->make_response_promise()});
       return caf::delegated<commands::partition_summary>{};
     },
-    [self, st](reset_stats_atom) -> caf::result<void> {
+    [self, st](reset_stats_atom) -> caf::result<bool> {
       if (!*st->env.held) {
         commands::reset_stats(*st->env.data);
-        return caf::unit;
+        return true;
       }
       st->queue.emplace_back(detail::queued_reset{self->make_response_promise()});
-      return caf::delegated<void>{};
+      return caf::delegated<bool>{};
     },
     [self, st, hz, tick_interval](expire_tick_atom) {
       // A held partition belongs to its holder: skip this tick.

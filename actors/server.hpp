@@ -57,6 +57,10 @@ public:
   std::vector<partition_slot> partitions;
   std::vector<std::unique_ptr<loop_slot>> loops;
   uint32_t partition_count() const { return static_cast<uint32_t>(partitions.size()); }
+  /// The partition actors, in partition order (for ask_all).
+  std::vector<caf::actor> partition_actors() const;
+  /// The loop managers, in loop order (for ask_all).
+  std::vector<caf::actor> manager_actors() const;
 
   std::string run_id;
   int64_t start_ms = 0;
