@@ -29,7 +29,7 @@ using datatypes::iequals;
 namespace err = protocol::err;
 
 void debug_usage_error(command_context& ctx) {
-  ctx.reply.error(err::debug_usage(ctx.argv[1]));
+  ctx.reply.error(err::subcommand_usage(ctx.argv[1], "DEBUG"));
 }
 
 /// Checks the argument count (permission was checked when DEBUG was

@@ -24,6 +24,12 @@ inline constexpr std::string_view bit_offset = "ERR bit offset is not an integer
 inline constexpr std::string_view bit_value = "ERR bit is not an integer or out of range";
 inline constexpr std::string_view offset_range = "ERR offset is out of range";
 inline constexpr std::string_view positive_count = "ERR value is out of range, must be positive";
+inline constexpr std::string_view unblock_reason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view timeout_out_of_range = "ERR timeout is out of range";
+inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view count_not_positive = "ERR count should be greater than 0";
 inline constexpr std::string_view timeout_negative = "ERR timeout is negative";
 inline constexpr std::string_view timeout_not_float = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view index_out_of_range = "ERR index out of range";
@@ -168,10 +174,11 @@ std::string hello_syntax(std::string_view opt);
 std::string no_such_user(std::string_view user);
 /// "ERR Rewriting config file: <reason>"
 std::string config_rewrite_failed(std::string_view reason);
-/// DEBUG's one text for an unknown part and a wrong argument count:
-/// "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
-/// DEBUG HELP." (`sub` as the client wrote it)
-std::string debug_usage(std::string_view sub);
+/// Redis's one text for an unknown part and a wrong argument count of a
+/// subcommand (DEBUG, CLIENT UNBLOCK ...): "ERR unknown subcommand or wrong
+/// number of arguments for '<sub>'. Try <CMD> HELP." (`sub` as the client
+/// wrote it)
+std::string subcommand_usage(std::string_view sub, std::string_view cmd_upper);
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
