@@ -60,6 +60,7 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  index_out_of_range,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`
