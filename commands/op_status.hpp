@@ -58,6 +58,7 @@ enum class op_status : uint8_t {
   bitfield_ro_get_only,
   numkeys_not_positive,
   count_not_positive,
+  index_out_of_range,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

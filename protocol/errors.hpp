@@ -120,6 +120,13 @@ inline constexpr std::string_view lcs_not_strings =
 inline constexpr std::string_view lcs_len_and_idx =
     "ERR If you want both the length and indexes, please just use IDX.";
 inline constexpr std::string_view lcs_too_long = "ERR String too long for LCS";
+inline constexpr std::string_view lpos_rank_zero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+inline constexpr std::string_view lpos_count_negative = "ERR COUNT can't be negative";
+inline constexpr std::string_view lpos_maxlen_negative = "ERR MAXLEN can't be negative";
+inline constexpr std::string_view packed_threshold_range =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
 inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
