@@ -47,6 +47,7 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::bitfield_type: reply.error(err::bitfield_type); return;
     case op_status::bitfield_overflow_type: reply.error(err::bitfield_overflow_type); return;
     case op_status::bitfield_ro_get_only: reply.error(err::bitfield_ro_get_only); return;
+    case op_status::score_nan: reply.error(err::score_nan); return;
   }
 }
 

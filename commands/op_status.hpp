@@ -60,6 +60,8 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  /// ZADD INCR / ZINCRBY produced NaN.
+  score_nan,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`
