@@ -123,6 +123,7 @@ inline constexpr std::string_view weight_not_float = "ERR weight value is not a 
 inline constexpr std::string_view numkeys_positive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view count_positive = "ERR count should be greater than 0";
 inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
 inline constexpr std::string_view zrandmember_count_range =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view zrange_limit_without_by =
