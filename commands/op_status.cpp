@@ -49,6 +49,7 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::numkeys_not_positive: reply.error(err::numkeys_not_positive); return;
     case op_status::count_not_positive: reply.error(err::count_not_positive); return;
     case op_status::index_out_of_range: reply.error(err::index_out_of_range); return;
+    case op_status::score_nan: reply.error(err::score_nan); return;
   }
 }
 

@@ -59,6 +59,8 @@ enum class op_status : uint8_t {
   numkeys_not_positive,
   count_not_positive,
   index_out_of_range,
+  /// ZADD INCR / ZINCRBY produced NaN.
+  score_nan,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`
