@@ -27,7 +27,6 @@ inline constexpr std::string_view positive_count = "ERR value is out of range, m
 inline constexpr std::string_view unblock_reason =
     "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 inline constexpr std::string_view unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-inline constexpr std::string_view timeout_out_of_range = "ERR timeout is out of range";
 inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view count_not_positive = "ERR count should be greater than 0";
 inline constexpr std::string_view timeout_negative = "ERR timeout is negative";
