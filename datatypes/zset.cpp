@@ -36,7 +36,12 @@ lp_pos lp_insert_point(const listpack& lp, double score, std::string_view member
   return lp.end();
 }
 
+/// Redis's listpack stores an integral score as an integer, so -0 comes
+/// back as 0 (the skiplist keeps the double as it is).
+double lp_normal(double score) { return score == 0 ? 0.0 : score; }
+
 void lp_insert(listpack& lp, std::string_view member, double score) {
+  score = lp_normal(score);
   lp_pos p = lp_insert_point(lp, score, member);
   p = lp.insert(p, member);
   lp.insert(lp.next(p), score_bytes(score));
@@ -345,7 +350,7 @@ void zset::to_listpack_if_fits(const zset_limits& limits, size_t max_member_len)
   listpack lp;
   for (auto* n = big_->first(); n != nullptr; n = zskiplist::next(n)) {
     lp.push_back(zskiplist::member(n));
-    double s = zskiplist::score(n);
+    double s = lp_normal(zskiplist::score(n));
     lp.push_back(score_bytes(s));
   }
   small_ = std::move(lp);
