@@ -122,21 +122,15 @@ void zrem_cmd(command_context& ctx) {
 }
 
 /// ZPOPMIN / ZPOPMAX key [count]: a flat member/score array, nested pairs in
-/// RESP3 when a count is given; count 0 answers an empty array at once.
+/// RESP3 when a count is given.
 template <bool Max>
 void zpop_cmd(command_context& ctx) {
   if (ctx.argv.size() > 3)
     return ctx.reply.error(err::syntax);
   long long count = 1;
   bool counted = ctx.argv.size() == 3;
-  if (counted) {
-    if (!parse_ll(ctx.argv[2], count))
-      return ctx.reply.error(err::not_integer);
-    if (count < 0)
-      return ctx.reply.error(err::positive_count);
-    if (count == 0)
-      return ctx.reply.array(0);
-  }
+  if (counted && (!parse_ll(ctx.argv[2], count) || count < 0))
+    return ctx.reply.error(err::positive_count);
   auto r = op_zset_pop(*ctx.ks, ctx.db, ctx.argv[1], Max, static_cast<size_t>(count));
   if (r.status() == op_status::nil)
     return ctx.reply.array(0);
@@ -194,7 +188,13 @@ void zmpop_cmd(command_context& ctx) {
       return reply_error(ctx, r.error());
     ctx.reply.array(2);
     ctx.reply.bulk(argv[k]);
-    reply_members(ctx, *r, true);
+    // [member, score] pairs in both protocols.
+    ctx.reply.array(r->size());
+    for (const auto& m : *r) {
+      ctx.reply.array(2);
+      ctx.reply.bulk(m.member);
+      ctx.reply.dbl(m.score);
+    }
     ctx.propagate_as({max ? "ZPOPMAX" : "ZPOPMIN", argv[k], std::to_string(count)});
     return;
   }
@@ -214,7 +214,9 @@ void zrandmember_cmd(command_context& ctx) {
     return ctx.reply.bulk(r->front().member);
   }
   long long count;
-  if (!parse_ll(argv[2], count) || count == LLONG_MIN)
+  if (!parse_ll(argv[2], count))
+    return ctx.reply.error(err::not_integer);
+  if (count == LLONG_MIN)
     return ctx.reply.error(err::zrandmember_count_range);
   if (argv.size() > 4 || (argv.size() == 4 && !iequals(argv[3], "withscores")))
     return ctx.reply.error(err::syntax);
@@ -248,6 +250,11 @@ void zscan_cmd(command_context& ctx) {
   auto size = op_zcard(*ctx.ks, ctx.db, argv[1]);
   if (!size.ok())
     return reply_error(ctx, size.error());
+  if (*size == 0) {
+    ctx.reply.array(2);
+    ctx.reply.bulk("0");
+    return ctx.reply.array(0);
+  }
   uint64_t count = 10;
   std::optional<std::string_view> pattern;
   for (size_t j = 3; j < argv.size(); j += 2) {

@@ -178,8 +178,9 @@ struct zscan_page {
   std::vector<scored_member> items;
 };
 /// ZSCAN: a listpack set is returned whole (cursor 0), as Redis does; a
-/// skiplist set `count` members from rank `cursor` on. `pattern` filters
-/// members (glob). Empty page for a missing key.
+/// skiplist set about `count` members on from the score the cursor encodes
+/// (whole groups of equal scores). `pattern` filters members (glob).
+/// Empty page for a missing key.
 op_result<zscan_page> op_zscan(keyspace& ks, int db, std::string_view key, uint64_t cursor,
                                uint64_t count, std::optional<std::string_view> pattern);
 
