@@ -47,6 +47,11 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::bitfield_type: reply.error(err::bitfield_type); return;
     case op_status::bitfield_overflow_type: reply.error(err::bitfield_overflow_type); return;
     case op_status::bitfield_ro_get_only: reply.error(err::bitfield_ro_get_only); return;
+    case op_status::positive_count: reply.error(err::positive_count); return;
+    case op_status::numkeys_not_positive: reply.error(err::numkeys_not_positive); return;
+    case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;
+    case op_status::limit_negative: reply.error(err::limit_negative); return;
+    case op_status::srandmember_count_range: reply.error(err::srandmember_count_range); return;
   }
 }
 

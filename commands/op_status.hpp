@@ -60,6 +60,11 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  positive_count,
+  numkeys_not_positive,
+  numkeys_too_many,
+  limit_negative,
+  srandmember_count_range,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

@@ -37,6 +37,7 @@ struct live_values {
   std::atomic<bool> latency_tracking{true};          // per-command latency histograms
   /// notify-keyspace-events as config::event_class and notify_* bits.
   std::atomic<int> notify_keyspace_events{0};
+  std::atomic<long long> set_max_intset_entries{512}; // intset -> hashtable threshold
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per

@@ -117,6 +117,15 @@ inline constexpr std::string_view lcs_too_long = "ERR String too long for LCS";
 inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
+// Set family.
+inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view numkeys_too_many =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view srandmember_count_range =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+
 // Connection and server families.
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protover_not_integer =
