@@ -113,6 +113,22 @@ struct set_layout {
     return grown;
   }
 
+  /// Erases element `pos` of the intset of `self`, moving what is left to
+  /// a smaller block once a quarter of the block or more lies unused.
+  static void erase(value& self, size_t pos) {
+    auto* s = static_cast<set_value*>(self.coll());
+    size_t n = len(s);
+    intset::erase_at(payload(s), s->width(), n, pos);
+    set_len(s, n - 1);
+    size_t used = payload_offset + intset::bytes_for(n - 1, s->width());
+    size_t usable = malloc_usable_size(s);
+    if (usable >= 64 && used <= usable / 4 * 3) {
+      set_value* shrunk = allocate(s->header_, used - payload_offset);
+      std::memcpy(payload(shrunk), payload(s), used - payload_offset);
+      self = wrap(shrunk);
+    }
+  }
+
   /// Turns the intset of `self` into a hashtable holding the same members.
   static set_value* convert(value& self) {
     auto* s = static_cast<set_value*>(self.coll());
@@ -263,8 +279,7 @@ bool set_value::remove(value& self, std::string_view member) {
     if (!parse_ll(member, v) || intset::width_for(v) > w ||
         !intset::search(set_layout::payload(s), w, n, v, pos))
       return false;
-    intset::erase_at(set_layout::payload(s), w, n, pos);
-    set_layout::set_len(s, n - 1);
+    set_layout::erase(self, pos);
     return true;
   }
   auto& t = set_layout::table(s)->t;
@@ -286,8 +301,7 @@ std::string set_value::pop_random(value& self, std::mt19937_64& rng) {
     size_t pos = rng() % n;
     char digits[24];
     member.assign(render(s->int_at(pos), digits));
-    intset::erase_at(set_layout::payload(s), s->width(), n, pos);
-    set_layout::set_len(s, n - 1);
+    set_layout::erase(self, pos);
     return member;
   }
   member.assign(s->random_member(rng, member));

@@ -180,6 +180,19 @@ TEST_CASE("set value: encodings as Redis 7.0 chooses them") {
   CHECK(as_set(w)->encoding() == obj_encoding::intset);
 }
 
+TEST_CASE("set value: an intset's block follows its size both ways") {
+  value v = set_value::make_intset();
+  size_t empty = as_set(v)->memory_usage();
+  for (int i = 0; i < 500; ++i)
+    set_value::add(v, std::to_string(i * 1000), 512);
+  size_t full = as_set(v)->memory_usage();
+  CHECK(full >= empty + 500 * 4);
+  for (int i = 0; i < 499; ++i)
+    set_value::remove(v, std::to_string(i * 1000));
+  CHECK(as_set(v)->memory_usage() < 200);
+  CHECK(members_of(*as_set(v)) == std::vector<std::string>{"499000"});
+}
+
 TEST_CASE("set value: digest is order independent and random members are fair") {
   value a = set_value::make_intset();
   value b = set_value::make_hashtable();
