@@ -1,6 +1,7 @@
 #include "commands/set_ops.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_set>
 #include <utility>
 
@@ -71,12 +72,15 @@ void for_each_common(const std::vector<const set_value*>& sets, Fn&& fn) {
   });
 }
 
-datatypes::value compute_inter(std::vector<const set_value*> sets) {
+/// `for_reply`: the result is only listed (SINTER), in the smallest set's
+/// order as Redis lists it; an intset smallest set keeps the result an
+/// intset whatever the limit, so that order is ascending there too.
+datatypes::value compute_inter(std::vector<const set_value*> sets, bool for_reply) {
   datatypes::value result = set_value::make_intset();
   if (has_missing(sets))
     return result;
   by_ascending_size(sets);
-  size_t limit = max_intset();
+  size_t limit = for_reply && sets[0]->is_intset() ? SIZE_MAX : max_intset();
   for_each_common(sets, [&](std::string_view m) {
     set_value::add(result, m, limit);
     return true;
@@ -226,19 +230,29 @@ op_result<bool> op_smove(keyspace& ks, int db, std::string_view src, std::string
   return true;
 }
 
-op_result<datatypes::value> op_set_algebra(keyspace& ks, int db, set_algebra kind,
-                                           std::span<const std::string> keys) {
+namespace {
+
+/// The result of `kind` over `keys`; see compute_inter for `for_reply`.
+op_result<datatypes::value> set_algebra_of(keyspace& ks, int db, set_algebra kind,
+                                           std::span<const std::string> keys, bool for_reply) {
   auto sets = read_sets(ks, db, keys);
   if (!sets.ok())
     return sets.error();
   if (kind == set_algebra::inter)
-    return compute_inter(std::move(*sets));
+    return compute_inter(std::move(*sets), for_reply);
   return compute_union_diff(std::move(*sets), kind == set_algebra::diff);
+}
+
+} // namespace
+
+op_result<datatypes::value> op_set_algebra(keyspace& ks, int db, set_algebra kind,
+                                           std::span<const std::string> keys) {
+  return set_algebra_of(ks, db, kind, keys, true);
 }
 
 op_result<int64_t> op_set_algebra_store(keyspace& ks, int db, set_algebra kind,
                                         std::string_view dst, std::span<const std::string> keys) {
-  auto result = op_set_algebra(ks, db, kind, keys);
+  auto result = set_algebra_of(ks, db, kind, keys, false);
   if (!result.ok())
     return result.error();
   auto size = static_cast<int64_t>(as_set(*result)->size());

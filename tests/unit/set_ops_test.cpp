@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "commands/command.hpp"
+#include "commands/executor.hpp"
+#include "commands/families.hpp"
 #include "commands/set_ops.hpp"
 #include "config/config.hpp"
 #include "ops_fixture.hpp"
@@ -186,4 +189,66 @@ TEST_CASE("set ops: SSCAN with MATCH over both encodings") {
     cursor = p.next_cursor;
   } while (cursor != 0);
   CHECK(seen.size() == 11);
+}
+
+namespace {
+
+struct collecting_stream : write_sink {
+  std::vector<actis::protocol::command_args> emitted;
+  void emit(int, actis::protocol::command_args cmd) override { emitted.push_back(std::move(cmd)); }
+};
+
+/// The set family behind the real executor, with its write stream collected.
+struct family_world : world {
+  command_table table;
+  collecting_stream stream;
+  family_world() { register_set_family(table); }
+  std::string run(const actis::protocol::command_args& argv) {
+    std::string out, error;
+    actis::protocol::reply_builder reply(out);
+    const auto* spec = table.resolve(argv, error);
+    REQUIRE_MESSAGE(spec != nullptr, error);
+    keyspace view(parts, 1, &stream, start_ms);
+    execute(*spec, argv, reply, &view, 0, nullptr);
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE("set family: SPOP propagates the members it removed, SRANDMEMBER nothing") {
+  family_world w;
+  w.run({"SADD", "s", "1", "2", "3", "4", "5"});
+  w.stream.emitted.clear();
+  std::string reply = w.run({"SPOP", "s"});
+  REQUIRE(w.stream.emitted.size() == 1);
+  auto& one = w.stream.emitted[0];
+  CHECK(one.size() == 3);
+  CHECK(one[0] == "SREM");
+  CHECK(reply == "$1\r\n" + one[2] + "\r\n");
+  w.stream.emitted.clear();
+  w.run({"SPOP", "s", "2"});
+  REQUIRE(w.stream.emitted.size() == 1);
+  CHECK(w.stream.emitted[0].size() == 4);
+  CHECK(w.stream.emitted[0][0] == "SREM");
+  w.stream.emitted.clear();
+  w.run({"SRANDMEMBER", "s", "-5"});
+  w.run({"SPOP", "s", "0"});
+  w.run({"SPOP", "nokey", "3"});
+  CHECK(w.stream.emitted.empty());
+  w.run({"SPOP", "s", "10"});
+  REQUIRE(w.stream.emitted.size() == 1);
+  CHECK(w.stream.emitted[0] == actis::protocol::command_args{"DEL", "s"});
+  w.stream.emitted.clear();
+  // Thousands of members go out as SREMs of at most 1024.
+  actis::protocol::command_args sadd{"SADD", "big"};
+  for (int i = 0; i < 3000; ++i)
+    sadd.push_back("m" + std::to_string(i));
+  w.run(sadd);
+  w.stream.emitted.clear();
+  w.run({"SPOP", "big", "2500"});
+  REQUIRE(w.stream.emitted.size() == 3);
+  CHECK(w.stream.emitted[0].size() == 2 + 1024);
+  CHECK(w.stream.emitted[2].size() == 2 + 2500 - 2048);
+  CHECK(*op_scard(w.ks, 0, "big") == 500);
 }
