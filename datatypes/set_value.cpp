@@ -145,7 +145,7 @@ value set_value::make_intset() {
   return set_layout::wrap(set_layout::allocate(width_code(2) << 30, 0));
 }
 
-value set_value::make_hashtable(size_t) {
+value set_value::make_hashtable() {
   return set_layout::wrap(set_layout::new_table_set(new set_member_table));
 }
 

@@ -35,8 +35,8 @@ class set_value final : public collection {
 public:
   /// An empty intset (Redis's createIntsetObject).
   static value make_intset();
-  /// An empty hashtable sized for `expected` members (createSetObject).
-  static value make_hashtable(size_t expected = 0);
+  /// An empty hashtable (Redis's createSetObject).
+  static value make_hashtable();
   /// An empty set of the encoding Redis's setTypeCreate picks for a set
   /// whose first member is `first`: intset for an integer.
   static value make_for(std::string_view first);
