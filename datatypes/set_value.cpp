@@ -245,7 +245,7 @@ bool set_value::add(value& self, std::string_view member, size_t max_intset) {
       size_t pos = 0;
       if (intset::width_for(v) <= w && intset::search(set_layout::payload(s), w, n, v, pos))
         return false;
-      if (n + 1 <= max_intset) {
+      if (n + 1 <= std::min<size_t>(max_intset, len_mask)) {
         unsigned nw = std::max(w, intset::width_for(v));
         s = set_layout::reserve(self, intset::bytes_for(n + 1, nw));
         unsigned char* data = set_layout::payload(s);

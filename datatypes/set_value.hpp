@@ -27,8 +27,6 @@
 
 namespace actis::datatypes {
 
-struct set_member_table;
-
 extern const value_traits set_traits;
 
 class set_value final : public collection {
@@ -91,7 +89,8 @@ public:
   size_t memory_usage() const;
 
   /// Adds `member` to the set `self` holds; false if already present.
-  /// Converts to a hashtable past `max_intset` integers or on a non-integer.
+  /// Converts to a hashtable past `max_intset` integers (at most 2^30 - 1,
+  /// the header's length field; Redis caps it at 2^30) or on a non-integer.
   static bool add(value& self, std::string_view member, size_t max_intset);
   /// Removes `member`; false if absent. The set may become empty: the
   /// caller deletes the key then.
