@@ -183,7 +183,7 @@ void srandmember_cmd(command_context& ctx) {
   if (!parse_ll(ctx.argv[2], count))
     return reply_status(ctx.reply, op_status::not_integer);
   if (count == LLONG_MIN)
-    return reply_status(ctx.reply, op_status::srandmember_count_range);
+    return reply_status(ctx.reply, op_status::rand_count_range);
   auto r = op_srandmember_count(*ctx.ks, ctx.db, key, count);
   if (!r.ok())
     return reply_error(ctx, r.error());

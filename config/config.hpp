@@ -37,6 +37,10 @@ struct live_values {
   std::atomic<bool> latency_tracking{true};          // per-command latency histograms
   /// notify-keyspace-events as config::event_class and notify_* bits.
   std::atomic<int> notify_keyspace_events{0};
+  std::atomic<int> list_max_listpack_size{-2};       // quicklist node fill
+  /// When a sorted set leaves its listpack encoding.
+  std::atomic<long long> zset_max_listpack_entries{128};
+  std::atomic<long long> zset_max_listpack_value{64};
   std::atomic<long long> set_max_intset_entries{512}; // intset -> hashtable threshold
 };
 
