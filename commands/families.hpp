@@ -11,5 +11,6 @@ void register_generic_family(command_table& t);  // commands/generic_family.cpp 
 void register_list_family(command_table& t);     // commands/list_family.cpp
 void register_zset_family(command_table& t);     // commands/zset_family.cpp
 void register_blocking_family(command_table& t); // commands/blocking_family.cpp
+void register_set_family(command_table& t);      // commands/set_family.cpp
 
 } // namespace actis::commands

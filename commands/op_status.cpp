@@ -50,6 +50,10 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::count_not_positive: reply.error(err::count_not_positive); return;
     case op_status::index_out_of_range: reply.error(err::index_out_of_range); return;
     case op_status::score_nan: reply.error(err::score_nan); return;
+    case op_status::positive_count: reply.error(err::positive_count); return;
+    case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;
+    case op_status::limit_negative: reply.error(err::limit_negative); return;
+    case op_status::rand_count_range: reply.error(err::zrandmember_count_range); return;
   }
 }
 

@@ -61,6 +61,11 @@ enum class op_status : uint8_t {
   index_out_of_range,
   /// ZADD INCR / ZINCRBY produced NaN.
   score_nan,
+  positive_count,
+  numkeys_too_many,
+  limit_negative,
+  /// SRANDMEMBER's count is LLONG_MIN (its negation does not exist).
+  rand_count_range,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

@@ -41,6 +41,7 @@ struct live_values {
   /// When a sorted set leaves its listpack encoding.
   std::atomic<long long> zset_max_listpack_entries{128};
   std::atomic<long long> zset_max_listpack_value{64};
+  std::atomic<long long> set_max_intset_entries{512}; // intset -> hashtable threshold
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per

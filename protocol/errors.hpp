@@ -147,6 +147,10 @@ inline std::string zset_no_input_keys(std::string_view cmd) {
   return "ERR at least 1 input key is needed for '" + std::string(cmd) + "' command";
 }
 
+// Set family.
+inline constexpr std::string_view numkeys_too_many =
+    "ERR Number of keys can't be greater than number of args";
+
 // Connection and server families.
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protover_not_integer =
