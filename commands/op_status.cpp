@@ -47,6 +47,11 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::bitfield_type: reply.error(err::bitfield_type); return;
     case op_status::bitfield_overflow_type: reply.error(err::bitfield_overflow_type); return;
     case op_status::bitfield_ro_get_only: reply.error(err::bitfield_ro_get_only); return;
+    case op_status::not_hash_integer: reply.error(err::hash_not_integer); return;
+    case op_status::not_hash_float: reply.error(err::hash_not_float); return;
+    case op_status::value_nan_or_inf: reply.error(err::value_nan_or_inf); return;
+    case op_status::value_out_of_range: reply.error(err::value_out_of_range); return;
+    case op_status::long_out_of_range: reply.error(err::long_out_of_range); return;
   }
 }
 

@@ -60,6 +60,12 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  not_hash_integer,
+  not_hash_float,
+  /// An argument that is itself NaN or infinite (HINCRBYFLOAT's increment).
+  value_nan_or_inf,
+  value_out_of_range,
+  long_out_of_range,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

@@ -37,6 +37,9 @@ struct live_values {
   std::atomic<bool> latency_tracking{true};          // per-command latency histograms
   /// notify-keyspace-events as config::event_class and notify_* bits.
   std::atomic<int> notify_keyspace_events{0};
+  /// hash-max-listpack-entries / hash-max-listpack-value (read by every HSET).
+  std::atomic<long long> hash_max_listpack_entries{512};
+  std::atomic<long long> hash_max_listpack_value{64};
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per

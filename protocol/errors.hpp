@@ -117,6 +117,14 @@ inline constexpr std::string_view lcs_too_long = "ERR String too long for LCS";
 inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
+// Hash family.
+inline constexpr std::string_view value_nan_or_inf = "ERR value is NaN or Infinity";
+inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
+/// getRangeLongFromObjectOrReply over -LONG_MAX..LONG_MAX (HRANDFIELD's count).
+inline constexpr std::string_view long_out_of_range =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+
 // Connection and server families.
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protover_not_integer =
