@@ -246,7 +246,7 @@ void register_hash_family(command_table& t) {
   constexpr uint16_t read_modify = k_rw | k_access | k_update;
   const command_def rows[] = {
       {.name = "hset", .arity = -4, .flags = rw_fast, .group = hash,
-       .keys = {key_at(1, k_rw | k_update | k_insert)}, .handler = hset_cmd<false>,
+       .keys = {key_at(1, k_rw | k_update)}, .handler = hset_cmd<false>,
        .docs = {"Creates or modifies the value of a field in a hash.", "2.0.0",
                 "O(1) for each field/value pair added, so O(N) to add N field/value pairs "
                 "when the command is called with multiple field/value pairs."}},
