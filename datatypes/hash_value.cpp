@@ -205,14 +205,14 @@ obj_encoding hash_encoding(const value& v) {
 }
 
 /// Redis's xorObjectDigest for hashes: each field and its value mixed into
-/// a digest of their own, xor-ed into the result (order-independent).
+/// a digest of their own, whose SHA1 is xor-ed into the result
+/// (order-independent).
 void hash_digest(const value& v, unsigned char d[digest_size]) {
   as_hash(v).for_each([&](std::string_view f, std::string_view val) {
     unsigned char pair[digest_size] = {};
     mix_digest(pair, f);
     mix_digest(pair, val);
-    for (size_t i = 0; i < digest_size; ++i)
-      d[i] ^= pair[i];
+    xor_digest(d, pair, digest_size);
   });
 }
 
