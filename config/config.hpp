@@ -40,6 +40,7 @@ struct live_values {
   /// hash-max-listpack-entries / hash-max-listpack-value (read by every HSET).
   std::atomic<long long> hash_max_listpack_entries{512};
   std::atomic<long long> hash_max_listpack_value{64};
+  std::atomic<int> list_max_listpack_size{-2};       // quicklist node fill
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per
