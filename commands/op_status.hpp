@@ -66,6 +66,11 @@ enum class op_status : uint8_t {
   value_nan_or_inf,
   value_out_of_range,
   long_out_of_range,
+  positive_count,
+  numkeys_not_positive,
+  numkeys_too_many,
+  limit_negative,
+  srandmember_count_range,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

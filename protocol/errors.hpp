@@ -122,6 +122,12 @@ inline constexpr std::string_view value_nan_or_inf = "ERR value is NaN or Infini
 inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
 /// getRangeLongFromObjectOrReply over -LONG_MAX..LONG_MAX (HRANDFIELD's count).
 inline constexpr std::string_view long_out_of_range =
+// Set family.
+inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view numkeys_too_many =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view srandmember_count_range =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
 
