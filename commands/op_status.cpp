@@ -57,6 +57,7 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;
     case op_status::limit_negative: reply.error(err::limit_negative); return;
     case op_status::srandmember_count_range: reply.error(err::srandmember_count_range); return;
+    case op_status::score_nan: reply.error(err::score_nan); return;
   }
 }
 

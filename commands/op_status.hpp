@@ -71,6 +71,8 @@ enum class op_status : uint8_t {
   numkeys_too_many,
   limit_negative,
   srandmember_count_range,
+  /// ZADD INCR / ZINCRBY produced NaN.
+  score_nan,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

@@ -171,6 +171,8 @@ struct registry::impl {
     else if (n == "list-max-listpack-size")
       live.list_max_listpack_size = static_cast<int>(number());
     else if (n == "set-max-intset-entries") live.set_max_intset_entries = number();
+    else if (n == "zset-max-listpack-entries") live.zset_max_listpack_entries = number();
+    else if (n == "zset-max-listpack-value") live.zset_max_listpack_value = number();
     else if (n == "notify-keyspace-events")
       live.notify_keyspace_events = detail::keyspace_event_flags(v);
     else if (n == "client-output-buffer-limit") {

@@ -42,6 +42,9 @@ struct live_values {
   std::atomic<long long> hash_max_listpack_value{64};
   std::atomic<int> list_max_listpack_size{-2};       // quicklist node fill
   std::atomic<long long> set_max_intset_entries{512}; // intset -> hashtable threshold
+  /// When a sorted set leaves its listpack encoding.
+  std::atomic<long long> zset_max_listpack_entries{128};
+  std::atomic<long long> zset_max_listpack_value{64};
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per
