@@ -122,6 +122,9 @@ inline constexpr std::string_view value_nan_or_inf = "ERR value is NaN or Infini
 inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
 /// getRangeLongFromObjectOrReply over -LONG_MAX..LONG_MAX (HRANDFIELD's count).
 inline constexpr std::string_view long_out_of_range =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+
 // Set family.
 inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view numkeys_too_many =
@@ -135,7 +138,6 @@ inline constexpr std::string_view score_nan = "ERR resulting score is not a numb
 inline constexpr std::string_view weight_not_float = "ERR weight value is not a float";
 inline constexpr std::string_view numkeys_positive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view count_positive = "ERR count should be greater than 0";
-inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
 inline constexpr std::string_view zrandmember_count_range =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view zrange_limit_without_by =
