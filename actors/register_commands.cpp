@@ -11,6 +11,7 @@ void register_all_commands() {
   commands::register_bitmap_family(t);
   commands::register_generic_family(t);
   commands::register_hash_family(t);
+  commands::register_sort_family(t);
   commands::register_set_family(t);
   register_connection_family(t);
   register_server_family(t);

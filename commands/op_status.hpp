@@ -66,6 +66,7 @@ enum class op_status : uint8_t {
   value_nan_or_inf,
   value_out_of_range,
   long_out_of_range,
+  sort_not_double,
   positive_count,
   numkeys_not_positive,
   numkeys_too_many,

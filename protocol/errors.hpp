@@ -149,6 +149,10 @@ inline std::string zset_no_input_keys(std::string_view cmd) {
   return "ERR at least 1 input key is needed for '" + std::string(cmd) + "' command";
 }
 
+// SORT.
+inline constexpr std::string_view sort_not_double =
+    "ERR One or more scores can't be converted into double";
+
 // Connection and server families.
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protover_not_integer =
