@@ -1,5 +1,6 @@
 // The hash family's operations called directly on a keyspace: values, nil,
-// wrong type, number errors, deletion of emptied hashes, HRANDFIELD counts.
+// wrong type, number errors, deletion of emptied hashes, HRANDFIELD counts;
+// and the handlers' write-stream rewrites through the executor.
 #include <doctest/doctest.h>
 
 #include <climits>
@@ -7,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "commands/command.hpp"
+#include "commands/executor.hpp"
+#include "commands/families.hpp"
 #include "commands/hash_ops.hpp"
 #include "ops_fixture.hpp"
 
@@ -117,4 +121,47 @@ TEST_CASE("hash ops: HSCAN of a listpack is the whole hash in one page") {
   CHECK(page.next_cursor == 0);
   REQUIRE(page.pairs.size() == 2);
   CHECK(page.pairs[1].field == "a2");
+}
+
+// --- Handlers through the executor: what reaches the write stream ---------
+
+
+namespace {
+
+struct stream_harness : actis::commands::write_sink {
+  command_table table;
+  partition_data part{0, 16};
+  std::vector<partition_data*> parts{&part};
+  std::vector<actis::protocol::command_args> stream;
+
+  stream_harness() {
+    register_hash_family(table);
+    register_sort_family(table);
+  }
+  void emit(int, actis::protocol::command_args cmd) override { stream.push_back(std::move(cmd)); }
+  std::string run(actis::protocol::command_args argv) {
+    std::string out, error;
+    actis::protocol::reply_builder reply(out, 2);
+    keyspace ks(parts, 1, this, 1'000'000);
+    const auto* spec = table.resolve(argv, error);
+    if (spec == nullptr)
+      return "-" + error + "\r\n";
+    execute(*spec, argv, reply, &ks, 0, nullptr);
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE("hash handlers: HINCRBYFLOAT is propagated as HSET with the result") {
+  stream_harness h;
+  CHECK(h.run({"HINCRBYFLOAT", "k", "f", "1.5"}) == "$3\r\n1.5\r\n");
+  REQUIRE(h.stream.size() == 1);
+  CHECK(h.stream[0] == actis::protocol::command_args{"HSET", "k", "f", "1.5"});
+  CHECK(h.run({"HINCRBYFLOAT", "k", "f", "abc"}) == "-ERR value is not a valid float\r\n");
+  CHECK(h.run({"HGET", "k", "f"}) == "$3\r\n1.5\r\n");
+  CHECK(h.run({"HSET", "k", "a", "1", "b", "2"}) == ":2\r\n");
+  CHECK(h.run({"HDEL", "k", "zz"}) == ":0\r\n");
+  CHECK(h.stream.size() == 2);
+  CHECK(h.stream[1] == actis::protocol::command_args{"HSET", "k", "a", "1", "b", "2"});
 }
