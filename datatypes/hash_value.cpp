@@ -65,36 +65,43 @@ struct hash_value::table {
   }
 };
 
+static_assert(sizeof(hash_value) == 24, "vtable, traits and one word");
+
 hash_value::hash_value() : collection(traits_entry) {}
 
 hash_value::~hash_value() {
-  delete table_;
+  if (is_listpack())
+    repr_.lp.~listpack();
+  else
+    delete tbl();
 }
 
 std::unique_ptr<hash_value> hash_value::clone() const {
   auto copy = std::make_unique<hash_value>();
   if (is_listpack()) {
-    copy->lp_ = lp_.clone();
+    copy->repr_.lp = repr_.lp.clone();
   } else {
-    copy->table_ = new table();
-    for_each([&](std::string_view f, std::string_view v) { copy->table_->add(f, v); });
+    auto t = std::make_unique<table>();
+    for_each([&](std::string_view f, std::string_view v) { t->add(f, v); });
+    copy->repr_.lp.~listpack();
+    copy->repr_.tagged_table = reinterpret_cast<uintptr_t>(t.release()) | table_tag;
   }
   return copy;
 }
 
 size_t hash_value::size() const {
-  return is_listpack() ? lp_.size() / 2 : table_->nodes.size();
+  return is_listpack() ? repr_.lp.size() / 2 : tbl()->nodes.size();
 }
 
 std::optional<std::string_view> hash_value::get(std::string_view field) const {
   if (is_listpack()) {
-    auto p = lp_.find(field, lp_.first(), 1);
-    if (p == lp_.end())
+    auto p = repr_.lp.find(field, repr_.lp.first(), 1);
+    if (p == repr_.lp.end())
       return std::nullopt;
-    return lp_.get(lp_.next(p));
+    return repr_.lp.get(repr_.lp.next(p));
   }
-  table_->nodes.step();
-  const hash_node* n = table_->find(field);
+  tbl()->nodes.step();
+  const hash_node* n = tbl()->find(field);
   if (n == nullptr)
     return std::nullopt;
   return n->value();
@@ -104,24 +111,24 @@ bool hash_value::set(std::string_view field, std::string_view val, const hash_li
   if (is_listpack() && (field.size() > limits.max_value || val.size() > limits.max_value))
     convert_to_table();
   if (is_listpack()) {
-    auto p = lp_.find(field, lp_.first(), 1);
-    if (p != lp_.end()) {
-      lp_.replace(lp_.next(p), val);
+    auto p = repr_.lp.find(field, repr_.lp.first(), 1);
+    if (p != repr_.lp.end()) {
+      repr_.lp.replace(repr_.lp.next(p), val);
       return false;
     }
-    lp_.push_back(field);
-    lp_.push_back(val);
+    repr_.lp.push_back(field);
+    repr_.lp.push_back(val);
     if (size() > limits.max_entries)
       convert_to_table();
     return true;
   }
-  auto& nodes = table_->nodes;
+  auto& nodes = tbl()->nodes;
   nodes.step();
   uint64_t h = hash_bytes(field);
   auto same_field = [&](const hash_node& n) { return n.field() == field; };
   hash_node* n = nodes.find(h, same_field);
   if (n == nullptr) {
-    table_->add(field, val);
+    tbl()->add(field, val);
     return true;
   }
   if (n->value_len == val.size()) {
@@ -130,27 +137,27 @@ bool hash_value::set(std::string_view field, std::string_view val, const hash_li
   }
   // The block changes size: relink a new node in place of the old one.
   nodes.unlink(h, same_field);
-  table_->node_bytes -= n->block_size();
-  table_->add(field, val);
+  tbl()->node_bytes -= n->block_size();
+  tbl()->add(field, val);
   std::free(n);
   return false;
 }
 
 bool hash_value::erase(std::string_view field) {
   if (is_listpack()) {
-    auto p = lp_.find(field, lp_.first(), 1);
-    if (p == lp_.end())
+    auto p = repr_.lp.find(field, repr_.lp.first(), 1);
+    if (p == repr_.lp.end())
       return false;
-    lp_.erase(p, 2);
+    repr_.lp.erase(p, 2);
     return true;
   }
-  auto& nodes = table_->nodes;
+  auto& nodes = tbl()->nodes;
   nodes.step();
   hash_node* n =
       nodes.unlink(hash_bytes(field), [&](const hash_node& x) { return x.field() == field; });
   if (n == nullptr)
     return false;
-  table_->node_bytes -= n->block_size();
+  tbl()->node_bytes -= n->block_size();
   std::free(n);
   nodes.maybe_shrink();
   return true;
@@ -158,22 +165,22 @@ bool hash_value::erase(std::string_view field) {
 
 hash_value::field_pair hash_value::random(std::mt19937_64& rng) const {
   if (is_listpack()) {
-    auto p = lp_.at(static_cast<long long>(rng() % size()) * 2);
-    return {lp_.get(p), lp_.get(lp_.next(p))};
+    auto p = repr_.lp.at(static_cast<long long>(rng() % size()) * 2);
+    return {repr_.lp.get(p), repr_.lp.get(repr_.lp.next(p))};
   }
-  const hash_node* n = table_->nodes.random(rng);
+  const hash_node* n = tbl()->nodes.random(rng);
   return {n->field(), n->value()};
 }
 
 void hash_value::visit_table(visit_fn fn, void* ctx) const {
-  table_->nodes.for_each([&](const hash_node& n) { fn(ctx, n.field(), n.value()); });
+  tbl()->nodes.for_each([&](const hash_node& n) { fn(ctx, n.field(), n.value()); });
 }
 
 uint64_t hash_value::scan_table(uint64_t cursor, size_t count, visit_fn fn, void* ctx) const {
   size_t visited = 0;
   size_t budget = count * 10;
   do {
-    cursor = table_->nodes.scan_step(cursor, [&](const hash_node* n) {
+    cursor = tbl()->nodes.scan_step(cursor, [&](const hash_node* n) {
       fn(ctx, n->field(), n->value());
       ++visited;
     });
@@ -184,14 +191,14 @@ uint64_t hash_value::scan_table(uint64_t cursor, size_t count, visit_fn fn, void
 void hash_value::convert_to_table() {
   auto t = std::make_unique<table>();
   for_each([&](std::string_view f, std::string_view v) { t->add(f, v); });
-  table_ = t.release();
-  lp_ = listpack();
+  repr_.lp.~listpack();
+  repr_.tagged_table = reinterpret_cast<uintptr_t>(t.release()) | table_tag;
 }
 
 size_t hash_value::bytes() const {
   if (is_listpack())
-    return sizeof(*this) + lp_.bytes();
-  return sizeof(*this) + sizeof(table) + table_->nodes.bucket_bytes() + table_->node_bytes;
+    return sizeof(*this) + repr_.lp.bytes();
+  return sizeof(*this) + sizeof(table) + tbl()->nodes.bucket_bytes() + tbl()->node_bytes;
 }
 
 value make_hash() {
