@@ -12,6 +12,7 @@
 #include "commands/executor.hpp"
 #include "commands/families.hpp"
 #include "commands/hash_ops.hpp"
+#include "config/config.hpp"
 #include "ops_fixture.hpp"
 
 using namespace actis::commands;
@@ -164,4 +165,35 @@ TEST_CASE("hash handlers: HINCRBYFLOAT is propagated as HSET with the result") {
   CHECK(h.run({"HDEL", "k", "zz"}) == ":0\r\n");
   CHECK(h.stream.size() == 2);
   CHECK(h.stream[1] == actis::protocol::command_args{"HSET", "k", "a", "1", "b", "2"});
+}
+
+// --- Keyspace events -------------------------------------------------------
+
+namespace {
+
+struct event_log : actis::commands::keyspace_event_sink {
+  std::vector<std::string> seen;
+  void publish(int, std::string_view key, std::string_view name, int) override {
+    seen.push_back(std::string(name) + " " + std::string(key));
+  }
+};
+
+} // namespace
+
+TEST_CASE("hash ops: Redis's events, del when HDEL empties the hash") {
+  REQUIRE(actis::config::registry::instance().set({{"notify-keyspace-events", "KEA"}}) == "");
+  world w;
+  event_log log;
+  w.part.observers.events = &log;
+  op_hset(w.ks, 0, "h", args({"a", "1", "b", "2"}));
+  op_hsetnx(w.ks, 0, "h", "c", "3");
+  op_hsetnx(w.ks, 0, "h", "c", "4");
+  op_hincrby(w.ks, 0, "h", "a", 1);
+  op_hincrbyfloat(w.ks, 0, "h", "a", 0.5L);
+  op_hdel(w.ks, 0, "h", args({"a", "zz"}));
+  op_hdel(w.ks, 0, "h", args({"b", "c"}));
+  std::vector<std::string> expected{"hset h", "hset h", "hincrby h",
+                                    "hincrbyfloat h", "hdel h", "hdel h", "del h"};
+  CHECK(log.seen == expected);
+  REQUIRE(actis::config::registry::instance().set({{"notify-keyspace-events", ""}}) == "");
 }
