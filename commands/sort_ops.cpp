@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 
@@ -110,7 +111,10 @@ loaded load_elements(const datatypes::value* v, const sort_options& o, bool dont
     }
   }
   long long start = o.limit_start < 0 ? 0 : o.limit_start;
-  long long end = o.limit_count < 0 ? length - 1 : start + o.limit_count - 1;
+  // A count reaching past LLONG_MAX simply means "to the end".
+  long long end = o.limit_count < 0                        ? length - 1
+                  : o.limit_count - 1 > LLONG_MAX - start ? LLONG_MAX
+                                                          : start + o.limit_count - 1;
   if (start >= length) {
     start = length - 1;
     end = length - 2;
