@@ -11,5 +11,8 @@ void register_generic_family(command_table& t);  // commands/generic_family.cpp 
 void register_hash_family(command_table& t);     // commands/hash_family.cpp
 void register_sort_family(command_table& t);     // commands/sort_family.cpp
 void register_set_family(command_table& t);      // commands/set_family.cpp
+void register_list_family(command_table& t);     // commands/list_family.cpp
+void register_zset_family(command_table& t);     // commands/zset_family.cpp
+void register_blocking_family(command_table& t); // commands/blocking_family.cpp
 
 } // namespace actis::commands

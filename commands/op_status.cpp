@@ -12,7 +12,6 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
       // A successful operation replies its value; nothing to say here.
       return;
     case op_status::nil: reply.null(); return;
-    case op_status::would_block: reply.null_array(); return;
     case op_status::wrong_type: reply.error(err::wrong_type); return;
     case op_status::not_integer: reply.error(err::not_integer); return;
     case op_status::not_float: reply.error(err::not_float); return;
@@ -58,6 +57,8 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;
     case op_status::limit_negative: reply.error(err::limit_negative); return;
     case op_status::srandmember_count_range: reply.error(err::srandmember_count_range); return;
+    case op_status::count_not_positive: reply.error(err::count_not_positive); return;
+    case op_status::index_out_of_range: reply.error(err::index_out_of_range); return;
     case op_status::score_nan: reply.error(err::score_nan); return;
   }
 }

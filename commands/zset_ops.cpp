@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "config/config.hpp"
+#include "datatypes/strutil.hpp"
 
 namespace actis::commands {
 
@@ -396,6 +397,28 @@ op_result<size_t> op_zrangestore(keyspace& ks, int db, std::string_view dst,
   ks.set(db, dst, datatypes::value::from_collection(std::move(out)));
   ks.notify(db, dst, event_class::zset, "zrangestore");
   return n;
+}
+
+op_result<zscan_page> op_zscan(keyspace& ks, int db, std::string_view key, uint64_t cursor,
+                               uint64_t count, std::optional<std::string_view> pattern) {
+  auto found = read_zset(ks, db, key);
+  if (!found.ok())
+    return found.error();
+  zscan_page page;
+  if (*found == nullptr)
+    return page;
+  const zset& z = **found;
+  size_t from = 0, to = z.size();
+  if (!z.is_listpack()) {
+    from = cursor < z.size() ? static_cast<size_t>(cursor) : z.size();
+    to = from + std::min<uint64_t>(count, z.size() - from);
+    page.next_cursor = to < z.size() ? to : 0;
+  }
+  if (from < to)
+    for (auto c = z.at_rank(from); c.valid() && c.rank() < to; c.next())
+      if (!pattern || datatypes::glob_match(*pattern, c.member()))
+        page.items.push_back({std::string(c.member()), c.score()});
+  return page;
 }
 
 } // namespace actis::commands
