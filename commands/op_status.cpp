@@ -47,6 +47,13 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::bitfield_type: reply.error(err::bitfield_type); return;
     case op_status::bitfield_overflow_type: reply.error(err::bitfield_overflow_type); return;
     case op_status::bitfield_ro_get_only: reply.error(err::bitfield_ro_get_only); return;
+    case op_status::hll_not_hll: reply.error(err::hll_not_hll); return;
+    case op_status::hll_corrupt: reply.error(err::hll_corrupt); return;
+    case op_status::hll_no_such_key: reply.error(err::hll_no_such_key); return;
+    case op_status::hll_not_sparse: reply.error(err::hll_not_sparse); return;
+    case op_status::hll_unknown_subcommand:
+      reply.error(err::hll_unknown_subcommand(detail));
+      return;
   }
 }
 

@@ -60,6 +60,13 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  /// A string that is not a HyperLogLog (WRONGTYPE with Redis's HLL text).
+  hll_not_hll,
+  hll_corrupt,
+  hll_no_such_key,
+  hll_not_sparse,
+  /// detail: the subcommand as the client wrote it.
+  hll_unknown_subcommand,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

@@ -172,6 +172,17 @@ std::string config_rewrite_failed(std::string_view reason);
 /// "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
 /// DEBUG HELP." (`sub` as the client wrote it)
 std::string debug_usage(std::string_view sub);
+
+// HyperLogLog (PFADD, PFCOUNT, PFMERGE, PFDEBUG).
+inline constexpr std::string_view hll_not_hll =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view hll_corrupt = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view hll_no_such_key = "ERR The specified key does not exist";
+inline constexpr std::string_view hll_not_sparse = "ERR HLL encoding is not sparse";
+/// "ERR Unknown PFDEBUG subcommand '<sub>'"
+inline std::string hll_unknown_subcommand(std::string_view sub) {
+  return "ERR Unknown PFDEBUG subcommand '" + std::string(sub) + "'";
+}
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
