@@ -1,6 +1,7 @@
 // HyperLogLog registers, encodings and estimator (see hyperloglog.hpp).
 #include "datatypes/hyperloglog.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
