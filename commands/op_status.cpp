@@ -54,6 +54,7 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::hll_unknown_subcommand:
       reply.error(err::hll_unknown_subcommand(detail));
       return;
+    case op_status::score_nan: reply.error(err::score_nan); return;
   }
 }
 

@@ -67,6 +67,8 @@ enum class op_status : uint8_t {
   hll_not_sparse,
   /// detail: the subcommand as the client wrote it.
   hll_unknown_subcommand,
+  /// ZADD INCR / ZINCRBY produced NaN.
+  score_nan,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

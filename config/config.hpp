@@ -39,6 +39,9 @@ struct live_values {
   std::atomic<int> notify_keyspace_events{0};
   /// hll-sparse-max-bytes: the largest sparse HyperLogLog PFADD keeps sparse.
   std::atomic<long long> hll_sparse_max_bytes{3000};
+  /// When a sorted set leaves its listpack encoding.
+  std::atomic<long long> zset_max_listpack_entries{128};
+  std::atomic<long long> zset_max_listpack_value{64};
 };
 
 /// The whole configuration. Thread-safe (internally locked; not on any per

@@ -319,8 +319,8 @@ constexpr param_def table[] = {
     integer("tracking-table-max-keys", 0, ll_max, "1000000"),
     text("unixsocket", "", imm),
     {"unixsocketperm", "", value_kind::octal, imm, "0", 0, 0777},
-    aka(integer("zset-max-listpack-entries", 0, ll_max, "128"), "zset-max-ziplist-entries"),
-    aka(memory("zset-max-listpack-value", 0, ll_max, "64"), "zset-max-ziplist-value"),
+    aka(integer("zset-max-listpack-entries", 0, ll_max, "128", impl), "zset-max-ziplist-entries"),
+    aka(memory("zset-max-listpack-value", 0, ll_max, "64", impl), "zset-max-ziplist-value"),
     // Debugging knobs Redis only reports to an exact CONFIG GET.
     integer("key-load-delay", int_min, int_max, "0", hidden),
     integer("loading-process-events-interval-bytes", 1024, int_max, "2097152", hidden),

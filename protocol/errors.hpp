@@ -117,6 +117,23 @@ inline constexpr std::string_view lcs_too_long = "ERR String too long for LCS";
 inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
+// Sorted set family.
+inline constexpr std::string_view score_nan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view weight_not_float = "ERR weight value is not a float";
+inline constexpr std::string_view numkeys_positive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view count_positive = "ERR count should be greater than 0";
+inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view zrandmember_count_range =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view zrange_limit_without_by =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view zrange_withscores_bylex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+/// "ERR at least 1 input key is needed for '<cmd>' command"
+inline std::string zset_no_input_keys(std::string_view cmd) {
+  return "ERR at least 1 input key is needed for '" + std::string(cmd) + "' command";
+}
+
 // Connection and server families.
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view protover_not_integer =
