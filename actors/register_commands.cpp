@@ -11,6 +11,7 @@ void register_all_commands() {
   commands::register_bitmap_family(t);
   commands::register_generic_family(t);
   commands::register_hll_family(t);
+  commands::register_geo_family(t);
   register_connection_family(t);
   register_server_family(t);
   register_command_family(t);
