@@ -182,10 +182,19 @@ std::optional<double> distance_if_inside(const shape& s, double lon, double lat)
       return std::nullopt;
     return d;
   }
+  // Redis 7.0 measures the east-west extent at the point's latitude (a box
+  // narrows towards the poles) and the north-south one on its meridian.
+  // Both must hold, so the second is skipped when the first fails.
+  // The two legs are distance() with one coordinate shared, written out so
+  // that the terms that are exactly zero (sin 0) or repeated (the same
+  // cosine twice) cost nothing; the results are bit for bit distance()'s.
   double width = s.width * s.conversion, height = s.height * s.conversion;
-  double lon_distance = distance(lon, lat, s.lon, lat);
-  double lat_distance = distance(lon, lat, lon, s.lat);
-  if (lon_distance > width / 2 || lat_distance > height / 2)
+  double u = std::sin((deg_rad(s.lat) - deg_rad(lat)) / 2);
+  if (2.0 * earth_radius_m * std::asin(std::sqrt(u * u)) > height / 2)
+    return std::nullopt;
+  double c = std::cos(deg_rad(lat));
+  double v = std::sin((deg_rad(s.lon) - deg_rad(lon)) / 2);
+  if (2.0 * earth_radius_m * std::asin(std::sqrt(0.0 + c * c * v * v)) > width / 2)
     return std::nullopt;
   return distance(s.lon, s.lat, lon, lat);
 }

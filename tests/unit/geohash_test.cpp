@@ -2,6 +2,7 @@
 // within a cell, neighbours, distances and the search cells.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -79,5 +80,26 @@ TEST_CASE("geohash: neighbours and search cells cover the search area") {
         }
       CHECK(covered);
     }
+  }
+}
+
+TEST_CASE("geohash: box membership is distance()'s test on both legs") {
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> lon(-179, 179), lat(-84, 84), off(-3, 3);
+  for (int i = 0; i < 20000; ++i) {
+    geo::shape s;
+    s.type = geo::shape::kind::box;
+    s.lon = lon(rng);
+    s.lat = lat(rng);
+    s.width = 1000 + static_cast<double>(rng() % 400000);
+    s.height = 1000 + static_cast<double>(rng() % 400000);
+    double x = std::clamp(s.lon + off(rng), -180.0, 180.0);
+    double y = std::clamp(s.lat + off(rng), geo::lat_min, geo::lat_max);
+    bool inside = geo::distance(x, y, s.lon, y) <= s.width / 2 &&
+                  geo::distance(x, y, x, s.lat) <= s.height / 2;
+    auto d = geo::distance_if_inside(s, x, y);
+    CHECK(d.has_value() == inside);
+    if (d)
+      CHECK(*d == geo::distance(s.lon, s.lat, x, y));
   }
 }
