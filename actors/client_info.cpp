@@ -16,7 +16,8 @@ std::string client_info::describe(int64_t now_ms) const {
   s += " name=" + name;
   s += " age=" + std::to_string(age);
   s += " idle=" + std::to_string(idle);
-  s += " flags=N db=" + std::to_string(db);
+  s += blocked ? " flags=b db=" : " flags=N db=";
+  s += std::to_string(db);
   s += " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + std::to_string(qbuf);
   s += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=65536 rbp=0 obl=0 oll=0 omem=" + std::to_string(obuf);
   s += " tot-mem=" + std::to_string(qbuf + obuf);

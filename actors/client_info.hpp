@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <caf/all.hpp>
@@ -36,6 +37,11 @@ struct client_info {
   /// The peer is on a loopback address (enable-debug-command local).
   bool loopback = false;
   caf::actor actor;         // the connection actor (for CLIENT KILL)
+  /// A blocking command of this client is parked (flag b; exempt from the
+  /// idle timeout, as in Redis).
+  bool blocked = false;
+  /// CLIENT UNBLOCK of this client (its pipeline's unblock); loop thread.
+  std::function<bool(bool with_error)> unblock;
 
   /// This client's CLIENT LIST / CLIENT INFO line, newline-terminated.
   std::string describe(int64_t now_ms) const;

@@ -24,6 +24,24 @@ std::string error_reply(std::string_view error, int resp) {
   return bytes;
 }
 
+/// A parked command of this connection: the partition that serves it tells
+/// the connection actor, whichever loop it runs on.
+class pipeline_waiter final : public commands::blocked_client {
+public:
+  pipeline_waiter(const commands::command_spec& spec, protocol::command_args argv, int db,
+                  int resp, caf::actor conn, uint64_t seq)
+      : blocked_client(spec, std::move(argv), db, resp), conn_(std::move(conn)), seq_(seq) {}
+
+  void deliver(std::string reply) override {
+    caf::anon_send(conn_, blocked_reply_atom::value, seq_, std::move(reply));
+  }
+  void retry() override { caf::anon_send(conn_, blocked_retry_atom::value, seq_); }
+
+private:
+  caf::actor conn_;
+  uint64_t seq_;
+};
+
 } // namespace
 
 client_pipeline::client_pipeline(host& conn, client_info& info, reply_queue& replies,
@@ -68,6 +86,15 @@ void client_pipeline::run() {
       scratch_ = error_reply(r.error, info_.resp);
       replies_.ready_now(scratch_, conn_.output());
       pop_front();
+      continue;
+    }
+    bool keyed = r.where == destination::partition || r.where == destination::partitions;
+    if (keyed && (r.spec->flags & commands::f_blocking) != 0) {
+      if (busy)
+        break;
+      queued cmd = std::move(queue_.front());
+      pop_front();
+      start_blocking(cmd.r, std::move(cmd.argv));
       continue;
     }
     if (r.where == destination::partition) {
@@ -191,6 +218,9 @@ void client_pipeline::start_transaction_unit() {
     const route& r = route_front();
     if (r.where == destination::rejected) {
       replies_.fill(replies_.reserve(), error_reply(r.error, info_.resp));
+    } else if ((r.spec->flags & commands::f_blocking) != 0) {
+      // Runs alone (start_blocking), after this unit.
+      break;
     } else if (r.where == destination::partition) {
       parts.push_back(r.partition);
     } else if (r.where == destination::partitions) {
@@ -267,6 +297,175 @@ void client_pipeline::start_summaries(const commands::command_spec& spec,
         self->finish_unit();
       },
       summary_atom::value);
+}
+
+// -- blocking commands ----------------------------------------------------------
+
+void client_pipeline::start_blocking(const route& r, protocol::command_args argv) {
+  blocking_run run{r.spec, {}, replies_.reserve(), nullptr};
+  if (r.where == destination::partition)
+    run.partitions.push_back(r.partition);
+  else
+    run.partitions = r.partitions;
+  blocking_.emplace(std::move(run));
+  run_blocking(std::move(argv));
+}
+
+void client_pipeline::run_blocking(protocol::command_args argv) {
+  auto& b = *blocking_;
+  auto w = std::make_shared<pipeline_waiter>(*b.spec, std::move(argv), info_.db, info_.resp,
+                                             caf::actor_cast<caf::actor>(self_), ++block_seq_);
+  b.waiter = w;
+  if (b.partitions.size() == 1) {
+    auto p = b.partitions.front();
+    auto& target = srv_.partitions[p];
+    if (target.loop == loop_.index && !target.held) {
+      commands::keyspace ks(loop_.single_partition_view(p), srv_.partition_count(), &loop_.sink,
+                            unix_ms());
+      std::string reply;
+      protocol::reply_builder out(reply, info_.resp);
+      bool parked = commands::execute(*b.spec, w->argv, out, &ks, info_.db, nullptr, nullptr, w);
+      loop_.sink.flush();
+      blocking_ran(parked, std::move(reply), false);
+      return;
+    }
+  }
+  waiting_ = waiting_for::transaction;
+  auto weak = weak_from_this();
+  auto& loop = loop_;
+  auto partition_count = srv_.partition_count();
+  int db = info_.db;
+  int resp = info_.resp;
+  auto body = [weak, w, &loop, partition_count, db,
+               resp](std::vector<commands::partition_data*>& held) {
+    commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
+    std::string reply;
+    protocol::reply_builder out(reply, resp);
+    bool parked = commands::execute(w->spec, w->argv, out, &ks, db, nullptr, nullptr, w);
+    auto self = weak.lock();
+    // Parked for a client already gone: the waiter is dropped below or by
+    // the next serve that meets it claimed.
+    if (self == nullptr) {
+      w->claim();
+      return;
+    }
+    self->blocking_ran(parked, std::move(reply), true);
+  };
+  auto failed = [weak, resp](const std::string& error) {
+    auto self = weak.lock();
+    if (self == nullptr)
+      return;
+    auto bytes = error_reply(error, resp);
+    self->end_blocking(&bytes, false);
+    self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
+  };
+  loop_.post_transaction(transaction_request{b.partitions, 1, std::move(body), std::move(failed)});
+}
+
+void client_pipeline::blocking_ran(bool parked, std::string reply, bool in_round) {
+  auto& b = *blocking_;
+  if (!parked) {
+    end_blocking(&reply, false);
+  } else if (abandoned_) {
+    discard_unstarted();
+    if (b.waiter->claim())
+      end_blocking(nullptr, true);
+  } else {
+    waiting_ = waiting_for::blocked;
+    auto now = unix_ms();
+    if (b.deadline_ms < 0) {
+      b.deadline_ms = b.waiter->timeout_ms > 0 ? now + b.waiter->timeout_ms : 0;
+      info_.blocked = true;
+      srv_.loops[loop_.index]->stats.blocked_clients.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (b.deadline_ms > 0)
+      self_->delayed_send(self_, std::chrono::milliseconds(std::max<int64_t>(0, b.deadline_ms - now)),
+                          block_timeout_atom::value, block_seq_);
+  }
+  // A round must release its partitions before the pipeline goes on.
+  if (in_round && waiting_ != waiting_for::blocked)
+    self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+}
+
+void client_pipeline::end_blocking(const std::string* reply, bool unpark) {
+  auto& b = *blocking_;
+  // An abandoned command's slot gets nothing, so the replies before it
+  // still drain.
+  replies_.fill(b.slot, reply != nullptr ? *reply : std::string());
+  // A command parked on one partition and served there is gone from it
+  // already; otherwise every partition of its keys may still hold it.
+  if (b.waiter != nullptr && b.waiter->parked() && (unpark || b.partitions.size() > 1))
+    for (auto p : b.partitions)
+      self_->send(srv_.partitions[p].actor, unpark_atom::value, b.waiter);
+  if (b.deadline_ms >= 0) {
+    info_.blocked = false;
+    srv_.loops[loop_.index]->stats.blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+  }
+  blocking_.reset();
+  waiting_ = waiting_for::nothing;
+}
+
+std::string client_pipeline::timeout_reply() const {
+  std::string bytes;
+  protocol::reply_builder out(bytes, info_.resp);
+  if (blocking_->waiter->null_bulk_on_timeout)
+    out.null();
+  else
+    out.null_array();
+  return bytes;
+}
+
+void client_pipeline::blocked_reply(uint64_t seq, std::string& reply) {
+  if (!blocked() || seq != block_seq_)
+    return;
+  end_blocking(&reply, false);
+  finish_unit();
+}
+
+void client_pipeline::blocked_retry(uint64_t seq) {
+  if (!blocked() || seq != block_seq_)
+    return;
+  auto& b = *blocking_;
+  for (auto p : b.partitions)
+    self_->send(srv_.partitions[p].actor, unpark_atom::value, b.waiter);
+  if (abandoned_) {
+    end_blocking(nullptr, false);
+    finish_unit();
+    return;
+  }
+  waiting_ = waiting_for::nothing;
+  run_blocking(b.waiter->argv);
+  if (waiting_ == waiting_for::nothing)
+    finish_unit();
+}
+
+void client_pipeline::block_timeout(uint64_t seq) {
+  if (!blocked() || seq != block_seq_ || !blocking_->waiter->claim())
+    return;
+  // Redis counts a blocking command once, when it ends (here: timed out).
+  commands::stats::executed(*blocking_->spec, 0, false);
+  auto bytes = timeout_reply();
+  end_blocking(&bytes, true);
+  finish_unit();
+}
+
+bool client_pipeline::unblock(bool with_error) {
+  if (!blocked() || !blocking_->waiter->claim())
+    return false;
+  auto bytes = with_error ? error_reply(protocol::err::unblocked, info_.resp) : timeout_reply();
+  commands::stats::executed(*blocking_->spec, 0, with_error);
+  end_blocking(&bytes, true);
+  self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+  return true;
+}
+
+void client_pipeline::abandon() {
+  abandoned_ = true;
+  if (!blocked())
+    return;
+  discard_unstarted();
+  if (blocking_->waiter->claim())
+    end_blocking(nullptr, true);
 }
 
 } // namespace actis::actors

@@ -18,7 +18,10 @@
 //   * a transaction unit: a multi-partition or all-partition command and the
 //     keyed commands right after it (bounded), run in order under one hold;
 //   * summaries: INFO / DBSIZE, after every partition's summary arrived;
-//   * a connection command, which may defer its reply (CLIENT LIST …).
+//   * a connection command, which may defer its reply (CLIENT LIST …);
+//   * a blocking command (BLPOP …), alone: inline or as a transaction unit of
+//     one; if it parks, the client waits until a partition serves it, it
+//     times out or CLIENT UNBLOCK ends it (commands/blocking.hpp).
 //
 // Every command the pipeline has been given runs exactly once, also when the
 // connection is gone: a unit, once posted, carries its commands by value,
@@ -30,6 +33,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +88,8 @@ public:
 
   /// True when nothing is queued or in flight.
   bool idle() const { return queue_.empty() && waiting_ == waiting_for::nothing; }
+  /// True while a blocking command of this client is parked.
+  bool blocked() const { return waiting_ == waiting_for::blocked; }
   /// Bytes of the commands read but not started yet: with the parser's
   /// pending bytes, what Redis calls the query buffer (qbuf), and what
   /// client-query-buffer-limit bounds.
@@ -100,6 +106,21 @@ public:
   void batch_failed(uint32_t partition, const std::string& error);
   void connection_command_done();
 
+  // -- a parked blocking command ------------------------------------------------
+  /// Its reply, from the partition that served it (`seq` names the run).
+  void blocked_reply(uint64_t seq, std::string& reply);
+  /// It must run again as an ordinary command (its partition handed it back).
+  void blocked_retry(uint64_t seq);
+  /// Its timeout expired.
+  void block_timeout(uint64_t seq);
+  /// CLIENT UNBLOCK: ends it as timed out, or with the UNBLOCKED error;
+  /// false if nothing was parked. The pipeline continues on a resume message.
+  bool unblock(bool with_error);
+  /// The client is gone: a parked command (now or when it parks) is dropped,
+  /// nothing popped for it, and so are the commands after it, as Redis frees
+  /// a blocked client. Without one, the commands read still run.
+  void abandon();
+
 private:
   struct queued {
     protocol::command_args argv;
@@ -107,7 +128,18 @@ private:
     bool routed;
     size_t bytes; // of argv, counted in queued_bytes_ until it starts
   };
-  enum class waiting_for : uint8_t { nothing, batches, transaction, summaries, connection };
+  enum class waiting_for : uint8_t {
+    nothing, batches, transaction, summaries, connection, blocked
+  };
+  /// The blocking command in progress; its argv lives in its waiter.
+  struct blocking_run {
+    const commands::command_spec* spec;
+    std::vector<uint32_t> partitions; // of its keys, ascending
+    uint64_t slot;
+    commands::waiter_ptr waiter;
+    /// Absolute ms of its timeout, 0 for none, -1 until it first parks.
+    int64_t deadline_ms = -1;
+  };
 
   const route& route_front();
   /// Removes the front command (started, or answered as rejected).
@@ -119,6 +151,18 @@ private:
   void start_transaction_unit();
   void start_summaries(const commands::command_spec& spec, protocol::command_args argv);
   void finish_unit();
+  void start_blocking(const route& r, protocol::command_args argv);
+  /// Runs (again) the blocking command with a fresh waiter.
+  void run_blocking(protocol::command_args argv);
+  /// After a run: its reply, or it parked. `in_round`: called from a
+  /// transaction round, which must release before the pipeline continues.
+  void blocking_ran(bool parked, std::string reply, bool in_round);
+  /// Ends the blocking command: fills its slot (with nothing if `reply` is
+  /// null) and
+  /// tells its partitions to drop it when `unpark`.
+  void end_blocking(const std::string* reply, bool unpark);
+  /// RESP of a timed-out blocking command.
+  std::string timeout_reply() const;
 
   host& conn_;
   client_info& info_;
@@ -143,6 +187,12 @@ private:
   conn_batch open_;
   std::vector<uint64_t> open_slots_;
   uint32_t open_partition_ = 0;
+
+  std::optional<blocking_run> blocking_;
+  /// Numbers the runs of blocking commands, so late messages about an
+  /// earlier run are ignored.
+  uint64_t block_seq_ = 0;
+  bool abandoned_ = false;
 };
 
 } // namespace actis::actors

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "actors/client_info.hpp"
@@ -85,7 +86,10 @@ public:
   void start(std::shared_ptr<connection_state> self_ref) {
     self_ref_ = self_ref;
     pipeline_ = std::make_shared<client_pipeline>(*this, info_, replies_, local_, self_);
+    info_.unblock = [this](bool with_error) { return pipeline_->unblock(with_error); };
   }
+
+  client_pipeline& pipeline() { return *pipeline_; }
 
   /// Removes this client from the loop's registry (idempotent).
   void forget() { local_.unregister(info_.id); }
@@ -134,6 +138,15 @@ public:
           done(n);
         },
         client_kill_atom::value, f);
+  }
+
+  void unblock_client(uint64_t id, bool with_error, std::function<void(bool)> done) override {
+    ask_all<bool>(
+        self_, srv_.manager_actors(),
+        [done](std::vector<bool>& parts, const fan_out_failure&) {
+          done(std::find(parts.begin(), parts.end(), true) != parts.end());
+        },
+        client_unblock_atom::value, id, with_error);
   }
 
   void reset_partition_stats(std::function<void()> done) override {
@@ -236,6 +249,7 @@ public:
   void on_closed() {
     closing_ = true;
     forget();
+    pipeline_->abandon();
     quit_when_idle();
   }
 
@@ -245,6 +259,7 @@ public:
   void kill() {
     close_after_reply_ = true;
     pipeline_->discard_unstarted();
+    pipeline_->abandon();
     write_ready_replies();
   }
 
@@ -391,6 +406,7 @@ private:
     forget();
     self_->close(hdl_);
     output_ = nullptr;
+    pipeline_->abandon();
     quit_when_idle();
   }
 
@@ -441,6 +457,11 @@ caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle
     [st](const caf::io::connection_closed_msg&) { st->on_closed(); },
     [st](client_kill_atom) { st->kill(); },
     [st](resume_atom) { st->resume(); },
+    [st](blocked_reply_atom, uint64_t seq, std::string& reply) {
+      st->pipeline().blocked_reply(seq, reply);
+    },
+    [st](blocked_retry_atom, uint64_t seq) { st->pipeline().blocked_retry(seq); },
+    [st](block_timeout_atom, uint64_t seq) { st->pipeline().block_timeout(seq); },
     [st](const caf::io::data_transferred_msg& msg) { st->on_transferred(msg.remaining); },
   };
 }

@@ -341,6 +341,29 @@ void client_kill_handler(command_context& ctx) {
   });
 }
 
+void client_unblock_handler(command_context& ctx) {
+  if (ctx.argv.size() > 4)
+    return ctx.reply.error(err::subcommand_usage(ctx.argv[1], "CLIENT"));
+  bool with_error = false;
+  if (ctx.argv.size() == 4) {
+    if (iequals(ctx.argv[3], "error"))
+      with_error = true;
+    else if (!iequals(ctx.argv[3], "timeout"))
+      return ctx.reply.error(err::unblock_reason);
+  }
+  long long id = 0;
+  if (!datatypes::parse_ll(ctx.argv[2], id))
+    return ctx.reply.error(err::not_integer);
+  auto done = ctx.conn->defer();
+  int resp = ctx.reply.resp();
+  ctx.conn->unblock_client(static_cast<uint64_t>(id), with_error, [done, resp](bool unblocked) {
+    std::string bytes;
+    protocol::reply_builder out(bytes, resp);
+    out.integer(unblocked ? 1 : 0);
+    done(std::move(bytes));
+  });
+}
+
 void client_reply_handler(command_context& ctx) {
   auto& c = ctx.conn->client();
   auto mode = ctx.argv[2];
@@ -482,6 +505,10 @@ void register_connection_family(commands::command_table& t) {
       {.name = "client|kill", .arity = -3, .flags = admin_flags, .group = connection,
        .handler = client_kill_handler,
        .docs = {"Closes the connections matching the given filters.", "2.4.0", per_client}},
+      {.name = "client|unblock", .arity = -3, .flags = admin_flags, .group = connection,
+       .handler = client_unblock_handler,
+       .docs = {"Unblocks a client blocked by a blocking command from a different connection.",
+                "5.0.0", "O(log N) where N is the number of client connections"}},
       {.name = "client|reply", .arity = 3, .flags = conn_flags, .group = connection,
        .handler = client_reply_handler,
        .docs = {"Turns the replies to the connection on or off.", "3.2.0", o1}},

@@ -25,6 +25,9 @@ public:
                             std::function<void(std::vector<actors::client_line>)> done) = 0;
   /// Kills all loops' clients matching `f`; reports how many.
   virtual void kill_clients(actors::client_filter f, std::function<void(uint64_t)> done) = 0;
+  /// CLIENT UNBLOCK: ends the parked blocking command of client `id`, as
+  /// timed out or with an error; reports whether it was blocked.
+  virtual void unblock_client(uint64_t id, bool with_error, std::function<void(bool)> done) = 0;
   /// Zeroes every partition's statistics (CONFIG RESETSTAT); `done` runs
   /// once all of them have.
   virtual void reset_partition_stats(std::function<void()> done) = 0;

@@ -16,7 +16,9 @@
 #include "commands/context.hpp"
 #include "commands/keyspace.hpp"
 #include "config/config.hpp"
+#include "config/syntax.hpp"
 #include "datatypes/digest.hpp"
+#include "datatypes/quicklist.hpp"
 #include "datatypes/strutil.hpp"
 #include "protocol/errors.hpp"
 
@@ -29,7 +31,7 @@ using datatypes::iequals;
 namespace err = protocol::err;
 
 void debug_usage_error(command_context& ctx) {
-  ctx.reply.error(err::debug_usage(ctx.argv[1]));
+  ctx.reply.error(err::subcommand_usage(ctx.argv[1], "DEBUG"));
 }
 
 /// Checks the argument count (permission was checked when DEBUG was
@@ -61,6 +63,15 @@ void debug_set_active_expire_handler(command_context& ctx) {
   if (!debug_prologue(ctx, 3))
     return;
   server::instance().active_expire_enabled.store(std::atoi(ctx.argv[2].c_str()) != 0);
+  ctx.reply.ok();
+}
+
+void debug_packed_threshold_handler(command_context& ctx) {
+  if (!debug_prologue(ctx, 3))
+    return;
+  unsigned long long sz;
+  if (!config::detail::parse_memory(ctx.argv[2], sz) || !datatypes::set_quicklist_packed_threshold(sz))
+    return ctx.reply.error(err::packed_threshold_range);
   ctx.reply.ok();
 }
 
@@ -259,6 +270,9 @@ void debug_help_handler(command_context& ctx) {
               "    Reply with a hex signature of the value of each key.",
               "OBJECT <key>",
               "    Describe how the value at <key> is stored.",
+              "QUICKLIST-PACKED-THRESHOLD <size>",
+              "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+              "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
               "PROTOCOL <type>",
               "    Reply with a test value of the specified type. <type> can be: string,",
               "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
@@ -300,6 +314,8 @@ void register_debug_family(commands::command_table& t) {
        .scope = everywhere, .handler = debug_digest_value_handler, .docs = part},
       {.name = "debug|protocol", .arity = -2, .flags = flags, .group = server,
        .handler = debug_protocol_handler, .docs = part},
+      {.name = "debug|quicklist-packed-threshold", .arity = -2, .flags = flags, .group = server,
+       .handler = debug_packed_threshold_handler, .docs = part},
       {.name = "debug|help", .arity = -2, .flags = flags, .group = server,
        .handler = debug_help_handler, .docs = part},
   };

@@ -200,7 +200,7 @@ void clients_section(section_writer& w) {
         static_cast<int64_t>(config::live().maxclients.load(std::memory_order_relaxed)));
   w.add("client_recent_max_input_buffer", 0);
   w.add("client_recent_max_output_buffer", 0);
-  w.add("blocked_clients", 0);
+  w.add("blocked_clients", loop_sum(&loop_stats::blocked_clients));
   w.add("tracking_clients", 0);
   w.add("clients_in_timeout_table", 0);
 }

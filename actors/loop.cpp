@@ -228,7 +228,7 @@ void close_idle_clients(caf::io::broker* self, loop_context& ctx) {
   auto now = unix_ms();
   std::vector<client_info*> idle;
   for (auto& [id, c] : ctx.clients)
-    if (now - c->last_interaction_ms > timeout * 1000)
+    if (!c->blocked && now - c->last_interaction_ms > timeout * 1000)
       idle.push_back(c);
   for (auto* c : idle) {
     self->send(c->actor, client_kill_atom::value);
@@ -303,6 +303,11 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
         ctx.unregister(c->id);
       }
       return static_cast<uint64_t>(victims.size());
+    },
+    [index](client_unblock_atom, uint64_t id, bool with_error) {
+      auto& clients = loop_context::get(index).clients;
+      auto it = clients.find(id);
+      return it != clients.end() && it->second->unblock && it->second->unblock(with_error);
     },
     [](const caf::io::acceptor_closed_msg&) {},
     [](const caf::io::connection_closed_msg&) {},

@@ -16,6 +16,13 @@
 //                              another event loop (client_list answers a
 //                              std::vector<client_line>).
 //  * loop -> write sequencer   write_batch: dataset changes in global order.
+//  * partition -> connection   blocked_reply / blocked_retry: a parked
+//                              blocking command was served (its reply), or
+//                              must run again (commands/blocking.hpp);
+//    connection -> itself      block_timeout: its timeout expired;
+//    connection -> partition   unpark: forget a parked command.
+//  * connection -> loop        client_unblock: CLIENT UNBLOCK of a client of
+//                              that loop (answers whether it was blocked).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +31,7 @@
 
 #include <caf/all.hpp>
 
+#include "commands/blocking.hpp"
 #include "commands/summary.hpp"
 #include "protocol/resp_parser.hpp"
 
@@ -42,6 +50,11 @@ using write_batch_atom = caf::atom_constant<caf::atom("writebat")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using blocked_reply_atom = caf::atom_constant<caf::atom("blockrep")>;
+using blocked_retry_atom = caf::atom_constant<caf::atom("blockretr")>;
+using block_timeout_atom = caf::atom_constant<caf::atom("blocktime")>;
+using unpark_atom = caf::atom_constant<caf::atom("unpark")>;
+using client_unblock_atom = caf::atom_constant<caf::atom("clientunb")>;
 
 /// One command for a partition, with the client state it runs under.
 struct batch_item {
@@ -143,6 +156,10 @@ typename Inspector::result_type inspect(Inspector& f, client_line& x) {
 void add_message_types(caf::actor_system_config& cfg);
 
 } // namespace actis::actors
+
+// A parked command is shared by the loops it waits on; it never leaves the
+// process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actis::commands::waiter_ptr)
 
 namespace actis::commands {
 

@@ -3,7 +3,9 @@
 //  * hold/release - hands its data to one transaction coordinator at a time;
 //  * summary, reset_stats - counts and statistics for INFO, DBSIZE and
 //                   CONFIG RESETSTAT, without anybody holding it;
-//  * expire_tick - the active expire cycle, hz times a second.
+//  * expire_tick - the active expire cycle, hz times a second;
+//  * unpark      - forget a parked blocking command (it timed out, was
+//                   served elsewhere, or its client left).
 //
 // While held, everything but the holder's release is queued *inside* the
 // partition in arrival order (not skipped in the mailbox): on release the
@@ -70,7 +72,16 @@ struct queued_summary {
 struct queued_reset {
   caf::response_promise promise;
 };
-using queued_work = std::variant<queued_batch, queued_hold, queued_summary, queued_reset>;
+struct queued_unpark {
+  commands::waiter_ptr waiter;
+};
+using queued_work =
+    std::variant<queued_batch, queued_hold, queued_summary, queued_reset, queued_unpark>;
+
+/// Removes `w` from the waiter queues of `p`.
+inline void unpark(commands::partition_data& p, const commands::waiter_ptr& w) {
+  p.waiters.remove(w->db, w->keys, w.get());
+}
 
 } // namespace detail
 
@@ -118,6 +129,8 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
       } else if (auto* r = std::get_if<detail::queued_reset>(&work)) {
         commands::reset_stats(*st->env.data);
         r->promise.deliver(true);
+      } else if (auto* u = std::get_if<detail::queued_unpark>(&work)) {
+        detail::unpark(*st->env.data, u->waiter);
       }
     }
   };
@@ -186,6 +199,12 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
       }
       st->queue.emplace_back(detail::queued_reset{self->make_response_promise()});
       return caf::delegated<bool>{};
+    },
+    [st](unpark_atom, commands::waiter_ptr& w) {
+      if (*st->env.held)
+        st->queue.emplace_back(detail::queued_unpark{std::move(w)});
+      else
+        detail::unpark(*st->env.data, w);
     },
     [self, st, hz, tick_interval](expire_tick_atom) {
       // A held partition belongs to its holder: skip this tick.

@@ -30,6 +30,8 @@ struct loop_stats {
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> client_query_buffer_limit_disconnections{0};
   std::atomic<uint64_t> client_output_buffer_limit_disconnections{0};
+  /// Clients whose blocking command is parked (INFO blocked_clients).
+  std::atomic<uint64_t> blocked_clients{0};
 };
 
 /// A keyspace partition: its data (owned, logically, by its actor) and the

@@ -23,14 +23,22 @@ import time
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_ACTIS = os.path.join(REPO_ROOT, "build", "actis-server")
 
-TESTS = ["set", "get", "incr", "mset"]
+# Each pop test follows the push test that fills its key (redis-benchmark
+# uses one fixed key per type: mylist, myset, myzset).
+TESTS = ["set", "get", "incr", "mset", "lpush", "lpop", "rpop", "sadd", "hset", "spop",
+         "zadd", "zpopmin", "lrange_100"]
 # redis-benchmark's CSV names for the tests above.
-CSV_NAMES = {"set": "SET", "get": "GET", "incr": "INCR", "mset": "MSET (10 keys)"}
+CSV_NAMES = {"set": "SET", "get": "GET", "incr": "INCR", "mset": "MSET (10 keys)",
+             "lpush": "LPUSH", "lpop": "LPOP", "rpop": "RPOP", "sadd": "SADD", "hset": "HSET",
+             "spop": "SPOP", "zadd": "ZADD", "zpopmin": "ZPOPMIN",
+             "lrange_100": "LRANGE_100 (first 100 elements)"}
 
 TARGET_THROUGHPUT_PLAIN = 1.05   # actis/redis req/s without pipelining, at least
+TARGET_COLLECTION_PLAIN = 1.0    # the same for the collection tests (issue 7)
 TARGET_THROUGHPUT_PIPELINED = 1.3  # actis/redis req/s with -P 16, at least
 TARGET_CPU_PER_REQUEST = 0.9     # actis/redis CPU seconds per request, at most
 TARGET_MEMORY = 1.0              # actis/redis memory, at most
+TARGET_COLLECTION_MEMORY = 0.9   # actis/redis RSS for the collection data sets, at most
 TARGET_LATENCY_P99 = 1.5         # actis/redis GET p99 under cross-key MSET load, at most
 TARGET_MULTI_LOOP_CPU = 1.15     # actis --threads 2 / --threads 1 CPU per request, at most
 
@@ -298,6 +306,56 @@ def pipe_input(key_count):
     return b"".join(template % (i, i) for i in range(key_count))
 
 
+def resp_command(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def collection_inputs(count, zset_members):
+    """The collection data sets: name -> (RESP input, keys it creates)."""
+    fields = [x for i in range(10) for x in (f"field{i}", f"v{i}")]
+    small_ints = [str(i) for i in range(10)]
+    strings = [f"item-{i}" for i in range(10)]
+    zset = []
+    for start in range(0, zset_members, 100):
+        args = []
+        for m in range(start, min(start + 100, zset_members)):
+            args += [str(m * 7 % 1000003), f"member:{m}"]
+        zset.append(resp_command("ZADD", "bigzset", *args))
+    return {
+        f"{count // 1000}k hashes x 10 fields": (
+            b"".join(resp_command("HSET", f"hash:{i}", *fields) for i in range(count)), count),
+        f"{count // 1000}k sets x 10 ints": (
+            b"".join(resp_command("SADD", f"set:{i}", *small_ints) for i in range(count)), count),
+        f"{count // 1000}k lists x 10 strings": (
+            b"".join(resp_command("RPUSH", f"list:{i}", *strings) for i in range(count)), count),
+        f"zset of {zset_members // 1000}k members": (b"".join(zset), 1),
+    }
+
+
+def load_and_measure(server, data, expected_keys):
+    """FLUSHALL, load `data` with redis-cli --pipe, and return the memory
+    figures before and after."""
+    server.command("FLUSHALL")
+    time.sleep(0.5)
+    before_rss, before_used = server.rss_bytes(), server.used_memory()
+    result = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(server.port),
+                             "--pipe"], input=data, capture_output=True)
+    server.ensure_alive()
+    output = (result.stdout + result.stderr).decode(errors="replace")
+    if result.returncode != 0 or "errors: 0," not in output:
+        raise BenchError(f"redis-cli --pipe into {server.label} failed:\n{output}")
+    keys = server.command("DBSIZE")
+    if keys != expected_keys:
+        raise BenchError(f"{server.label} holds {keys} keys after loading {expected_keys}")
+    time.sleep(0.5)
+    return {"rss_before": before_rss, "rss_after": server.rss_bytes(),
+            "used_before": before_used, "used_after": server.used_memory()}
+
+
 def memory_phase(servers, key_count, restart):
     """Returns {label: dict(rss_before, rss_after, used_before, used_after)}.
 
@@ -309,25 +367,23 @@ def memory_phase(servers, key_count, restart):
         if restart:
             server.stop()
             server.start()
-        server.command("FLUSHALL")
-        time.sleep(0.5)
-        before_rss, before_used = server.rss_bytes(), server.used_memory()
-        result = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(server.port),
-                                 "--pipe"], input=data, capture_output=True)
-        server.ensure_alive()
-        output = (result.stdout + result.stderr).decode(errors="replace")
-        if result.returncode != 0 or "errors: 0," not in output:
-            raise BenchError(f"redis-cli --pipe into {server.label} failed:\n{output}")
-        keys = server.command("DBSIZE")
-        if keys != key_count:
-            raise BenchError(f"{server.label} holds {keys} keys after loading {key_count}")
-        time.sleep(0.5)
-        results[server.label] = {
-            "rss_before": before_rss, "rss_after": server.rss_bytes(),
-            "used_before": before_used, "used_after": server.used_memory(),
-        }
+        results[server.label] = load_and_measure(server, data, key_count)
         print(f"  {server.label:<5} loaded {key_count:,} keys: RSS "
               f"{mib(results[server.label]['rss_after'])}", file=sys.stderr)
+    return results
+
+
+def collection_memory_phase(servers, count, zset_members):
+    """Returns {data set name: {label: memory figures}}, each data set loaded
+    into a freshly started server."""
+    results = {}
+    for name, (data, keys) in collection_inputs(count, zset_members).items():
+        for server in servers:
+            server.stop()
+            server.start()
+            results.setdefault(name, {})[server.label] = load_and_measure(server, data, keys)
+            print(f"  {server.label:<5} {name}: RSS "
+                  f"{mib(results[name][server.label]['rss_after'])}", file=sys.stderr)
     return results
 
 
@@ -354,14 +410,16 @@ def safe_ratio(numerator, denominator):
     return numerator / denominator
 
 
-def build_table(samples, memory, modes, latency=None, scaling=None):
+def build_table(samples, memory, modes, latency=None, scaling=None, collections=None):
     """Rows of the result table (list of lists of strings) and its header."""
     header = ["test", "mode", "actis req/s", "redis req/s", "ratio", "target",
               "actis CPU s/M", "redis CPU s/M", "CPU/req ratio", "target"]
     rows = []
     for mode_name, pipeline, _ in modes:
-        throughput_target = TARGET_THROUGHPUT_PIPELINED if pipeline > 1 else TARGET_THROUGHPUT_PLAIN
         for test in TESTS:
+            plain_target = (TARGET_THROUGHPUT_PLAIN if test in ("set", "get", "incr", "mset")
+                            else TARGET_COLLECTION_PLAIN)
+            throughput_target = TARGET_THROUGHPUT_PIPELINED if pipeline > 1 else plain_target
             actis = samples[(mode_name, test, "actis")]
             redis = samples[(mode_name, test, "redis")]
             actis_rps = statistics.median(s[0] for s in actis)
@@ -387,6 +445,13 @@ def build_table(samples, memory, modes, latency=None, scaling=None):
         rows.append(["RSS delta (load)", "memory", mib(delta["actis"]), mib(delta["redis"]),
                      ratio_text(ratio), f"<= {TARGET_MEMORY} {verdict(ratio, TARGET_MEMORY, False)}"]
                     + [""] * 4)
+    for name, figures in (collections or {}).items():
+        actis, redis = figures["actis"], figures["redis"]
+        ratio = safe_ratio(actis["rss_after"], redis["rss_after"])
+        rows.append([f"RSS {name}", "memory", mib(actis["rss_after"]), mib(redis["rss_after"]),
+                     ratio_text(ratio),
+                     f"<= {TARGET_COLLECTION_MEMORY} "
+                     f"{verdict(ratio, TARGET_COLLECTION_MEMORY, False)}"] + [""] * 4)
     if latency:
         for name, index in (("GET p50 ms, MSET load", 0), ("GET p99 ms, MSET load", 1)):
             a = statistics.median(s[index] for s in latency["actis"])
@@ -439,6 +504,8 @@ def parse_args():
     parser.add_argument("--keys", type=int, help="keys loaded for the memory comparison")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-collection-memory", action="store_true",
+                        help="skip the RSS of the hash/set/list/zset data sets")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true",
                         help="skip the actis --threads 2 vs --threads 1 CPU comparison")
@@ -515,11 +582,19 @@ def main():
         print(f"memory: loading {args.keys:,} keys", file=sys.stderr)
         memory = memory_phase(servers, args.keys, restart=not args.skip_throughput)
 
-    header, rows = build_table(samples, memory, modes, latency, scaling)
+    collections = None
+    if not args.skip_collection_memory:
+        count, members = (10000, 100000) if args.quick else (100000, 1000000)
+        print(f"collection memory: {count:,} hashes/sets/lists, a zset of {members:,}",
+              file=sys.stderr)
+        collections = collection_memory_phase(servers, count, members)
+
+    header, rows = build_table(samples, memory, modes, latency, scaling, collections)
     description = (f"actis vs redis-server; redis-benchmark -c 50 -r 100000, median of "
                    f"{args.rounds} rounds; plain n={args.requests}, -P 16 n={args.pipelined_requests}; "
                    f"actis flags: {args.actis_flags or '(defaults)'}; "
                    f"memory: {args.keys:,} keys key:%08d -> value:%08d; "
+                   f"collection RSS: each data set loaded into a fresh server; "
                    f"{os.cpu_count()} CPUs")
     print()
     print(description)

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking.hpp"
 #include "commands/command.hpp"
 #include "commands/keyspace.hpp"
 #include "commands/op_status.hpp"
@@ -46,7 +47,43 @@ struct command_context {
 
   bool rewritten = false;
   std::vector<command_args> replacement;
+
+  // -- blocking commands (commands/blocking.hpp) ------------------------------
+
+  /// The client state of a blocking command that may park; null where it
+  /// must not block (MULTI, scripts): it then answers as if timed out.
+  waiter_ptr waiter;
+  /// Set while a parked command is served: the key that became ready, the
+  /// only one it may take from.
+  const std::string* ready_key = nullptr;
+  /// The command parked (it replied nothing).
+  bool parked = false;
+  /// A parked command completed (or was handed back) while being served.
+  bool served = false;
+  /// Served, but must run again as an ordinary command (blocked_client::retry).
+  bool handed_back = false;
 };
+
+/// The blocking command cannot complete now: parks ctx.waiter on `keys`
+/// (views of ctx.argv) in their partitions, to wait up to `timeout_ms` (0:
+/// forever), and replies nothing. Without a waiter (MULTI, scripts) replies
+/// the timeout reply at once; while being served, stays parked. Thread: the
+/// holder of the keys' partitions.
+void park(command_context& ctx, std::vector<std::string_view> keys, int64_t timeout_ms,
+          bool null_bulk_on_timeout = false);
+
+/// A blocking command can complete now: true for an ordinary run; while
+/// serving, true only if this partition wins the client (claim), which must
+/// happen after the command saw it can complete and before it changes
+/// anything.
+inline bool begin_serving(command_context& ctx) {
+  if (ctx.ready_key == nullptr)
+    return true;
+  if (!ctx.waiter->claim())
+    return false;
+  ctx.served = true;
+  return true;
+}
 
 /// Redis's checkType: replies WRONGTYPE and returns true if `e` exists but
 /// holds another type than `t`.

@@ -13,9 +13,14 @@ namespace actis::commands {
 /// for connection-scope commands; `summaries` only for summaries-scope ones.
 /// Counts the run in the calling thread's command statistics (calls,
 /// handler time, failed when it replied an error).
+/// A blocking command gets the `waiter` it may park (commands/blocking.hpp);
+/// without one it never blocks. Returns true if it parked.
+/// After the command, the clients blocked on keys it changed are served,
+/// on the partitions `ks` holds.
 /// Thread: whoever holds the partitions in `ks`.
-void execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
+bool execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
              keyspace* ks, int db, connection_hooks* conn,
-             const std::vector<partition_summary>* summaries = nullptr);
+             const std::vector<partition_summary>* summaries = nullptr,
+             waiter_ptr waiter = nullptr);
 
 } // namespace actis::commands

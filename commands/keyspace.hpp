@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/blocking.hpp"
 #include "commands/notify.hpp"
 #include "config/config.hpp"
 #include "datatypes/db.hpp"
@@ -46,6 +47,8 @@ struct partition_data {
   /// Database the next active expire step starts with (round robin).
   size_t expire_next_db = 0;
   change_observers observers;
+  /// Clients parked on keys of this partition by blocking commands.
+  waiter_table waiters;
 };
 
 /// Tells the observers of `p` about `c`; use notify().
@@ -60,14 +63,21 @@ inline bool event_wanted(event_class cls) {
 }
 
 /// The single place a change of partition `p`'s data is recorded: adds
-/// c.dirty to the dirty counter, tells the watch hook (except for the
-/// key_miss and new_key announcements) and, if notify-keyspace-events wants
-/// the class, the keyspace event sink. Nothing else is paid while nobody
-/// watches and no sink is installed. Not the write stream: that carries the
+/// c.dirty to the dirty counter, marks the key ready for the clients blocked
+/// on it, tells the watch hook (except for the key_miss and new_key
+/// announcements) and, if notify-keyspace-events wants the class, the
+/// keyspace event sink. Nothing else is paid while nobody waits, watches
+/// and no sink is installed. Not the write stream: that carries the
 /// command (keyspace::propagate, driven by commands::execute). Thread: the
 /// holder of `p`.
 inline void notify(partition_data& p, const change& c) {
   p.stats.dirty += c.dirty;
+  if (!p.waiters.empty() && c.cls != event_class::key_miss) {
+    if (c.whole_db)
+      p.waiters.signal_all(c.db);
+    else
+      p.waiters.signal(c.db, c.key);
+  }
   if (p.observers.watch != nullptr || (p.observers.events != nullptr && event_wanted(c.cls)))
     report_change(p, c);
 }
@@ -116,6 +126,10 @@ public:
   /// Partition owning `key` (slot -> partition). Same function everywhere.
   static uint32_t partition_of(std::string_view key, uint32_t partition_count);
   partition_data& part(std::string_view key);
+  /// True if this execution holds the partition owning `key`.
+  bool holds(std::string_view key) const {
+    return parts_[partition_of(key, count_)] != nullptr;
+  }
   /// Every partition this execution holds (for all_partitions commands).
   std::vector<partition_data*>& held() { return parts_; }
   uint32_t partition_count() const { return count_; }

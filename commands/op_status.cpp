@@ -12,7 +12,6 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
       // A successful operation replies its value; nothing to say here.
       return;
     case op_status::nil: reply.null(); return;
-    case op_status::would_block: reply.null_array(); return;
     case op_status::wrong_type: reply.error(err::wrong_type); return;
     case op_status::not_integer: reply.error(err::not_integer); return;
     case op_status::not_float: reply.error(err::not_float); return;
@@ -47,6 +46,9 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::bitfield_type: reply.error(err::bitfield_type); return;
     case op_status::bitfield_overflow_type: reply.error(err::bitfield_overflow_type); return;
     case op_status::bitfield_ro_get_only: reply.error(err::bitfield_ro_get_only); return;
+    case op_status::numkeys_not_positive: reply.error(err::numkeys_not_positive); return;
+    case op_status::count_not_positive: reply.error(err::count_not_positive); return;
+    case op_status::index_out_of_range: reply.error(err::index_out_of_range); return;
     case op_status::hll_not_hll: reply.error(err::hll_not_hll); return;
     case op_status::hll_corrupt: reply.error(err::hll_corrupt); return;
     case op_status::hll_no_such_key: reply.error(err::hll_no_such_key); return;

@@ -19,10 +19,6 @@ enum class op_status : uint8_t {
   ok,
   /// No value (a missing key): replied as a null bulk string.
   nil,
-  /// The operation cannot complete now (e.g. BLPOP on an empty list). The
-  /// caller parks the command and resumes it on a write to the key; only on
-  /// timeout is a reply written: reply_status() answers it as a null array.
-  would_block,
   wrong_type,
   not_integer,
   not_float,
@@ -60,6 +56,9 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  numkeys_not_positive,
+  count_not_positive,
+  index_out_of_range,
   /// A string that is not a HyperLogLog (WRONGTYPE with Redis's HLL text).
   hll_not_hll,
   hll_corrupt,
@@ -119,7 +118,7 @@ private:
 };
 
 /// Writes the reply of a non-ok status: Redis's error text from
-/// protocol/errors.hpp (null for nil, a null array for would_block).
+/// protocol/errors.hpp (null for nil).
 void reply_status(protocol::reply_builder& reply, op_status status, std::string_view detail = {});
 inline void reply_status(protocol::reply_builder& reply, const op_error& e) {
   reply_status(reply, e.status, e.detail);

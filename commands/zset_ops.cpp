@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "config/config.hpp"
+#include "datatypes/strutil.hpp"
 
 namespace actis::commands {
 
@@ -396,6 +398,59 @@ op_result<size_t> op_zrangestore(keyspace& ks, int db, std::string_view dst,
   ks.set(db, dst, datatypes::value::from_collection(std::move(out)));
   ks.notify(db, dst, event_class::zset, "zrangestore");
   return n;
+}
+
+namespace {
+
+/// ZSCAN cursors of a skiplist set are scores, mapped to unsigned integers
+/// in the same order (0 stays "start" / "done": no double maps to it).
+uint64_t score_cursor(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63);
+}
+
+double cursor_score(uint64_t cursor) {
+  uint64_t bits = (cursor >> 63) != 0 ? cursor & ~(uint64_t{1} << 63) : ~cursor;
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+} // namespace
+
+op_result<zscan_page> op_zscan(keyspace& ks, int db, std::string_view key, uint64_t cursor,
+                               uint64_t count, std::optional<std::string_view> pattern) {
+  auto found = read_zset(ks, db, key);
+  if (!found.ok())
+    return found.error();
+  zscan_page page;
+  if (*found == nullptr)
+    return page;
+  const zset& z = **found;
+  auto add = [&](const zset::cursor& c) {
+    if (!pattern || datatypes::glob_match(*pattern, c.member()))
+      page.items.push_back({std::string(c.member()), c.score()});
+  };
+  if (z.is_listpack()) {
+    for (auto c = z.at_rank(0); c.valid(); c.next())
+      add(c);
+    return page;
+  }
+  // Resuming at the first score not below the cursor's survives inserts and
+  // deletes (SCAN's guarantee); a page ends only between two scores, so
+  // ties may make it longer than `count` but never repeat forever.
+  auto c = cursor == 0 ? z.at_rank(0) : z.first_in(datatypes::score_range{cursor_score(cursor)});
+  double last = 0;
+  for (uint64_t n = 0; c.valid() && n < count; ++n, c.next()) {
+    last = c.score();
+    add(c);
+  }
+  for (; c.valid() && c.score() == last; c.next())
+    add(c);
+  if (c.valid())
+    page.next_cursor = score_cursor(c.score());
+  return page;
 }
 
 } // namespace actis::commands

@@ -173,4 +173,15 @@ op_result<size_t> op_zintercard(keyspace& ks, int db, std::span<const std::strin
 op_result<std::vector<scored_member>> op_zrandmember(keyspace& ks, int db, std::string_view key,
                                                      long long count);
 
+struct zscan_page {
+  uint64_t next_cursor = 0;
+  std::vector<scored_member> items;
+};
+/// ZSCAN: a listpack set is returned whole (cursor 0), as Redis does; a
+/// skiplist set about `count` members on from the score the cursor encodes
+/// (whole groups of equal scores). `pattern` filters members (glob).
+/// Empty page for a missing key.
+op_result<zscan_page> op_zscan(keyspace& ks, int db, std::string_view key, uint64_t cursor,
+                               uint64_t count, std::optional<std::string_view> pattern);
+
 } // namespace actis::commands

@@ -185,8 +185,9 @@ op_result<std::vector<scored_member>> op_zrandmember(keyspace& ks, int db, std::
   }
   size_t n = static_cast<size_t>(count);
   if (n >= size) {
-    // The whole set, in order, as Redis returns it.
-    for (auto c = z.at_rank(0); c.valid(); c.next())
+    // The whole set, highest first: Redis's set-operation iterator walks
+    // from the tail.
+    for (auto c = z.at_rank(size - 1); c.valid(); c.prev())
       out.push_back({std::string(c.member()), c.score()});
     return out;
   }

@@ -1,8 +1,9 @@
 // Sorted sets (see zset.hpp). The listpack encoding holds member, score
-// pairs in (score, member) order; a score is its 8 raw double bytes, so
-// reading one needs no parsing.
+// pairs in (score, member) order; a score is packed binary (packed_score),
+// so reading one needs no parsing.
 #include "datatypes/zset.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -15,15 +16,52 @@ namespace {
 
 using lp_pos = listpack::pos;
 
-double lp_score(const listpack& lp, lp_pos member_pos) {
-  std::string_view raw = lp.get(lp.next(member_pos));
-  double d;
-  std::memcpy(&d, raw.data(), sizeof d);
-  return d;
-}
+/// A score as the listpack holds it: an integral value of magnitude below
+/// 2^53 as its shortest little-endian two's complement bytes (none for 0),
+/// anything else as the 8 bytes of the double. Like Redis's integer-encoded
+/// listpack scores this is compact for the common integer scores, and -0
+/// comes back as 0 (the skiplist keeps the double as it is).
+class packed_score {
+public:
+  explicit packed_score(double d) {
+    if (d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) {
+      auto v = static_cast<int64_t>(d);
+      while (len_ < 7 && !fits(v, len_))
+        ++len_;
+      std::memcpy(bytes_, &v, len_);
+    } else {
+      std::memcpy(bytes_, &d, sizeof d);
+      len_ = sizeof d;
+    }
+  }
+  std::string_view view() const { return {bytes_, len_}; }
 
-std::string_view score_bytes(const double& d) {
-  return {reinterpret_cast<const char*>(&d), sizeof d};
+  static double unpack(std::string_view raw) {
+    if (raw.size() == sizeof(double)) {
+      double d;
+      std::memcpy(&d, raw.data(), sizeof d);
+      return d;
+    }
+    uint64_t v = 0;
+    std::memcpy(&v, raw.data(), raw.size());
+    if (!raw.empty() && (static_cast<unsigned char>(raw.back()) & 0x80) != 0)
+      v |= ~uint64_t{0} << (8 * raw.size());
+    return static_cast<double>(static_cast<int64_t>(v));
+  }
+
+private:
+  static bool fits(int64_t v, size_t bytes) {
+    if (bytes == 0)
+      return v == 0;
+    int64_t half = int64_t{1} << (8 * bytes - 1);
+    return v >= -half && v < half;
+  }
+  char bytes_[8] = {};
+  size_t len_ = 0;
+};
+
+double lp_score(const listpack& lp, lp_pos member_pos) {
+  return packed_score::unpack(lp.get(lp.next(member_pos)));
 }
 
 /// Position of the first pair that sorts after (score, member), end() if none.
@@ -39,7 +77,7 @@ lp_pos lp_insert_point(const listpack& lp, double score, std::string_view member
 void lp_insert(listpack& lp, std::string_view member, double score) {
   lp_pos p = lp_insert_point(lp, score, member);
   p = lp.insert(p, member);
-  lp.insert(lp.next(p), score_bytes(score));
+  lp.insert(lp.next(p), packed_score(score).view());
 }
 
 /// Redis 7.0's digest form of a score: "%.17g".
@@ -345,8 +383,7 @@ void zset::to_listpack_if_fits(const zset_limits& limits, size_t max_member_len)
   listpack lp;
   for (auto* n = big_->first(); n != nullptr; n = zskiplist::next(n)) {
     lp.push_back(zskiplist::member(n));
-    double s = zskiplist::score(n);
-    lp.push_back(score_bytes(s));
+    lp.push_back(packed_score(zskiplist::score(n)).view());
   }
   small_ = std::move(lp);
   big_.reset();

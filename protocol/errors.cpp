@@ -56,9 +56,11 @@ std::string config_rewrite_failed(std::string_view reason) {
   return quoting("ERR Rewriting config file: ", reason, "");
 }
 
-std::string debug_usage(std::string_view sub) {
-  return quoting("ERR unknown subcommand or wrong number of arguments for '", sub,
-                 "'. Try DEBUG HELP.");
+std::string subcommand_usage(std::string_view sub, std::string_view cmd_upper) {
+  std::string tail = "'. Try ";
+  tail += cmd_upper;
+  tail += " HELP.";
+  return quoting("ERR unknown subcommand or wrong number of arguments for '", sub, tail);
 }
 
 std::string partition_unavailable(uint32_t partition, std::string_view why) {

@@ -24,6 +24,12 @@ inline constexpr std::string_view bit_offset = "ERR bit offset is not an integer
 inline constexpr std::string_view bit_value = "ERR bit is not an integer or out of range";
 inline constexpr std::string_view offset_range = "ERR offset is out of range";
 inline constexpr std::string_view positive_count = "ERR value is out of range, must be positive";
+inline constexpr std::string_view unblock_reason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view timeout_out_of_range = "ERR timeout is out of range";
+inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view count_not_positive = "ERR count should be greater than 0";
 inline constexpr std::string_view timeout_negative = "ERR timeout is negative";
 inline constexpr std::string_view timeout_not_float = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view index_out_of_range = "ERR index out of range";
@@ -114,6 +120,13 @@ inline constexpr std::string_view lcs_not_strings =
 inline constexpr std::string_view lcs_len_and_idx =
     "ERR If you want both the length and indexes, please just use IDX.";
 inline constexpr std::string_view lcs_too_long = "ERR String too long for LCS";
+inline constexpr std::string_view lpos_rank_zero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+inline constexpr std::string_view lpos_count_negative = "ERR COUNT can't be negative";
+inline constexpr std::string_view lpos_maxlen_negative = "ERR MAXLEN can't be negative";
+inline constexpr std::string_view packed_threshold_range =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
 inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
@@ -123,6 +136,7 @@ inline constexpr std::string_view weight_not_float = "ERR weight value is not a 
 inline constexpr std::string_view numkeys_positive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view count_positive = "ERR count should be greater than 0";
 inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
 inline constexpr std::string_view zrandmember_count_range =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view zrange_limit_without_by =
@@ -185,6 +199,11 @@ std::string hello_syntax(std::string_view opt);
 std::string no_such_user(std::string_view user);
 /// "ERR Rewriting config file: <reason>"
 std::string config_rewrite_failed(std::string_view reason);
+/// Redis's one text for an unknown part and a wrong argument count of a
+/// subcommand (DEBUG, CLIENT UNBLOCK ...): "ERR unknown subcommand or wrong
+/// number of arguments for '<sub>'. Try <CMD> HELP." (`sub` as the client
+/// wrote it)
+std::string subcommand_usage(std::string_view sub, std::string_view cmd_upper);
 /// DEBUG's one text for an unknown part and a wrong argument count:
 /// "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
 /// DEBUG HELP." (`sub` as the client wrote it)

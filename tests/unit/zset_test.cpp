@@ -3,6 +3,8 @@
 // conversions between them.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -123,7 +125,7 @@ TEST_CASE("zset: random operations match a reference, across encodings") {
       std::string m = "m" + std::to_string(rng() % 40);
       if (rng() % 29 == 0)
         m += std::string(rng() % 12, 'x');
-      double s = static_cast<double>(static_cast<int>(rng() % 10));
+      double s = static_cast<double>(static_cast<int>(rng() % 10)) + (rng() % 3 == 0 ? 0.5 : 0);
       switch (rng() % 8) {
         case 0: case 1: case 2:
           CHECK(z.insert(m, s, limits) == ref.insert(m, s));
@@ -236,4 +238,26 @@ TEST_CASE("zset: a large skiplist keeps ranks and hash consistent") {
     if (i % 3 != 0 && i % 100 >= 10 && i % 100 <= 19)
       ++in_range;
   CHECK(z.count(score_range{10, 19}) == in_range);
+}
+
+TEST_CASE("zset: listpack scores round-trip (integers packed short, -0 read as 0)") {
+  zset_limits limits;
+  zset z(true);
+  const double values[] = {1, -1, 127, 128, -128, -129, 32767, -32768, 65536, 1e15,
+                           9007199254740991.0, -9007199254740991.0, 9007199254740992.0,
+                           1e20, 0.5, -2.25, 1e-300,
+                           std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity()};
+  int i = 0;
+  for (double v : values)
+    z.insert("m" + std::to_string(i++), v, limits);
+  z.insert("negzero", -0.0, limits);
+  REQUIRE(z.is_listpack());
+  i = 0;
+  for (double v : values)
+    CHECK(*z.score("m" + std::to_string(i++)) == v);
+  CHECK_FALSE(std::signbit(*z.score("negzero")));
+  zset big(false);
+  big.insert("negzero", -0.0, limits);
+  CHECK(std::signbit(*big.score("negzero")));
 }
