@@ -363,7 +363,9 @@ void register_geo_family(command_table& t) {
       {.name = "georadius", .arity = -6, .flags = rw, .group = geo,
        .keys = {key_at(1, read), {store, begin_after("STORE", 6), keys_range(0)},
                 {store, begin_after("STOREDIST", 6), keys_range(0)}},
-       .handler = search_cmd<around_coords>,
+       // A STORE without its key voids the layout (the command then fails
+       // parsing): the source still picks the partition.
+       .handler = search_cmd<around_coords>, .route_key = 1,
        .docs = {"Queries a geospatial index for members within a distance of a coordinate, "
                 "optionally stores the result.", "3.2.0",
                 "O(N+log(M)) for N elements in the area and M in the index."}},
@@ -374,7 +376,9 @@ void register_geo_family(command_table& t) {
       {.name = "georadiusbymember", .arity = -5, .flags = rw, .group = geo,
        .keys = {key_at(1, read), {store, begin_after("STORE", 5), keys_range(0)},
                 {store, begin_after("STOREDIST", 5), keys_range(0)}},
-       .handler = search_cmd<around_member>,
+       // A STORE without its key voids the layout (the command then fails
+       // parsing): the source still picks the partition.
+       .handler = search_cmd<around_member>, .route_key = 1,
        .docs = {"Queries a geospatial index for members within a distance of a member, "
                 "optionally stores the result.", "3.2.0",
                 "O(N+log(M)) for N elements in the area and M in the index."}},
