@@ -1,12 +1,18 @@
 // Redis's geohash: known scores and strings, encode/decode round trips
-// within a cell, neighbours, distances and the search cells.
+// within a cell, neighbours, distances and the search cells; the GEO
+// searches against a scan of every member.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "commands/geo_ops.hpp"
 #include "datatypes/geohash.hpp"
+#include "ops_fixture.hpp"
 
 namespace geo = actis::datatypes::geo;
 
@@ -102,4 +108,56 @@ TEST_CASE("geohash: box membership is distance()'s test on both legs") {
     if (d)
       CHECK(*d == geo::distance(s.lon, s.lat, x, y));
   }
+}
+
+TEST_CASE("geo ops: searches find exactly the members a scan of the whole set finds") {
+  using namespace actis::commands;
+  ops_test::world w;
+  std::mt19937_64 rng(12);
+  std::uniform_real_distribution<double> lon(-20, 20), lat(30, 70);
+  std::vector<std::string> names;
+  std::vector<geo_add_element> elements;
+  for (int i = 0; i < 3000; ++i)
+    names.push_back("p" + std::to_string(i));
+  for (int i = 0; i < 3000; ++i)
+    elements.push_back({{lon(rng), lat(rng)}, names[static_cast<size_t>(i)]});
+  REQUIRE(op_geoadd(w.ks, 0, "g", {}, elements)->added == 3000);
+  auto z = op_geo_source(w.ks, 0, "g");
+  REQUIRE(z.ok());
+  REQUIRE(*z != nullptr);
+  for (int round = 0; round < 200; ++round) {
+    geo::shape s;
+    s.lon = lon(rng);
+    s.lat = lat(rng);
+    s.conversion = 1000;
+    if (round % 2 == 0) {
+      s.radius = 1 + static_cast<double>(rng() % 1500);
+    } else {
+      s.type = geo::shape::kind::box;
+      s.width = 1 + static_cast<double>(rng() % 2500);
+      s.height = 1 + static_cast<double>(rng() % 2500);
+    }
+    std::set<std::string> expected;
+    for (const auto& e : elements) {
+      auto p = geo::decode_score(static_cast<double>(geo::score_of(e.where.lon, e.where.lat)));
+      if (geo::distance_if_inside(s, p.lon, p.lat))
+        expected.insert(std::string(e.member));
+    }
+    auto found = geo_search(**z, s, geo_sort::asc, 0, false);
+    std::set<std::string> got;
+    for (size_t i = 0; i < found.size(); ++i) {
+      got.insert(found[i].member);
+      if (i > 0)
+        CHECK(found[i - 1].distance <= found[i].distance);
+    }
+    CHECK(got.size() == found.size());
+    CHECK(got == expected);
+    auto limited = geo_search(**z, s, geo_sort::none, 5, true);
+    CHECK(limited.size() == std::min<size_t>(5, expected.size()));
+  }
+  auto d = op_geodist(w.ks, 0, "g", "p1", "p2");
+  REQUIRE(d.ok());
+  CHECK(op_geodist(w.ks, 0, "g", "p1", "nope").status() == op_status::nil);
+  w.put("s", "x");
+  CHECK(op_geo_source(w.ks, 0, "s").status() == op_status::wrong_type);
 }
