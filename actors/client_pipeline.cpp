@@ -408,10 +408,7 @@ void client_pipeline::end_blocking(const std::string* reply, bool unpark) {
 std::string client_pipeline::timeout_reply() const {
   std::string bytes;
   protocol::reply_builder out(bytes, info_.resp);
-  if (blocking_->waiter->null_bulk_on_timeout)
-    out.null();
-  else
-    out.null_array();
+  out.null_array();
   return bytes;
 }
 

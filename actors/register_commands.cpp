@@ -10,6 +10,9 @@ void register_all_commands() {
   commands::register_string_family(t);
   commands::register_bitmap_family(t);
   commands::register_generic_family(t);
+  commands::register_hash_family(t);
+  commands::register_sort_family(t);
+  commands::register_set_family(t);
   commands::register_list_family(t);
   commands::register_zset_family(t);
   commands::register_blocking_family(t);

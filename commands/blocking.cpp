@@ -84,15 +84,11 @@ std::vector<std::pair<int, std::string>> waiter_table::take_ready() {
   return std::exchange(ready_, {});
 }
 
-void park(command_context& ctx, std::vector<std::string_view> keys, int64_t timeout_ms,
-          bool null_bulk_on_timeout) {
+void park(command_context& ctx, std::vector<std::string_view> keys, int64_t timeout_ms) {
   if (ctx.ready_key != nullptr)
     return;
   if (ctx.waiter == nullptr) {
-    if (null_bulk_on_timeout)
-      ctx.reply.null();
-    else
-      ctx.reply.null_array();
+    ctx.reply.null_array();
     return;
   }
   auto& w = *ctx.waiter;
@@ -100,7 +96,6 @@ void park(command_context& ctx, std::vector<std::string_view> keys, int64_t time
     ctx.ks->part(key).waiters.park(ctx.db, key, ctx.waiter);
   w.keys = std::move(keys);
   w.timeout_ms = timeout_ms;
-  w.null_bulk_on_timeout = null_bulk_on_timeout;
   w.mark_parked();
   ctx.parked = true;
 }

@@ -60,9 +60,6 @@ public:
   std::vector<std::string_view> keys;
   /// Relative timeout in ms; 0 waits forever.
   int64_t timeout_ms = 0;
-  /// The timeout reply is a null bulk string (BLMOVE, BRPOPLPUSH) rather
-  /// than a null array.
-  bool null_bulk_on_timeout = false;
 
   /// True for the first caller only: that caller owns the outcome (serve,
   /// time out, unblock, drop). Any thread.

@@ -25,24 +25,26 @@ namespace {
 
 using datatypes::obj_type;
 
-/// Redis's getTimeoutFromObjectOrReply for seconds: a non-negative float,
-/// in ms (0 waits forever). Replies the error and returns nullopt.
+/// Redis's getTimeoutFromObjectOrReply for seconds: a float, in ms
+/// truncated toward zero (so -0.0001 is 0: wait forever), 0 waiting
+/// forever. A product beyond the range of long long converts to LLONG_MIN
+/// as on Redis's x86 builds, hence "negative". Replies the error and
+/// returns nullopt.
 std::optional<int64_t> parse_timeout(command_context& ctx, std::string_view arg) {
   long double seconds = 0;
   if (!datatypes::parse_long_double(arg, seconds) || std::isnan(seconds)) {
     ctx.reply.error(protocol::err::timeout_not_float);
     return std::nullopt;
   }
-  long double ms = seconds * 1000.0L;
+  long double product = seconds * 1000.0L;
+  constexpr long double limit = 9223372036854775808.0L; // 2^63
+  long long ms = product < limit && product > -limit ? static_cast<long long>(product)
+                                                     : LLONG_MIN;
   if (ms < 0) {
     ctx.reply.error(protocol::err::timeout_negative);
     return std::nullopt;
   }
-  if (ms > static_cast<long double>(LLONG_MAX - ctx.ks->now_ms())) {
-    ctx.reply.error(protocol::err::timeout_out_of_range);
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(ms);
+  return ms;
 }
 
 /// The keys a blocking command may take from now: all of them in order, or
@@ -130,7 +132,7 @@ void bmove_list(command_context& ctx, list_end from, list_end to, std::string_vi
   if (wrong)
     return;
   if (!key)
-    return park(ctx, {src}, *timeout, true);
+    return park(ctx, {src}, *timeout);
   if (!begin_serving(ctx))
     return;
   // Served from a partition that cannot reach the destination: the client
@@ -265,22 +267,24 @@ void register_blocking_family(command_table& t) {
   // numkeys at argv[2], the keys after it (BLMPOP, BZMPOP).
   const key_spec counted_keys{rw_pop, begin_at(2), keys_counted(0, 1)};
   const command_def rows[] = {
-      {.name = "blpop", .arity = -3, .flags = blocking_write, .group = list,
+      {.name = "blpop", .arity = -3, .flags = blocking_write | f_noscript, .group = list,
        .keys = {keys_before_timeout}, .handler = blpop_cmd,
        .docs = {"Pops the first element of the first non-empty list, waiting for one if all are "
                 "empty; an emptied list is deleted.",
                 "2.0.0", "O(N) where N is the number of provided keys."}},
-      {.name = "brpop", .arity = -3, .flags = blocking_write, .group = list,
+      {.name = "brpop", .arity = -3, .flags = blocking_write | f_noscript, .group = list,
        .keys = {keys_before_timeout}, .handler = brpop_cmd,
        .docs = {"Pops the last element of the first non-empty list, waiting for one if all are "
                 "empty; an emptied list is deleted.",
                 "2.0.0", "O(N) where N is the number of provided keys."}},
-      {.name = "blmove", .arity = 6, .flags = blocking_write | f_denyoom, .group = list,
+      {.name = "blmove", .arity = 6, .flags = blocking_write | f_noscript | f_denyoom,
+       .group = list,
        .keys = {key_at(1, rw_pop), key_at(2, k_rw | k_insert)}, .handler = blmove_cmd,
        .docs = {"Moves an element from one end of a list to an end of another and returns it, "
                 "waiting for one if the source is empty.",
                 "6.2.0", "O(1)"}},
-      {.name = "brpoplpush", .arity = 4, .flags = blocking_write | f_denyoom, .group = list,
+      {.name = "brpoplpush", .arity = 4, .flags = blocking_write | f_noscript | f_denyoom,
+       .group = list,
        .keys = {key_at(1, rw_pop), key_at(2, k_rw | k_insert)}, .handler = brpoplpush_cmd,
        .docs = {"Moves the last element of a list to the head of another and returns it, "
                 "waiting for one if the source is empty.",
@@ -292,13 +296,13 @@ void register_blocking_family(command_table& t) {
                 "7.0.0",
                 "O(N+M) where N is the number of provided keys and M is the number of elements "
                 "returned."}},
-      {.name = "bzpopmin", .arity = -3, .flags = blocking_write | f_fast, .group = zset,
+      {.name = "bzpopmin", .arity = -3, .flags = blocking_write | f_noscript | f_fast, .group = zset,
        .keys = {keys_before_timeout}, .handler = bzpopmin_cmd,
        .docs = {"Pops the lowest-scored member of the first non-empty sorted set, waiting for "
                 "one if all are empty.",
                 "5.0.0",
                 "O(log(N)) with N being the number of elements in the sorted set."}},
-      {.name = "bzpopmax", .arity = -3, .flags = blocking_write | f_fast, .group = zset,
+      {.name = "bzpopmax", .arity = -3, .flags = blocking_write | f_noscript | f_fast, .group = zset,
        .keys = {keys_before_timeout}, .handler = bzpopmax_cmd,
        .docs = {"Pops the highest-scored member of the first non-empty sorted set, waiting for "
                 "one if all are empty.",

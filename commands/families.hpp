@@ -8,6 +8,9 @@ class command_table;
 void register_string_family(command_table& t);   // commands/string_family.cpp
 void register_bitmap_family(command_table& t);   // commands/bitmap_family.cpp
 void register_generic_family(command_table& t);  // commands/generic_family.cpp (keyspace)
+void register_hash_family(command_table& t);     // commands/hash_family.cpp
+void register_sort_family(command_table& t);     // commands/sort_family.cpp
+void register_set_family(command_table& t);      // commands/set_family.cpp
 void register_list_family(command_table& t);     // commands/list_family.cpp
 void register_zset_family(command_table& t);     // commands/zset_family.cpp
 void register_blocking_family(command_table& t); // commands/blocking_family.cpp

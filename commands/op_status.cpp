@@ -72,6 +72,16 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::geo_by_missing: reply.error(err::geo_by_missing(detail)); return;
     case op_status::geo_any_without_count: reply.error(err::geo_any_without_count); return;
     case op_status::score_nan: reply.error(err::score_nan); return;
+    case op_status::positive_count: reply.error(err::positive_count); return;
+    case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;
+    case op_status::limit_negative: reply.error(err::limit_negative); return;
+    case op_status::rand_count_range: reply.error(err::long_out_of_range); return;
+    case op_status::not_hash_integer: reply.error(err::hash_not_integer); return;
+    case op_status::not_hash_float: reply.error(err::hash_not_float); return;
+    case op_status::value_nan_or_inf: reply.error(err::value_nan_or_inf); return;
+    case op_status::value_out_of_range: reply.error(err::value_out_of_range); return;
+    case op_status::long_out_of_range: reply.error(err::long_out_of_range); return;
+    case op_status::sort_not_double: reply.error(err::sort_not_double); return;
   }
 }
 

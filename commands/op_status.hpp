@@ -56,7 +56,19 @@ enum class op_status : uint8_t {
   bitfield_type,
   bitfield_overflow_type,
   bitfield_ro_get_only,
+  not_hash_integer,
+  not_hash_float,
+  /// An argument that is itself NaN or infinite (HINCRBYFLOAT's increment).
+  value_nan_or_inf,
+  value_out_of_range,
+  long_out_of_range,
+  sort_not_double,
+  positive_count,
   numkeys_not_positive,
+  numkeys_too_many,
+  limit_negative,
+  /// SRANDMEMBER's count is LLONG_MIN (its negation does not exist).
+  rand_count_range,
   count_not_positive,
   index_out_of_range,
   /// A string that is not a HyperLogLog (WRONGTYPE with Redis's HLL text).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands/families.hpp"
+#include "commands/mpop.hpp"
 #include "commands/zset_family_internal.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -146,40 +147,16 @@ void zpop_cmd(command_context& ctx) {
   }
 }
 
-/// Redis's getRangeLongFromObjectOrReply(1, LONG_MAX, msg): one message for
-/// a non-number and a number out of range.
-bool parse_positive(std::string_view arg, long long& out) {
-  return parse_ll(arg, out) && out >= 1;
-}
-
 /// ZMPOP numkeys key... MIN|MAX [COUNT count]: pops from the first
 /// non-empty key; replicated as ZPOPMIN/ZPOPMAX key count.
 void zmpop_cmd(command_context& ctx) {
   const auto& argv = ctx.argv;
-  long long numkeys;
-  if (!parse_positive(argv[1], numkeys))
-    return ctx.reply.error(err::numkeys_positive);
-  if (numkeys > static_cast<long long>(argv.size()) - 3)
-    return ctx.reply.error(err::syntax);
-  size_t where = 2 + static_cast<size_t>(numkeys);
-  bool max;
-  if (iequals(argv[where], "min"))
-    max = false;
-  else if (iequals(argv[where], "max"))
-    max = true;
-  else
-    return ctx.reply.error(err::syntax);
-  long long count = -1;
-  for (size_t j = where + 1; j < argv.size(); ++j) {
-    if (count == -1 && iequals(argv[j], "count") && j + 1 < argv.size()) {
-      if (!parse_positive(argv[++j], count))
-        return ctx.reply.error(err::count_positive);
-    } else {
-      return ctx.reply.error(err::syntax);
-    }
-  }
-  if (count == -1)
-    count = 1;
+  auto args = parse_mpop(argv, 1, "min", "max");
+  if (!args.ok())
+    return reply_error(ctx, args.error());
+  bool max = !args->first_end;
+  auto count = static_cast<long long>(args->count);
+  size_t where = 2 + args->numkeys;
   for (size_t k = 2; k < where; ++k) {
     auto r = op_zset_pop(*ctx.ks, ctx.db, argv[k], max, static_cast<size_t>(count));
     if (r.status() == op_status::nil)
@@ -217,7 +194,7 @@ void zrandmember_cmd(command_context& ctx) {
   if (!parse_ll(argv[2], count))
     return ctx.reply.error(err::not_integer);
   if (count == LLONG_MIN)
-    return ctx.reply.error(err::zrandmember_count_range);
+    return ctx.reply.error(err::long_out_of_range);
   if (argv.size() > 4 || (argv.size() == 4 && !iequals(argv[3], "withscores")))
     return ctx.reply.error(err::syntax);
   bool withscores = argv.size() == 4;

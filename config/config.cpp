@@ -166,8 +166,11 @@ struct registry::impl {
     else if (n == "loglevel") live.loglevel = static_cast<int>(number());
     else if (n == "threads") live.threads = static_cast<int>(number());
     else if (n == "latency-tracking") live.latency_tracking = number() != 0;
+    else if (n == "hash-max-listpack-entries") live.hash_max_listpack_entries = number();
+    else if (n == "hash-max-listpack-value") live.hash_max_listpack_value = number();
     else if (n == "list-max-listpack-size")
       live.list_max_listpack_size = static_cast<int>(number());
+    else if (n == "set-max-intset-entries") live.set_max_intset_entries = number();
     else if (n == "hll-sparse-max-bytes") live.hll_sparse_max_bytes = number();
     else if (n == "zset-max-listpack-entries") live.zset_max_listpack_entries = number();
     else if (n == "zset-max-listpack-value") live.zset_max_listpack_value = number();

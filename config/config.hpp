@@ -37,7 +37,11 @@ struct live_values {
   std::atomic<bool> latency_tracking{true};          // per-command latency histograms
   /// notify-keyspace-events as config::event_class and notify_* bits.
   std::atomic<int> notify_keyspace_events{0};
+  /// hash-max-listpack-entries / hash-max-listpack-value (read by every HSET).
+  std::atomic<long long> hash_max_listpack_entries{512};
+  std::atomic<long long> hash_max_listpack_value{64};
   std::atomic<int> list_max_listpack_size{-2};       // quicklist node fill
+  std::atomic<long long> set_max_intset_entries{512}; // intset -> hashtable threshold
   /// hll-sparse-max-bytes: the largest sparse HyperLogLog PFADD keeps sparse.
   std::atomic<long long> hll_sparse_max_bytes{3000};
   /// When a sorted set leaves its listpack encoding.

@@ -27,7 +27,6 @@ inline constexpr std::string_view positive_count = "ERR value is out of range, m
 inline constexpr std::string_view unblock_reason =
     "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 inline constexpr std::string_view unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-inline constexpr std::string_view timeout_out_of_range = "ERR timeout is out of range";
 inline constexpr std::string_view numkeys_not_positive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view count_not_positive = "ERR count should be greater than 0";
 inline constexpr std::string_view timeout_negative = "ERR timeout is negative";
@@ -130,15 +129,18 @@ inline constexpr std::string_view packed_threshold_range =
 inline constexpr std::string_view lcs_memory =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
+// Hash family.
+inline constexpr std::string_view value_nan_or_inf = "ERR value is NaN or Infinity";
+inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
+/// getRangeLongFromObjectOrReply over -LONG_MAX..LONG_MAX (the counts of
+/// HRANDFIELD, SRANDMEMBER and ZRANDMEMBER).
+inline constexpr std::string_view long_out_of_range =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+
 // Sorted set family.
 inline constexpr std::string_view score_nan = "ERR resulting score is not a number (NaN)";
 inline constexpr std::string_view weight_not_float = "ERR weight value is not a float";
-inline constexpr std::string_view numkeys_positive = "ERR numkeys should be greater than 0";
-inline constexpr std::string_view count_positive = "ERR count should be greater than 0";
-inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
-inline constexpr std::string_view value_out_of_range = "ERR value is out of range";
-inline constexpr std::string_view zrandmember_count_range =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 inline constexpr std::string_view zrange_limit_without_by =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 inline constexpr std::string_view zrange_withscores_bylex =
@@ -147,6 +149,14 @@ inline constexpr std::string_view zrange_withscores_bylex =
 inline std::string zset_no_input_keys(std::string_view cmd) {
   return "ERR at least 1 input key is needed for '" + std::string(cmd) + "' command";
 }
+
+inline constexpr std::string_view limit_negative = "ERR LIMIT can't be negative";
+// Set family.
+inline constexpr std::string_view numkeys_too_many =
+    "ERR Number of keys can't be greater than number of args";
+// SORT.
+inline constexpr std::string_view sort_not_double =
+    "ERR One or more scores can't be converted into double";
 
 // Connection and server families.
 inline constexpr std::string_view no_proto = "NOPROTO unsupported protocol version";

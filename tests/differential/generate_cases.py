@@ -281,6 +281,60 @@ def pipelined_mix():
     return lines
 
 
+def hash_pipeline():
+    """Pseudo-random hash operations over keys in many hash slots, pipelined,
+    with field names and values that cross the listpack limits (lowered for
+    the file, restored at its end) so both encodings and the switch between
+    them are compared: OBJECT ENCODING exactly, HGETALL as sorted pairs
+    (which keys are hashtables by then, with their own order, is only known
+    when the file runs)."""
+    rng = random.Random(7)
+    keys = ["{%s}h%d" % (tag, n) for tag in "abcdef" for n in range(2)]
+    fields = ["f%d" % n for n in range(12)] + ["long-field-%s" % ("x" * 20)]
+
+    def key():
+        return '"%s"' % rng.choice(keys)
+
+    def field():
+        return rng.choice(fields)
+
+    def val():
+        return rng.choice([str(rng.randrange(-100, 100)), "v%d" % rng.randrange(50),
+                           "%d.%d" % (rng.randrange(10), rng.randrange(100)), "y" * 40])
+
+    ops = [
+        lambda: "HSET %s %s %s" % (key(), field(), val()),
+        lambda: "HSET %s %s" % (key(), " ".join("%s %s" % (field(), val())
+                                                for _ in range(rng.randrange(1, 4)))),
+        lambda: "HSETNX %s %s %s" % (key(), field(), val()),
+        lambda: "HGET %s %s" % (key(), field()),
+        lambda: "HMGET %s %s" % (key(), " ".join(field() for _ in range(3))),
+        lambda: "HDEL %s %s" % (key(), " ".join(field() for _ in range(rng.randrange(1, 4)))),
+        lambda: "HEXISTS %s %s" % (key(), field()),
+        lambda: "HLEN %s" % key(),
+        lambda: "HSTRLEN %s %s" % (key(), field()),
+        lambda: "HINCRBY %s %s %d" % (key(), field(), rng.randrange(-20, 20)),
+        lambda: "HINCRBYFLOAT %s %s %d.5" % (key(), field(), rng.randrange(-5, 5)),
+        lambda: "OBJECT ENCODING %s" % key(),
+        lambda: "EXISTS %s" % key(),
+        lambda: "COPY %s %s REPLACE" % (key(), key()),
+        lambda: "RENAME %s %s" % (key(), key()),
+        lambda: "DEL %s" % key(),
+    ]
+    lines = ["CONFIG SET hash-max-listpack-entries 8", "CONFIG SET hash-max-listpack-value 30"]
+    for _ in range(4):
+        lines.append("!pipeline")
+        lines += [rng.choice(ops)() for _ in range(150)]
+        lines.append("!end")
+        for k in keys:
+            lines.append("OBJECT ENCODING \"%s\"" % k)
+            lines.append("!sortpairs HGETALL \"%s\"" % k)
+    lines.append("CONFIG SET hash-max-listpack-entries 512")
+    lines.append("CONFIG SET hash-max-listpack-value 64")
+    lines.append("!sort KEYS *")
+    return lines
+
+
 GENERATORS = {
     "gen_set_options.txt": set_option_combinations,
     "gen_getex_options.txt": getex_option_combinations,
@@ -292,6 +346,7 @@ GENERATORS = {
     "gen_lcs.txt": lcs_pairs,
     "gen_value_sizes.txt": value_sizes,
     "gen_pipeline.txt": pipelined_mix,
+    "hashes_gen_pipeline.txt": hash_pipeline,
 }
 
 
