@@ -365,7 +365,7 @@ void register_geo_family(command_table& t) {
                 {store, begin_after("STOREDIST", 6), keys_range(0)}},
        // A STORE without its key voids the layout (the command then fails
        // parsing): the source still picks the partition.
-       .handler = search_cmd<around_coords>, .route_key = 1,
+       .handler = search_cmd<around_coords>,
        .docs = {"Queries a geospatial index for members within a distance of a coordinate, "
                 "optionally stores the result.", "3.2.0",
                 "O(N+log(M)) for N elements in the area and M in the index."}},
@@ -378,7 +378,7 @@ void register_geo_family(command_table& t) {
                 {store, begin_after("STOREDIST", 5), keys_range(0)}},
        // A STORE without its key voids the layout (the command then fails
        // parsing): the source still picks the partition.
-       .handler = search_cmd<around_member>, .route_key = 1,
+       .handler = search_cmd<around_member>,
        .docs = {"Queries a geospatial index for members within a distance of a member, "
                 "optionally stores the result.", "3.2.0",
                 "O(N+log(M)) for N elements in the area and M in the index."}},

@@ -84,8 +84,9 @@ void register_hll_family(command_table& t) {
        .keys = {key_at(1, k_rw | k_access | k_insert),
                 {k_ro | k_access, begin_at(2), keys_range(-1)}},
        // PFMERGE with the destination alone fits neither key spec (Redis's
-       // COMMAND GETKEYS refuses it too), yet it writes that key.
-       .handler = pfmerge_cmd, .route_key = 1,
+       // COMMAND GETKEYS refuses it too), yet it writes that key: the router
+       // runs it holding every partition.
+       .handler = pfmerge_cmd,
        .docs = {"Merges HyperLogLogs into one key.", "2.8.9", "O(N) to merge N HyperLogLogs."}},
       {.name = "pfdebug", .arity = 3, .flags = f_write | f_denyoom | f_admin, .group = hll,
        .keys = {key_at(2, k_rw | k_access)}, .handler = pfdebug_cmd,
