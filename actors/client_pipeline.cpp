@@ -343,8 +343,8 @@ void client_pipeline::run_blocking(protocol::command_args argv) {
     protocol::reply_builder out(reply, resp);
     bool parked = commands::execute(w->spec, w->argv, out, &ks, db, nullptr, nullptr, w);
     auto self = weak.lock();
-    // Parked for a client already gone: the waiter is dropped below or by
-    // the next serve that meets it claimed.
+    // Only at shutdown (a connection outlives its units): claimed, the
+    // waiter is skipped and dropped by the next serve that meets it.
     if (self == nullptr) {
       w->claim();
       return;
