@@ -79,6 +79,25 @@ std::optional<std::string_view> first_ready(command_context& ctx,
   return std::nullopt;
 }
 
+/// The key a blocking command takes from now, or nothing when it is done
+/// for the moment: WRONGTYPE replied, the client parked on `keys` for
+/// `timeout_ms`, or serving declined (see begin_serving).
+std::optional<std::string_view> key_to_serve(command_context& ctx,
+                                             std::vector<std::string_view> keys, obj_type t,
+                                             int64_t timeout_ms) {
+  bool wrong = false;
+  auto key = first_ready(ctx, keys, t, wrong);
+  if (wrong)
+    return std::nullopt;
+  if (!key) {
+    park(ctx, std::move(keys), timeout_ms);
+    return std::nullopt;
+  }
+  if (!begin_serving(ctx))
+    return std::nullopt;
+  return key;
+}
+
 std::vector<std::string_view> key_views(const command_args& argv, size_t from, size_t count) {
   std::vector<std::string_view> keys;
   keys.reserve(count);
@@ -98,14 +117,9 @@ void bpop_list(command_context& ctx, list_end end) {
   auto timeout = parse_timeout(ctx, ctx.argv.back());
   if (!timeout)
     return;
-  auto keys = key_views(ctx.argv, 1, ctx.argv.size() - 2);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::list, wrong);
-  if (wrong)
-    return;
+  auto key =
+      key_to_serve(ctx, key_views(ctx.argv, 1, ctx.argv.size() - 2), obj_type::list, *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_list_pop(*ctx.ks, ctx.db, *key, end, 1);
   if (!r.ok())
@@ -127,13 +141,8 @@ void bmove_list(command_context& ctx, list_end from, list_end to, std::string_vi
     return;
   const std::string& src = ctx.argv[1];
   const std::string& dst = ctx.argv[2];
-  bool wrong = false;
-  auto key = first_ready(ctx, {src}, obj_type::list, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_serve(ctx, {src}, obj_type::list, *timeout);
   if (!key)
-    return park(ctx, {src}, *timeout);
-  if (!begin_serving(ctx))
     return;
   // Served from a partition that cannot reach the destination: the client
   // runs it again as an ordinary command holding both.
@@ -173,14 +182,8 @@ void blmpop_cmd(command_context& ctx) {
   if (!args.ok())
     return reply_error(ctx, args.error());
   auto end = args->first_end ? list_end::left : list_end::right;
-  auto keys = key_views(ctx.argv, 3, args->numkeys);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::list, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_serve(ctx, key_views(ctx.argv, 3, args->numkeys), obj_type::list, *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_list_pop(*ctx.ks, ctx.db, *key, end, args->count);
   if (!r.ok())
@@ -201,14 +204,9 @@ void bzpop(command_context& ctx, bool max) {
   auto timeout = parse_timeout(ctx, ctx.argv.back());
   if (!timeout)
     return;
-  auto keys = key_views(ctx.argv, 1, ctx.argv.size() - 2);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::zset, wrong);
-  if (wrong)
-    return;
+  auto key =
+      key_to_serve(ctx, key_views(ctx.argv, 1, ctx.argv.size() - 2), obj_type::zset, *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_zset_pop(*ctx.ks, ctx.db, *key, max, 1);
   if (!r.ok())
@@ -232,14 +230,8 @@ void bzmpop_cmd(command_context& ctx) {
   if (!args.ok())
     return reply_error(ctx, args.error());
   bool max = !args->first_end;
-  auto keys = key_views(ctx.argv, 3, args->numkeys);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::zset, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_serve(ctx, key_views(ctx.argv, 3, args->numkeys), obj_type::zset, *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_zset_pop(*ctx.ks, ctx.db, *key, max, args->count);
   if (!r.ok())
