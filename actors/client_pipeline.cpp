@@ -382,8 +382,9 @@ void client_pipeline::blocking_ran(bool parked, std::string reply, bool in_round
       self_->delayed_send(self_, std::chrono::milliseconds(std::max<int64_t>(0, b.deadline_ms - now)),
                           block_timeout_atom::value, block_seq_);
   }
-  // A round must release its partitions before the pipeline goes on.
-  if (in_round && waiting_ != waiting_for::blocked)
+  // A round must release its partitions before the pipeline goes on; a
+  // parked command lets the replies before it go out meanwhile.
+  if (in_round)
     self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
 }
 
