@@ -58,7 +58,7 @@ uint32_t derived_acl(const command_def& row, bool container) {
     acl |= acl_pubsub;
   if (row.flags & f_blocking)
     acl |= acl_blocking;
-  if (!container)
+  if (!container && row.group_acl)
     acl |= group_category(row.group);
   return acl;
 }

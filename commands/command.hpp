@@ -191,6 +191,9 @@ struct command_def {
   std::string_view tips = {};
   /// ACL categories beyond those derived from flags and group (acl_category bits).
   uint32_t extra_acl = 0;
+  /// The group's category applies; false where Redis lists the categories
+  /// without it (SORT is "generic" but not @keyspace).
+  bool group_acl = true;
   command_docs docs = {};
   /// See command_spec::hide_subcommands.
   bool hide_subcommands = false;

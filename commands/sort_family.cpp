@@ -80,14 +80,12 @@ void register_sort_family(command_table& t) {
   // any partition: both commands run holding every partition, so a pattern
   // always finds its key.
   constexpr auto everywhere = exec_scope::all_partitions;
-  // Redis files SORT under "generic" yet lists no @keyspace category, which
-  // the table derives from that group; the set group adds only @set, which
-  // SORT has anyway. COMMAND DOCS therefore says "set" (a known difference).
-  constexpr auto group = command_group::set;
+  // Redis files SORT under "generic" yet lists no @keyspace category.
+  constexpr auto group = command_group::generic;
   const command_def rows[] = {
       {.name = "sort", .arity = -2, .flags = f_write | f_denyoom, .group = group,
        .keys = {sorted_key, pattern_keys, store_key}, .scope = everywhere,
-       .handler = sort_cmd<false>, .getkeys = sort_keys, .extra_acl = acl,
+       .handler = sort_cmd<false>, .getkeys = sort_keys, .extra_acl = acl, .group_acl = false,
        .docs = {"Sorts the elements in a list, a set, or a sorted set, optionally storing the "
                 "result.", "1.0.0",
                 "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
@@ -95,8 +93,7 @@ void register_sort_family(command_table& t) {
                 "complexity is O(N)."}},
       {.name = "sort_ro", .arity = -2, .flags = f_readonly, .group = group,
        .keys = {sorted_key, pattern_keys}, .scope = everywhere, .handler = sort_cmd<true>,
-       .getkeys = sort_ro_keys,
-       .extra_acl = acl,
+       .getkeys = sort_ro_keys, .extra_acl = acl, .group_acl = false,
        .docs = {"Returns the sorted elements of a list, a set, or a sorted set.", "7.0.0",
                 "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
                 "and M the number of returned elements. When the elements are not sorted, "
