@@ -1,5 +1,8 @@
 #include "commands/executor.hpp"
 
+#include <new>
+#include <stdexcept>
+
 #include "commands/command_stats.hpp"
 #include "datatypes/value.hpp"
 
@@ -20,7 +23,7 @@ uint64_t dirty_of(keyspace& ks) {
 /// counts once, when it completes (not when it parks, nor when a wake-up
 /// leaves it parked). A handler bug never reaches data it must not touch:
 /// a key it did not declare, or a collection read as a string, is answered
-/// with an error instead.
+/// with an error instead; so is a reply too large to allocate.
 void run_counted(command_context& ctx) {
   const uint64_t errors_before = ctx.reply.errors();
   const uint64_t start = stats::now_ns();
@@ -30,6 +33,12 @@ void run_counted(command_context& ctx) {
     ctx.reply.error(protocol::err::undeclared_key);
   } catch (const datatypes::wrong_type_access&) {
     ctx.reply.error(protocol::err::wrong_type);
+  } catch (const std::length_error&) {
+    // A reply no memory can hold (SRANDMEMBER k -9223372036854775807, which
+    // takes redis-server down): refused, the server and its data intact.
+    ctx.reply.error(protocol::err::reply_too_large);
+  } catch (const std::bad_alloc&) {
+    ctx.reply.error(protocol::err::reply_too_large);
   }
   bool completed = !ctx.parked && (ctx.ready_key == nullptr || ctx.served);
   if (completed)

@@ -97,6 +97,8 @@ std::string invalid_expire(std::string_view cmd);
 /// actis only: a command could not run because the loop owning its
 /// partition did not answer ("ERR partition <n> unavailable (<why>)").
 std::string partition_unavailable(uint32_t partition, std::string_view why);
+/// actis only: a reply larger than memory allows (a huge random count).
+inline constexpr std::string_view reply_too_large = "ERR reply too large for memory";
 /// actis only: a command touched a key its key specification did not
 /// declare (a server bug, answered instead of touching unowned data).
 inline constexpr std::string_view undeclared_key =
