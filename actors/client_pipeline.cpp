@@ -343,8 +343,8 @@ void client_pipeline::run_blocking(protocol::command_args argv) {
     protocol::reply_builder out(reply, resp);
     bool parked = commands::execute(w->spec, w->argv, out, &ks, db, nullptr, nullptr, w);
     auto self = weak.lock();
-    // Parked for a client already gone: the waiter is dropped below or by
-    // the next serve that meets it claimed.
+    // Only at shutdown (a connection outlives its units): claimed, the
+    // waiter is skipped and dropped by the next serve that meets it.
     if (self == nullptr) {
       w->claim();
       return;
@@ -382,8 +382,9 @@ void client_pipeline::blocking_ran(bool parked, std::string reply, bool in_round
       self_->delayed_send(self_, std::chrono::milliseconds(std::max<int64_t>(0, b.deadline_ms - now)),
                           block_timeout_atom::value, block_seq_);
   }
-  // A round must release its partitions before the pipeline goes on.
-  if (in_round && waiting_ != waiting_for::blocked)
+  // A round must release its partitions before the pipeline goes on; a
+  // parked command lets the replies before it go out meanwhile.
+  if (in_round)
     self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
 }
 

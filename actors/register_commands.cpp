@@ -16,6 +16,8 @@ void register_all_commands() {
   commands::register_list_family(t);
   commands::register_zset_family(t);
   commands::register_blocking_family(t);
+  commands::register_hll_family(t);
+  commands::register_geo_family(t);
   register_connection_family(t);
   register_server_family(t);
   register_command_family(t);

@@ -19,6 +19,14 @@ bool protected_allowed(const route_client& client) {
   }
 }
 
+/// Every partition held: the command may touch any key.
+void route_to_all(route& r, uint32_t partition_count) {
+  r.where = destination::partitions;
+  r.partitions.resize(partition_count);
+  for (uint32_t i = 0; i < partition_count; ++i)
+    r.partitions[i] = i;
+}
+
 } // namespace
 
 route route_command(const protocol::command_args& argv, const route_client& client,
@@ -44,10 +52,7 @@ route route_command(const protocol::command_args& argv, const route_client& clie
       r.where = destination::summaries;
       return r;
     case commands::exec_scope::all_partitions:
-      r.where = destination::partitions;
-      r.partitions.resize(partition_count);
-      for (uint32_t i = 0; i < partition_count; ++i)
-        r.partitions[i] = i;
+      route_to_all(r, partition_count);
       return r;
     case commands::exec_scope::keys:
       break;
@@ -57,9 +62,17 @@ route route_command(const protocol::command_args& argv, const route_client& clie
   r.where = destination::partition;
   if (key_scratch.empty()) {
     auto routed_by = static_cast<size_t>(spec.route_key);
-    r.partition = routed_by > 0 && routed_by < argv.size()
-                      ? commands::keyspace::partition_of(argv[routed_by], partition_count)
-                      : client.home_partition;
+    if (routed_by > 0 && routed_by < argv.size()) {
+      r.partition = commands::keyspace::partition_of(argv[routed_by], partition_count);
+    } else if (commands::has_keys(spec) && partition_count > 1) {
+      // A keyed command whose key layout does not fit its key specs (Redis's
+      // getkeys finds none either: PFMERGE dest alone, a bad numkeys). Its
+      // handler may still touch keys (or just reply an error): it runs
+      // holding every partition, so any key it touches is where it belongs.
+      route_to_all(r, partition_count);
+    } else {
+      r.partition = client.home_partition;
+    }
     return r;
   }
   r.partition = commands::keyspace::partition_of(argv[key_scratch[0]], partition_count);

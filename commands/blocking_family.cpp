@@ -56,26 +56,28 @@ std::vector<std::string_view> candidates(const command_context& ctx,
   return keys;
 }
 
-/// What the first of `keys` holding a value says: the key holding a value
-/// of type `t`, or nothing (none holds a value, or, while served, the ready
-/// key holds another type). An ordinary run meeting another type first
-/// replies WRONGTYPE and `wrong` is set.
-std::optional<std::string_view> first_ready(command_context& ctx,
-                                            const std::vector<std::string_view>& keys,
-                                            obj_type t, bool& wrong) {
-  wrong = false;
+/// The key a blocking command takes from now, or nullopt when it has
+/// answered already or must not go on: the first of `keys` holding a value
+/// holds another type than `t` (WRONGTYPE; while served the command just
+/// keeps waiting), none holds one (parked for `timeout_ms`), or, while
+/// served, another claimer won the client.
+std::optional<std::string_view> key_to_take(command_context& ctx,
+                                            std::vector<std::string_view> keys, obj_type t,
+                                            int64_t timeout_ms) {
   for (auto key : candidates(ctx, keys)) {
     auto* e = ctx.ks->lookup_write(ctx.db, key);
     if (e == nullptr)
       continue;
-    if (e->val.type() == t)
-      return key;
-    if (ctx.ready_key != nullptr)
+    if (e->val.type() != t) {
+      if (ctx.ready_key == nullptr)
+        ctx.reply.error(protocol::err::wrong_type);
       return std::nullopt;
-    ctx.reply.error(protocol::err::wrong_type);
-    wrong = true;
-    return std::nullopt;
+    }
+    if (!begin_serving(ctx))
+      return std::nullopt;
+    return key;
   }
+  park(ctx, std::move(keys), timeout_ms);
   return std::nullopt;
 }
 
@@ -98,14 +100,9 @@ void bpop_list(command_context& ctx, list_end end) {
   auto timeout = parse_timeout(ctx, ctx.argv.back());
   if (!timeout)
     return;
-  auto keys = key_views(ctx.argv, 1, ctx.argv.size() - 2);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::list, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_take(ctx, key_views(ctx.argv, 1, ctx.argv.size() - 2), obj_type::list,
+                         *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_list_pop(*ctx.ks, ctx.db, *key, end, 1);
   if (!r.ok())
@@ -127,13 +124,7 @@ void bmove_list(command_context& ctx, list_end from, list_end to, std::string_vi
     return;
   const std::string& src = ctx.argv[1];
   const std::string& dst = ctx.argv[2];
-  bool wrong = false;
-  auto key = first_ready(ctx, {src}, obj_type::list, wrong);
-  if (wrong)
-    return;
-  if (!key)
-    return park(ctx, {src}, *timeout);
-  if (!begin_serving(ctx))
+  if (!key_to_take(ctx, {src}, obj_type::list, *timeout))
     return;
   // Served from a partition that cannot reach the destination: the client
   // runs it again as an ordinary command holding both.
@@ -173,14 +164,8 @@ void blmpop_cmd(command_context& ctx) {
   if (!args.ok())
     return reply_error(ctx, args.error());
   auto end = args->first_end ? list_end::left : list_end::right;
-  auto keys = key_views(ctx.argv, 3, args->numkeys);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::list, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_take(ctx, key_views(ctx.argv, 3, args->numkeys), obj_type::list, *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_list_pop(*ctx.ks, ctx.db, *key, end, args->count);
   if (!r.ok())
@@ -201,14 +186,9 @@ void bzpop(command_context& ctx, bool max) {
   auto timeout = parse_timeout(ctx, ctx.argv.back());
   if (!timeout)
     return;
-  auto keys = key_views(ctx.argv, 1, ctx.argv.size() - 2);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::zset, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_take(ctx, key_views(ctx.argv, 1, ctx.argv.size() - 2), obj_type::zset,
+                         *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_zset_pop(*ctx.ks, ctx.db, *key, max, 1);
   if (!r.ok())
@@ -232,14 +212,8 @@ void bzmpop_cmd(command_context& ctx) {
   if (!args.ok())
     return reply_error(ctx, args.error());
   bool max = !args->first_end;
-  auto keys = key_views(ctx.argv, 3, args->numkeys);
-  bool wrong = false;
-  auto key = first_ready(ctx, keys, obj_type::zset, wrong);
-  if (wrong)
-    return;
+  auto key = key_to_take(ctx, key_views(ctx.argv, 3, args->numkeys), obj_type::zset, *timeout);
   if (!key)
-    return park(ctx, std::move(keys), *timeout);
-  if (!begin_serving(ctx))
     return;
   auto r = op_zset_pop(*ctx.ks, ctx.db, *key, max, args->count);
   if (!r.ok())

@@ -14,5 +14,7 @@ void register_set_family(command_table& t);      // commands/set_family.cpp
 void register_list_family(command_table& t);     // commands/list_family.cpp
 void register_zset_family(command_table& t);     // commands/zset_family.cpp
 void register_blocking_family(command_table& t); // commands/blocking_family.cpp
+void register_hll_family(command_table& t);      // commands/hll_family.cpp
+void register_geo_family(command_table& t);      // commands/geo_family.cpp
 
 } // namespace actis::commands

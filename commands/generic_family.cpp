@@ -2,10 +2,7 @@
 // RENAME, COPY, MOVE, SWAPDB, TOUCH, OBJECT, the EXPIRE/TTL families,
 // PERSIST, DBSIZE, FLUSHDB and FLUSHALL, with Redis 7.0's replies.
 // Parsing, replies and registration; the operations are in generic_ops.cpp.
-#include <cctype>
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <span>
 
 #include "commands/command.hpp"
@@ -87,48 +84,14 @@ void keys_handler(command_context& ctx) {
   reply_keys(ctx, op_keys(*ctx.ks, ctx.db, ctx.argv[1]));
 }
 
-/// Redis's parseScanCursorOrReply: strtoul semantics (sign allowed, a
-/// negative value wraps, the text ends at the first NUL), no leading space.
-bool parse_scan_cursor(std::string_view arg, uint64_t& out) {
-  std::string text(arg.substr(0, arg.find('\0')));
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0])))
-    return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtoul(text.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
-op_result<scan_options> parse_scan_options(const command_args& argv) {
-  scan_options opt;
-  for (size_t i = 2; i < argv.size(); i += 2) {
-    bool has_value = i + 1 < argv.size();
-    if (has_value && iequals(argv[i], "count")) {
-      long long count;
-      if (!datatypes::parse_ll(argv[i + 1], count))
-        return op_status::not_integer;
-      if (count < 1)
-        return op_status::syntax;
-      opt.count = static_cast<uint64_t>(count);
-    } else if (has_value && iequals(argv[i], "match")) {
-      opt.pattern = argv[i + 1];
-    } else if (has_value && iequals(argv[i], "type")) {
-      opt.type = argv[i + 1];
-    } else {
-      return op_status::syntax;
-    }
-  }
-  return opt;
-}
-
 void scan_handler(command_context& ctx) {
-  uint64_t cursor = 0;
-  if (!parse_scan_cursor(ctx.argv[1], cursor))
-    return reply_status(ctx.reply, op_status::invalid_cursor);
-  auto opt = parse_scan_options(ctx.argv);
+  auto cursor = parse_scan_cursor(ctx.argv[1]);
+  if (!cursor.ok())
+    return reply_error(ctx, cursor.error());
+  auto opt = parse_scan_options(ctx.argv, 2, true);
   if (!opt.ok())
     return reply_error(ctx, opt.error());
-  auto page = op_scan(*ctx.ks, ctx.db, cursor, *opt);
+  auto page = op_scan(*ctx.ks, ctx.db, *cursor, *opt);
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(page.next_cursor));
   reply_keys(ctx, page.keys);

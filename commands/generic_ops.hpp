@@ -15,6 +15,7 @@
 
 #include "commands/keyspace.hpp"
 #include "commands/op_status.hpp"
+#include "commands/scan_args.hpp"
 #include "commands/summary.hpp"
 
 namespace actis::commands {
@@ -30,11 +31,6 @@ std::string_view op_type(keyspace& ks, int db, std::string_view key);
 
 /// KEYS: every live key of `db` in the held partitions matching `pattern`.
 std::vector<std::string> op_keys(keyspace& ks, int db, std::string_view pattern);
-
-struct scan_options {
-  uint64_t count = 10;
-  std::optional<std::string_view> pattern, type;
-};
 
 struct scan_page {
   uint64_t next_cursor = 0;

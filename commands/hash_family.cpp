@@ -1,11 +1,8 @@
 // The hash commands: HSET and friends, reads, counters, HRANDFIELD and
 // HSCAN. Parsing, replies and registration; the operations are in
 // hash_ops.cpp.
-#include <cerrno>
-#include <cctype>
 #include <climits>
 #include <cmath>
-#include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +12,7 @@
 #include "commands/context.hpp"
 #include "commands/families.hpp"
 #include "commands/hash_ops.hpp"
+#include "commands/scan_args.hpp"
 #include "datatypes/strutil.hpp"
 
 namespace actis::commands {
@@ -183,18 +181,6 @@ void hrandfield_cmd(command_context& ctx) {
 
 // --- HSCAN -----------------------------------------------------------------
 
-/// Redis's parseScanCursorOrReply: strtoul semantics (sign allowed, a
-/// negative value wraps, the text ends at the first NUL), no leading space.
-bool parse_scan_cursor(std::string_view arg, uint64_t& out) {
-  std::string text(arg.substr(0, arg.find('\0')));
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0])))
-    return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtoul(text.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
 void reply_scan_page(command_context& ctx, const hash_scan_page& page) {
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(page.next_cursor));
@@ -208,32 +194,18 @@ void reply_scan_page(command_context& ctx, const hash_scan_page& page) {
 // Redis reads the cursor, then the key, and only then the options: a
 // missing key answers an empty page whatever the options say.
 void hscan_cmd(command_context& ctx) {
-  uint64_t cursor = 0;
-  if (!parse_scan_cursor(ctx.argv[2], cursor))
-    return reply_status(ctx.reply, op_status::invalid_cursor);
+  auto cursor = parse_scan_cursor(ctx.argv[2]);
+  if (!cursor.ok())
+    return reply_error(ctx, cursor.error());
   auto h = op_hash_read(*ctx.ks, ctx.db, ctx.argv[1]);
   if (!h.ok())
     return reply_error(ctx, h.error());
   if (*h == nullptr)
     return reply_scan_page(ctx, {});
-  size_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-    bool has_value = i + 1 < ctx.argv.size();
-    if (has_value && iequals(ctx.argv[i], "count")) {
-      long long n;
-      if (!parse_ll(ctx.argv[i + 1], n))
-        return reply_status(ctx.reply, op_status::not_integer);
-      if (n < 1)
-        return reply_status(ctx.reply, op_status::syntax);
-      count = static_cast<size_t>(n);
-    } else if (has_value && iequals(ctx.argv[i], "match")) {
-      pattern = ctx.argv[i + 1];
-    } else {
-      return reply_status(ctx.reply, op_status::syntax);
-    }
-  }
-  reply_scan_page(ctx, hscan_page(**h, cursor, count, pattern));
+  auto opt = parse_scan_options(ctx.argv, 3, false);
+  if (!opt.ok())
+    return reply_error(ctx, opt.error());
+  reply_scan_page(ctx, hscan_page(**h, *cursor, opt->count, opt->pattern));
 }
 
 } // namespace

@@ -49,6 +49,28 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::numkeys_not_positive: reply.error(err::numkeys_not_positive); return;
     case op_status::count_not_positive: reply.error(err::count_not_positive); return;
     case op_status::index_out_of_range: reply.error(err::index_out_of_range); return;
+    case op_status::hll_not_hll: reply.error(err::hll_not_hll); return;
+    case op_status::hll_corrupt: reply.error(err::hll_corrupt); return;
+    case op_status::hll_no_such_key: reply.error(err::hll_no_such_key); return;
+    case op_status::hll_not_sparse: reply.error(err::hll_not_sparse); return;
+    case op_status::hll_unknown_subcommand:
+      reply.error(err::hll_unknown_subcommand(detail));
+      return;
+    case op_status::geo_invalid_pair: reply.error(err::geo_invalid_pair(detail)); return;
+    case op_status::geo_member_not_found: reply.error(err::geo_member_not_found); return;
+    case op_status::geo_unit: reply.error(err::geo_unit); return;
+    case op_status::geo_radius_not_number: reply.error(err::geo_radius_not_number); return;
+    case op_status::geo_width_not_number: reply.error(err::geo_width_not_number); return;
+    case op_status::geo_height_not_number: reply.error(err::geo_height_not_number); return;
+    case op_status::geo_radius_negative: reply.error(err::geo_radius_negative); return;
+    case op_status::geo_box_negative: reply.error(err::geo_box_negative); return;
+    case op_status::geo_count_not_positive: reply.error(err::geo_count_not_positive); return;
+    case op_status::geo_store_with_options:
+      reply.error(err::geo_store_with_options(detail));
+      return;
+    case op_status::geo_from_missing: reply.error(err::geo_from_missing(detail)); return;
+    case op_status::geo_by_missing: reply.error(err::geo_by_missing(detail)); return;
+    case op_status::geo_any_without_count: reply.error(err::geo_any_without_count); return;
     case op_status::score_nan: reply.error(err::score_nan); return;
     case op_status::positive_count: reply.error(err::positive_count); return;
     case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;

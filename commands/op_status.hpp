@@ -71,6 +71,30 @@ enum class op_status : uint8_t {
   rand_count_range,
   count_not_positive,
   index_out_of_range,
+  /// A string that is not a HyperLogLog (WRONGTYPE with Redis's HLL text).
+  hll_not_hll,
+  hll_corrupt,
+  hll_no_such_key,
+  hll_not_sparse,
+  /// detail: the subcommand as the client wrote it.
+  hll_unknown_subcommand,
+  /// detail: "<lon>,<lat>" as Redis prints them (%f).
+  geo_invalid_pair,
+  geo_member_not_found,
+  geo_unit,
+  geo_radius_not_number,
+  geo_width_not_number,
+  geo_height_not_number,
+  geo_radius_negative,
+  geo_box_negative,
+  geo_count_not_positive,
+  /// detail: "GEOSEARCHSTORE" or "STORE option in GEORADIUS".
+  geo_store_with_options,
+  /// detail: the command name as the client wrote it.
+  geo_from_missing,
+  /// detail: the command name as the client wrote it.
+  geo_by_missing,
+  geo_any_without_count,
   /// ZADD INCR / ZINCRBY produced NaN.
   score_nan,
 };

@@ -1,10 +1,7 @@
 // The set commands: membership, algebra (SINTER/SUNION/SDIFF and their
 // STORE forms, SINTERCARD), random members (SPOP, SRANDMEMBER) and SSCAN.
 // Parsing, replies and registration; the operations are in set_ops.cpp.
-#include <cerrno>
-#include <cctype>
 #include <climits>
-#include <cstdlib>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +9,7 @@
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "commands/families.hpp"
+#include "commands/scan_args.hpp"
 #include "commands/set_ops.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -190,24 +188,12 @@ void srandmember_cmd(command_context& ctx) {
   reply_strings(ctx, *r, false);
 }
 
-/// Redis's parseScanCursorOrReply: strtoul semantics (sign allowed, a
-/// negative value wraps, the text ends at the first NUL), no leading space.
-bool parse_scan_cursor(std::string_view arg, uint64_t& out) {
-  std::string text(arg.substr(0, arg.find('\0')));
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0])))
-    return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtoul(text.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
 /// SSCAN key cursor [MATCH pattern] [COUNT count]: the options are only
 /// parsed once the key was found to be a set (as Redis).
 void sscan_cmd(command_context& ctx) {
-  uint64_t cursor = 0;
-  if (!parse_scan_cursor(ctx.argv[2], cursor))
-    return reply_status(ctx.reply, op_status::invalid_cursor);
+  auto cursor = parse_scan_cursor(ctx.argv[2]);
+  if (!cursor.ok())
+    return reply_error(ctx, cursor.error());
   auto found = op_read_set(*ctx.ks, ctx.db, ctx.argv[1]);
   if (!found.ok())
     return reply_error(ctx, found.error());
@@ -216,24 +202,10 @@ void sscan_cmd(command_context& ctx) {
     ctx.reply.bulk("0");
     return ctx.reply.array(0);
   }
-  size_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argv.size(); i += 2) {
-    bool has_value = i + 1 < ctx.argv.size();
-    if (has_value && iequals(ctx.argv[i], "count")) {
-      long long n;
-      if (!parse_ll(ctx.argv[i + 1], n))
-        return reply_status(ctx.reply, op_status::not_integer);
-      if (n < 1)
-        return reply_status(ctx.reply, op_status::syntax);
-      count = static_cast<size_t>(n);
-    } else if (has_value && iequals(ctx.argv[i], "match")) {
-      pattern = ctx.argv[i + 1];
-    } else {
-      return reply_status(ctx.reply, op_status::syntax);
-    }
-  }
-  auto page = scan_set(**found, cursor, count, pattern);
+  auto opt = parse_scan_options(ctx.argv, 3, false);
+  if (!opt.ok())
+    return reply_error(ctx, opt.error());
+  auto page = scan_set(**found, *cursor, opt->count, opt->pattern);
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(page.next_cursor));
   reply_strings(ctx, page.members, false);

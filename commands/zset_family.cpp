@@ -3,12 +3,12 @@
 // operation handlers are in zset_range_family.cpp). Operations are in
 // zset_ops.cpp / zset_setops.cpp.
 #include <climits>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "commands/families.hpp"
 #include "commands/mpop.hpp"
+#include "commands/scan_args.hpp"
 #include "commands/zset_family_internal.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -207,22 +207,11 @@ void zrandmember_cmd(command_context& ctx) {
   reply_members(ctx, *r, withscores);
 }
 
-/// Redis's parseScanCursorOrReply (strtoul, no leading space).
-bool parse_cursor(std::string_view arg, uint64_t& out) {
-  std::string text(arg.substr(0, arg.find('\0')));
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0])))
-    return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtoul(text.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
 void zscan_cmd(command_context& ctx) {
   const auto& argv = ctx.argv;
-  uint64_t cursor;
-  if (!parse_cursor(argv[2], cursor))
-    return ctx.reply.error(err::invalid_cursor);
+  auto cursor = parse_scan_cursor(argv[2]);
+  if (!cursor.ok())
+    return reply_error(ctx, cursor.error());
   // Redis answers a missing key and a wrong type before reading options.
   auto size = op_zcard(*ctx.ks, ctx.db, argv[1]);
   if (!size.ok())
@@ -232,24 +221,10 @@ void zscan_cmd(command_context& ctx) {
     ctx.reply.bulk("0");
     return ctx.reply.array(0);
   }
-  uint64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t j = 3; j < argv.size(); j += 2) {
-    bool has_value = j + 1 < argv.size();
-    long long n;
-    if (has_value && iequals(argv[j], "count")) {
-      if (!parse_ll(argv[j + 1], n))
-        return ctx.reply.error(err::not_integer);
-      if (n < 1)
-        return ctx.reply.error(err::syntax);
-      count = static_cast<uint64_t>(n);
-    } else if (has_value && iequals(argv[j], "match")) {
-      pattern = argv[j + 1];
-    } else {
-      return ctx.reply.error(err::syntax);
-    }
-  }
-  auto page = op_zscan(*ctx.ks, ctx.db, argv[1], cursor, count, pattern);
+  auto opt = parse_scan_options(argv, 3, false);
+  if (!opt.ok())
+    return reply_error(ctx, opt.error());
+  auto page = op_zscan(*ctx.ks, ctx.db, argv[1], *cursor, opt->count, opt->pattern);
   if (!page.ok())
     return reply_error(ctx, page.error());
   ctx.reply.array(2);

@@ -155,6 +155,10 @@ op_result<size_t> op_zrangestore(keyspace& ks, int db, std::string_view dst,
 enum class zsetop : uint8_t { union_, inter, diff };
 enum class zaggregate : uint8_t { sum, min, max };
 
+/// Whether a key of type `t` can be an input of the set operations below:
+/// a sorted set or a set (anything else is WRONGTYPE).
+bool is_zsetop_input(datatypes::obj_type t);
+
 /// ZUNION / ZINTER / ZDIFF and their STORE forms over `keys` (sets are
 /// read as sorted sets of score 1). `weights` is empty or one per key.
 /// Results in ascending (score, member) order. wrong_type if a key holds
@@ -163,8 +167,8 @@ op_result<std::vector<scored_member>> op_zsetop(keyspace& ks, int db, zsetop op,
                                                 std::span<const std::string> keys,
                                                 std::span<const double> weights,
                                                 zaggregate aggregate);
-/// ZINTERCARD: size of the intersection, counting stops at `limit` (0: no
-/// limit).
+/// ZINTERCARD: size of the intersection of `keys` (sorted sets or sets),
+/// counting stops at `limit` (0: no limit).
 op_result<size_t> op_zintercard(keyspace& ks, int db, std::span<const std::string> keys,
                                 size_t limit);
 

@@ -267,7 +267,7 @@ bool parse_setop(command_context& ctx, size_t numkeys_index, zsetop op, bool sto
                 argv.begin() + static_cast<long>(numkeys_index + 1 + n));
   for (const auto& k : a.keys) {
     entry* e = ctx.ks->lookup_peek(ctx.db, k);
-    if (e != nullptr && e->val.type() != datatypes::obj_type::zset) {
+    if (e != nullptr && !is_zsetop_input(e->val.type())) {
       ctx.reply.error(err::wrong_type);
       return false;
     }

@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "commands/zset_ops.hpp"
+#include "datatypes/set_value.hpp"
 
 namespace actis::commands {
 
@@ -15,22 +17,64 @@ using datatypes::zset;
 
 namespace {
 
-/// The sorted sets named by `keys` (nullptr for missing keys), or
-/// wrong_type if any key holds another type.
-op_result<std::vector<const zset*>> read_all(keyspace& ks, int db,
+/// One input of a set operation, as Redis's zsetopsrc: a sorted set, a
+/// plain set whose members all score 1, or nothing (a missing key).
+class setop_input {
+public:
+  setop_input() = default;
+  explicit setop_input(const datatypes::value& v) {
+    if (v.type() == obj_type::zset)
+      zset_ = &as_zset(v);
+    else
+      set_ = datatypes::as_set(v);
+  }
+
+  size_t size() const {
+    return zset_ != nullptr ? zset_->size() : set_ != nullptr ? set_->size() : 0;
+  }
+
+  /// Calls fn(member, score) for each member; the view lasts for the call.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    if (zset_ != nullptr) {
+      for (auto c = zset_->at_rank(0); c.valid(); c.next())
+        fn(c.member(), c.score());
+    } else if (set_ != nullptr) {
+      set_->for_each([&](std::string_view m) { fn(m, 1.0); });
+    }
+  }
+
+  std::optional<double> score(std::string_view member) const {
+    if (zset_ != nullptr)
+      return zset_->score(member);
+    if (set_ != nullptr && set_->contains(member))
+      return 1.0;
+    return std::nullopt;
+  }
+
+private:
+  const zset* zset_ = nullptr;
+  const datatypes::set_value* set_ = nullptr;
+};
+
+/// The inputs named by `keys`, or wrong_type if a key holds neither a
+/// sorted set nor a set.
+op_result<std::vector<setop_input>> read_all(keyspace& ks, int db,
                                              std::span<const std::string> keys) {
-  std::vector<const zset*> sets;
-  sets.reserve(keys.size());
+  std::vector<setop_input> inputs;
+  inputs.reserve(keys.size());
   for (const auto& k : keys) {
     entry* e = ks.lookup_read(db, k);
-    if (e != nullptr && e->val.type() != obj_type::zset)
+    if (e == nullptr) {
+      inputs.emplace_back();
+      continue;
+    }
+    if (!is_zsetop_input(e->val.type()))
       return op_status::wrong_type;
-    sets.push_back(e == nullptr ? nullptr : &as_zset(e->val));
+    inputs.emplace_back(e->val);
   }
-  return sets;
+  return inputs;
 }
-
-size_t size_of(const zset* z) { return z == nullptr ? 0 : z->size(); }
 
 /// Redis's zunionInterAggregate: a NaN sum (inf + -inf) counts as 0.
 void aggregate(double& target, double v, zaggregate how) {
@@ -57,17 +101,43 @@ void sort_result(std::vector<scored_member>& out) {
   });
 }
 
-/// Set indexes from the smallest set to the largest (the intersection
-/// walks the smallest and probes the others).
-std::vector<size_t> by_size(const std::vector<const zset*>& sets) {
-  std::vector<size_t> order(sets.size());
+/// Input indexes from the smallest input to the largest. Redis sorts the
+/// union and intersection inputs so, and the order shows: it is the order
+/// in which a SUM adds floating-point scores.
+std::vector<size_t> by_size(const std::vector<setop_input>& inputs) {
+  std::vector<size_t> order(inputs.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return size_of(sets[a]) < size_of(sets[b]); });
+                   [&](size_t a, size_t b) { return inputs[a].size() < inputs[b].size(); });
   return order;
 }
 
+/// Calls fn(member, weighted score) for each member of the intersection,
+/// its score aggregated over the inputs from the smallest; stops when fn
+/// returns false.
+template <class Fn>
+void for_each_common(const std::vector<setop_input>& inputs, std::span<const double> weights,
+                     zaggregate how, Fn&& fn) {
+  auto weight = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  auto order = by_size(inputs);
+  bool more = true;
+  inputs[order[0]].for_each([&](std::string_view member, double first) {
+    if (!more)
+      return;
+    double score = weighted(first, weight(order[0]));
+    for (size_t j = 1; j < order.size(); ++j) {
+      auto s = inputs[order[j]].score(member);
+      if (!s)
+        return;
+      aggregate(score, weighted(*s, weight(order[j])), how);
+    }
+    more = fn(member, score);
+  });
+}
+
 } // namespace
+
+bool is_zsetop_input(obj_type t) { return t == obj_type::zset || t == obj_type::set; }
 
 op_result<std::vector<scored_member>> op_zsetop(keyspace& ks, int db, zsetop op,
                                                 std::span<const std::string> keys,
@@ -76,63 +146,41 @@ op_result<std::vector<scored_member>> op_zsetop(keyspace& ks, int db, zsetop op,
   auto found = read_all(ks, db, keys);
   if (!found.ok())
     return found.error();
-  const auto& sets = *found;
-  auto weight = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  const auto& inputs = *found;
   std::vector<scored_member> out;
   switch (op) {
     case zsetop::union_: {
-      std::unordered_map<std::string_view, double> acc;
-      std::vector<std::string_view> order;
-      for (size_t i = 0; i < sets.size(); ++i) {
-        if (sets[i] == nullptr)
-          continue;
-        for (auto c = sets[i]->at_rank(0); c.valid(); c.next()) {
-          double v = weighted(c.score(), weight(i));
-          auto [it, fresh] = acc.try_emplace(c.member(), v);
-          if (fresh)
-            order.push_back(c.member());
-          else
+      std::unordered_map<std::string, double> acc;
+      for (size_t i : by_size(inputs)) {
+        double w = weights.empty() ? 1.0 : weights[i];
+        inputs[i].for_each([&](std::string_view member, double score) {
+          double v = weighted(score, w);
+          auto [it, fresh] = acc.try_emplace(std::string(member), v);
+          if (!fresh)
             aggregate(it->second, v, how);
-        }
+        });
       }
-      out.reserve(order.size());
-      for (auto m : order)
-        out.push_back({std::string(m), acc[m]});
-      break;
-    }
-    case zsetop::inter: {
-      auto order = by_size(sets);
-      const zset* smallest = sets[order[0]];
-      if (smallest == nullptr)
-        break;
-      for (auto c = smallest->at_rank(0); c.valid(); c.next()) {
-        double score = weighted(c.score(), weight(order[0]));
-        bool everywhere = true;
-        for (size_t j = 1; j < order.size() && everywhere; ++j) {
-          const zset* other = sets[order[j]];
-          auto s = other == nullptr ? std::nullopt : other->score(c.member());
-          if (!s)
-            everywhere = false;
-          else
-            aggregate(score, weighted(*s, weight(order[j])), how);
-        }
-        if (everywhere)
-          out.push_back({std::string(c.member()), score});
+      out.reserve(acc.size());
+      while (!acc.empty()) {
+        auto node = acc.extract(acc.begin());
+        out.push_back({std::move(node.key()), node.mapped()});
       }
       break;
     }
-    case zsetop::diff: {
-      if (sets[0] == nullptr)
-        break;
-      for (auto c = sets[0]->at_rank(0); c.valid(); c.next()) {
-        bool elsewhere = false;
-        for (size_t j = 1; j < sets.size() && !elsewhere; ++j)
-          elsewhere = sets[j] != nullptr && sets[j]->score(c.member()).has_value();
-        if (!elsewhere)
-          out.push_back({std::string(c.member()), c.score()});
-      }
+    case zsetop::inter:
+      for_each_common(inputs, weights, how, [&](std::string_view member, double score) {
+        out.push_back({std::string(member), score});
+        return true;
+      });
       break;
-    }
+    case zsetop::diff:
+      inputs[0].for_each([&](std::string_view member, double score) {
+        for (size_t j = 1; j < inputs.size(); ++j)
+          if (inputs[j].score(member))
+            return;
+        out.push_back({std::string(member), score});
+      });
+      break;
   }
   sort_result(out);
   return out;
@@ -143,19 +191,10 @@ op_result<size_t> op_zintercard(keyspace& ks, int db, std::span<const std::strin
   auto found = read_all(ks, db, keys);
   if (!found.ok())
     return found.error();
-  const auto& sets = *found;
-  auto order = by_size(sets);
-  const zset* smallest = sets[order[0]];
   size_t n = 0;
-  if (smallest == nullptr)
-    return n;
-  for (auto c = smallest->at_rank(0); c.valid(); c.next()) {
-    bool everywhere = true;
-    for (size_t j = 1; j < order.size() && everywhere; ++j)
-      everywhere = sets[order[j]] != nullptr && sets[order[j]]->score(c.member()).has_value();
-    if (everywhere && ++n == limit)
-      break;
-  }
+  for_each_common(*found, {}, zaggregate::sum, [&](std::string_view, double) {
+    return ++n != limit;
+  });
   return n;
 }
 

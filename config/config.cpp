@@ -171,6 +171,7 @@ struct registry::impl {
     else if (n == "list-max-listpack-size")
       live.list_max_listpack_size = static_cast<int>(number());
     else if (n == "set-max-intset-entries") live.set_max_intset_entries = number();
+    else if (n == "hll-sparse-max-bytes") live.hll_sparse_max_bytes = number();
     else if (n == "zset-max-listpack-entries") live.zset_max_listpack_entries = number();
     else if (n == "zset-max-listpack-value") live.zset_max_listpack_value = number();
     else if (n == "notify-keyspace-events")

@@ -42,6 +42,8 @@ struct live_values {
   std::atomic<long long> hash_max_listpack_value{64};
   std::atomic<int> list_max_listpack_size{-2};       // quicklist node fill
   std::atomic<long long> set_max_intset_entries{512}; // intset -> hashtable threshold
+  /// hll-sparse-max-bytes: the largest sparse HyperLogLog PFADD keeps sparse.
+  std::atomic<long long> hll_sparse_max_bytes{3000};
   /// When a sorted set leaves its listpack encoding.
   std::atomic<long long> zset_max_listpack_entries{128};
   std::atomic<long long> zset_max_listpack_value{64};

@@ -214,6 +214,52 @@ std::string config_rewrite_failed(std::string_view reason);
 /// number of arguments for '<sub>'. Try <CMD> HELP." (`sub` as the client
 /// wrote it)
 std::string subcommand_usage(std::string_view sub, std::string_view cmd_upper);
+/// DEBUG's one text for an unknown part and a wrong argument count:
+/// "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
+/// DEBUG HELP." (`sub` as the client wrote it)
+std::string debug_usage(std::string_view sub);
+
+// HyperLogLog (PFADD, PFCOUNT, PFMERGE, PFDEBUG).
+inline constexpr std::string_view hll_not_hll =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view hll_corrupt = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view hll_no_such_key = "ERR The specified key does not exist";
+inline constexpr std::string_view hll_not_sparse = "ERR HLL encoding is not sparse";
+/// "ERR Unknown PFDEBUG subcommand '<sub>'"
+inline std::string hll_unknown_subcommand(std::string_view sub) {
+  return "ERR Unknown PFDEBUG subcommand '" + std::string(sub) + "'";
+}
+
+// GEO commands.
+/// "ERR invalid longitude,latitude pair <lon>,<lat>" (`pair` already printed).
+inline std::string geo_invalid_pair(std::string_view pair) {
+  return "ERR invalid longitude,latitude pair " + std::string(pair);
+}
+inline constexpr std::string_view geo_member_not_found =
+    "ERR could not decode requested zset member";
+inline constexpr std::string_view geo_unit =
+    "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view geo_radius_not_number = "ERR need numeric radius";
+inline constexpr std::string_view geo_width_not_number = "ERR need numeric width";
+inline constexpr std::string_view geo_height_not_number = "ERR need numeric height";
+inline constexpr std::string_view geo_radius_negative = "ERR radius cannot be negative";
+inline constexpr std::string_view geo_box_negative = "ERR height or width cannot be negative";
+inline constexpr std::string_view geo_count_not_positive = "ERR COUNT must be > 0";
+inline constexpr std::string_view geo_any_without_count =
+    "ERR the ANY argument requires COUNT argument";
+/// "ERR <what> is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
+inline std::string geo_store_with_options(std::string_view what) {
+  return "ERR " + std::string(what) +
+         " is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+}
+/// "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for <cmd>"
+inline std::string geo_from_missing(std::string_view cmd) {
+  return "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + std::string(cmd);
+}
+/// "ERR exactly one of BYRADIUS and BYBOX can be specified for <cmd>"
+inline std::string geo_by_missing(std::string_view cmd) {
+  return "ERR exactly one of BYRADIUS and BYBOX can be specified for " + std::string(cmd);
+}
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/set_ops.hpp"
 #include "commands/zset_ops.hpp"
 #include "config/config.hpp"
 #include "ops_fixture.hpp"
@@ -152,6 +153,38 @@ TEST_CASE("zset ops: union, intersection and difference with weights") {
   auto d = op_zsetop(w.ks, 0, zsetop::diff, keys, {}, zaggregate::sum);
   CHECK(members(*d) == std::vector<std::string>{"x"});
   CHECK(*op_zintercard(w.ks, 0, keys, 0) == 1);
+}
+
+TEST_CASE("zset ops: plain sets are inputs whose members score 1") {
+  world w;
+  std::vector<std::string> ints{"3", "1", "2"}, strs{"a", "3"};
+  REQUIRE(op_sadd(w.ks, 0, "si", ints).ok());
+  REQUIRE(op_sadd(w.ks, 0, "ss", strs).ok());
+  op_zadd(w.ks, 0, "z", {}, elements({{10, "a"}, {0.5, "3"}}));
+  std::vector<std::string> all{"si", "ss", "z"};
+  std::vector<double> weights{2, 3, 1};
+  auto u = op_zsetop(w.ks, 0, zsetop::union_, all, weights, zaggregate::sum);
+  REQUIRE(u.ok());
+  // 1 and 2 from the intset (2 each), "3" in all three (2 + 3 + 0.5), "a"
+  // in the hashtable set and the zset (3 + 10).
+  REQUIRE(u->size() == 4);
+  CHECK(members(*u) == std::vector<std::string>{"1", "2", "3", "a"});
+  CHECK((*u)[2].score == 5.5);
+  CHECK((*u)[3].score == 13);
+  auto i = op_zsetop(w.ks, 0, zsetop::inter, all, {}, zaggregate::min);
+  REQUIRE(i->size() == 1);
+  CHECK((*i)[0].score == 0.5);
+  std::vector<std::string> si_minus_z{"si", "z"};
+  auto d = op_zsetop(w.ks, 0, zsetop::diff, si_minus_z, {}, zaggregate::sum);
+  CHECK(members(*d) == std::vector<std::string>{"1", "2"});
+  CHECK((*d)[0].score == 1);
+  CHECK(*op_zintercard(w.ks, 0, all, 0) == 1);
+  CHECK(*op_zintercard(w.ks, 0, std::vector<std::string>{"si", "ss"}, 0) == 1);
+  w.ks.set(0, "str", actis::datatypes::value::from_string("v"));
+  std::vector<std::string> with_string{"si", "str"};
+  CHECK(op_zsetop(w.ks, 0, zsetop::union_, with_string, {}, zaggregate::sum).status() ==
+        op_status::wrong_type);
+  CHECK(op_zintercard(w.ks, 0, with_string, 0).status() == op_status::wrong_type);
 }
 
 TEST_CASE("zset ops: keyspace events as Redis 7.0 names them") {
