@@ -65,9 +65,16 @@ struct hash_value::table {
   }
 };
 
-static_assert(sizeof(hash_value) == 24, "vtable, traits and one word");
+static_assert(sizeof(hash_value) == 8, "one word, stored inside the owning value");
 
-hash_value::hash_value() : collection(traits_entry) {}
+hash_value::hash_value() = default;
+
+void hash_value::swap(hash_value& other) noexcept {
+  unsigned char mine[sizeof repr_];
+  std::memcpy(mine, &repr_, sizeof repr_);
+  std::memcpy(static_cast<void*>(&repr_), &other.repr_, sizeof repr_);
+  std::memcpy(static_cast<void*>(&other.repr_), mine, sizeof repr_);
+}
 
 hash_value::~hash_value() {
   if (is_listpack())
@@ -197,12 +204,12 @@ void hash_value::convert_to_table() {
 
 size_t hash_value::bytes() const {
   if (is_listpack())
-    return sizeof(*this) + repr_.lp.bytes();
-  return sizeof(*this) + sizeof(table) + tbl()->nodes.bucket_bytes() + tbl()->node_bytes;
+    return repr_.lp.bytes();
+  return sizeof(table) + tbl()->nodes.bucket_bytes() + tbl()->node_bytes;
 }
 
 value make_hash() {
-  return value::from_collection(std::make_unique<hash_value>());
+  return value::emplace_collection<hash_value>();
 }
 
 namespace {
@@ -228,7 +235,9 @@ size_t hash_memory(const value& v) {
 }
 
 value hash_copy(const value& v) {
-  return value::from_collection(as_hash(v).clone());
+  value out = make_hash();
+  as_hash(out).swap(*as_hash(v).clone());
+  return out;
 }
 
 } // namespace
@@ -240,6 +249,7 @@ const value_traits hash_value::traits_entry{
     .digest = &hash_digest,
     .memory_usage = &hash_memory,
     .copy = &hash_copy,
+    .destroy = &destroy_inline_collection<hash_value>,
 };
 
 } // namespace actis::datatypes

@@ -36,7 +36,10 @@ struct hash_limits {
 class hash_value : public collection {
 public:
   hash_value();
-  ~hash_value() override;
+  ~hash_value();
+  static const value_traits& type_traits() { return traits_entry; }
+  /// Exchanges contents (both encodings are one relocatable word).
+  void swap(hash_value& other) noexcept;
   hash_value(const hash_value&) = delete;
   hash_value& operator=(const hash_value&) = delete;
 
@@ -101,8 +104,8 @@ public:
     return scan_table(cursor, count, &call<Fn>, erase_ref(fn));
   }
 
-  /// Bytes used: this object, the listpack block or the table's nodes and
-  /// buckets (the value's own 16 bytes not included).
+  /// Heap bytes used: the listpack block or the table's nodes and buckets
+  /// (the object itself lives in the value's 16 bytes, not included).
   size_t bytes() const;
 
   /// The type's entry (TYPE "hash", encodings, digest, memory, copy).
@@ -130,9 +133,9 @@ private:
 
   /// Either the listpack or the table's address with its low bit set. The
   /// listpack is one malloc'd block pointer, whose low bit is always clear,
-  /// so the bit tells the encodings apart and the whole object stays 24
-  /// bytes: glibc serves it from 32-byte chunks instead of 48, a saving
-  /// felt by every small hash.
+  /// so the bit tells the encodings apart and the whole object is one word,
+  /// kept inside the owning value: a small hash costs its listpack block
+  /// and nothing more.
   static constexpr uintptr_t table_tag = 1;
   union representation {
     representation() : lp() {}

@@ -21,13 +21,13 @@ struct list_type {
   }
 
   static size_t memory_usage(const value& v) {
-    return sizeof(value) + sizeof(list_value) + list_items(v).bytes();
+    return sizeof(value) + list_items(v).bytes();
   }
 
   static value copy(const value& v) {
-    auto l = std::make_unique<list_value>();
-    l->items = list_items(v).clone();
-    return value::from_collection(std::move(l));
+    value out = make_list_value();
+    list_items(out) = list_items(v).clone();
+    return out;
   }
 };
 
@@ -40,12 +40,13 @@ const value_traits list_traits{
     .digest = &list_type::digest,
     .memory_usage = &list_type::memory_usage,
     .copy = &list_type::copy,
+    .destroy = &destroy_inline_collection<list_value>,
 };
 
-list_value::list_value() : collection(list_traits) {}
+static_assert(sizeof(list_value) == 8, "a list is its quicklist word, inside the value");
 
 value make_list_value() {
-  return value::from_collection(std::make_unique<list_value>());
+  return value::emplace_collection<list_value>();
 }
 
 } // namespace actis::datatypes

@@ -7,14 +7,14 @@
 
 namespace actis::datatypes {
 
-/// A list value. 24 bytes: the collection header and the quicklist word.
-struct list_value : collection {
-  list_value();
-  quicklist items;
-};
-
 /// TYPE "list"; OBJECT ENCODING "quicklist" for every list, as Redis 7.0.
 extern const value_traits list_traits;
+
+/// A list value: the quicklist word, stored inside the owning value.
+struct list_value : collection {
+  static const value_traits& type_traits() { return list_traits; }
+  quicklist items;
+};
 
 /// A new value holding an empty list (the caller fills it before storing).
 value make_list_value();

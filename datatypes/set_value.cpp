@@ -68,7 +68,7 @@ struct set_member_table {
 /// Where the parts of a set live inside its block.
 struct set_layout {
   /// The intset elements or the table pointer follow the 4-byte header.
-  static constexpr size_t payload_offset = sizeof(collection) + sizeof(uint32_t);
+  static constexpr size_t payload_offset = sizeof(uint32_t);
 
   static unsigned char* payload(const set_value* s) {
     return reinterpret_cast<unsigned char*>(const_cast<set_value*>(s)) + payload_offset;
@@ -93,7 +93,7 @@ struct set_layout {
       throw std::bad_alloc();
     return new (mem) set_value(header);
   }
-  static value wrap(set_value* s) { return value::from_collection(std::unique_ptr<collection>(s)); }
+  static value wrap(set_value* s) { return value::from_collection(std::unique_ptr<set_value>(s)); }
 
   static set_value* new_table_set(set_member_table* t) {
     set_value* s = allocate(0, sizeof t);
@@ -330,9 +330,9 @@ const value_traits set_traits{
     .digest = &set_digest,
     .memory_usage = &set_memory_usage,
     .copy = &set_copy,
+    .destroy = &delete_collection<set_value>,
 };
 
-static_assert(sizeof(collection) == 16 && sizeof(set_value) == 24,
-              "the header must directly follow the collection base");
+static_assert(sizeof(set_value) == 4, "the block starts with the header, then the payload");
 
 } // namespace actis::datatypes

@@ -4,7 +4,7 @@
 // - intset: every member is an integer (Redis's string2ll form) and there
 //   are at most set-max-intset-entries of them. The sorted array lives in the
 //   set's own allocation, right after a 4-byte header, so a small set costs
-//   one heap block (10 small integers: 40 bytes).
+//   one heap block (10 small integers: 24 bytes, glibc's smallest chunk).
 // - hashtable: a chained_table of nodes that hold the member bytes inline
 //   (one exact-size block per member, no std::string).
 // A set converts from intset to hashtable when a non-integer member arrives
@@ -39,7 +39,8 @@ public:
   /// whose first member is `first`: intset for an integer.
   static value make_for(std::string_view first);
 
-  ~set_value() override;
+  ~set_value();
+  static const value_traits& type_traits() { return set_traits; }
   /// Sets live in blocks from std::malloc sized to their contents.
   static void operator delete(void* p) { std::free(p); }
 
@@ -100,7 +101,7 @@ public:
 
 private:
   friend struct set_layout;
-  explicit set_value(uint32_t header) : collection(set_traits), header_(header) {}
+  explicit set_value(uint32_t header) : header_(header) {}
 
   /// Element width of the intset (2, 4, 8), 0 for a hashtable.
   unsigned width() const;

@@ -6,7 +6,10 @@
 //   compact  - char* (bytes 0..7) to an exact-size malloc block, uint32 length
 //              in bytes 8..11; strings never mutated in place
 //   owned    - std::string* (bytes 0..7); what mutable_str() hands out
-//   coll     - collection* (bytes 0..7), owned
+//   coll     - a collection: its value_traits pointer in bytes 8..14 (user
+//              space addresses fit 56 bits); bytes 0..7 hold either the
+//              owned collection* or, with the tag's low bit set, the
+//              one-word collection object itself (emplace_collection)
 // Inline and compact strings report "embstr" up to 44 bytes and "raw" beyond;
 // owned strings always report "raw", like Redis's sds after APPEND.
 #include "datatypes/value.hpp"
@@ -82,6 +85,26 @@ struct layout {
   static void set_ptr(unsigned char* b, T* p) {
     std::memcpy(b, &p, sizeof p);
   }
+  static constexpr uint64_t traits_mask = (uint64_t{1} << 56) - 1;
+  static constexpr uint8_t inline_coll_bit = 1;
+  static const value_traits* coll_traits(const unsigned char* b) {
+    uint64_t bits;
+    std::memcpy(&bits, b + 8, sizeof bits);
+    return reinterpret_cast<const value_traits*>(static_cast<uintptr_t>(bits & traits_mask));
+  }
+  /// Stores `t` and the coll tag (with the inline bit if `in_place`).
+  static void set_coll(unsigned char* b, const value_traits& t, bool in_place) {
+    auto bits = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&t));
+    if ((bits & ~traits_mask) != 0)
+      throw std::logic_error("value_traits address beyond 56 bits");
+    std::memcpy(b + 8, &bits, 7);
+    set_tag(b, kind::coll, in_place ? inline_coll_bit : 0);
+  }
+  static collection* coll_ptr(const unsigned char* b) {
+    if (b[tag_index] & inline_coll_bit)
+      return reinterpret_cast<collection*>(const_cast<unsigned char*>(b));
+    return ptr<collection>(b);
+  }
   static long long int_val(const unsigned char* b) {
     long long v;
     std::memcpy(&v, b, sizeof v);
@@ -104,7 +127,7 @@ value::~value() {
   switch (layout::get_kind(bytes_)) {
     case kind::compact: std::free(layout::ptr<char>(bytes_)); break;
     case kind::owned: delete layout::ptr<std::string>(bytes_); break;
-    case kind::coll: delete layout::ptr<collection>(bytes_); break;
+    case kind::coll: layout::coll_traits(bytes_)->destroy(layout::coll_ptr(bytes_)); break;
     default: break;
   }
 }
@@ -165,11 +188,15 @@ value value::raw_string(std::string s) {
   return v;
 }
 
-value value::from_collection(std::unique_ptr<collection> c) {
+value value::adopt(const value_traits& traits, collection* c) {
   value v;
-  layout::set_ptr(v.bytes_, c.release());
-  layout::set_tag(v.bytes_, kind::coll);
+  layout::set_ptr(v.bytes_, c);
+  layout::set_coll(v.bytes_, traits, false);
   return v;
+}
+
+void value::set_inline_collection(const value_traits& traits) {
+  layout::set_coll(bytes_, traits, true);
 }
 
 /// The string type's traits: the layouts above are its encodings.
@@ -244,13 +271,13 @@ const value_traits string_traits{
 
 const value_traits& value::traits() const {
   if (layout::get_kind(bytes_) == kind::coll)
-    return layout::ptr<collection>(bytes_)->traits;
+    return *layout::coll_traits(bytes_);
   return string_traits;
 }
 
 obj_type value::type() const {
   if (layout::get_kind(bytes_) == kind::coll)
-    return layout::ptr<collection>(bytes_)->traits.type;
+    return layout::coll_traits(bytes_)->type;
   return obj_type::string;
 }
 
@@ -310,7 +337,7 @@ std::string& value::mutable_str() {
 }
 
 collection* value::coll() const {
-  return layout::get_kind(bytes_) == kind::coll ? layout::ptr<collection>(bytes_) : nullptr;
+  return layout::get_kind(bytes_) == kind::coll ? layout::coll_ptr(bytes_) : nullptr;
 }
 
 } // namespace actis::datatypes

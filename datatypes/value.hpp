@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "datatypes/value_traits.hpp"
 
@@ -19,13 +21,25 @@ public:
   using std::logic_error::logic_error;
 };
 
-/// Base of collection values (lists, hashes, ... added by later issues).
-/// Everything type-specific is in the type's value_traits entry.
-struct collection {
-  explicit collection(const value_traits& traits) : traits(traits) {}
-  virtual ~collection() = default;
-  const value_traits& traits;
-};
+/// Base of collection values: an empty tag. A collection carries neither a
+/// vtable nor a traits pointer (16 bytes that would push every small set
+/// into a bigger malloc chunk): the owning value keeps the type's
+/// value_traits entry beside the pointer, and traits.destroy ends the object.
+/// Each type T provides `static const value_traits& type_traits()`.
+/// A type whose object is one trivially relocatable word (hash, list) lives
+/// inside the value itself (emplace_collection), saving a heap block per key.
+struct collection {};
+
+/// value_traits::destroy for a type allocated with new.
+template <class T>
+void delete_collection(collection* c) {
+  delete static_cast<T*>(c);
+}
+/// value_traits::destroy for a type stored inside the value.
+template <class T>
+void destroy_inline_collection(collection* c) {
+  static_cast<T*>(c)->~T();
+}
 
 /// A value as held by the keyspace: a string (int / embstr / raw encodings
 /// chosen as Redis's tryObjectEncoding does) or an owned collection.
@@ -50,7 +64,21 @@ public:
   static value from_int(long long v);     // "int" encoding
   /// Always "raw" (used after APPEND/SETRANGE/SETBIT, as Redis does).
   static value raw_string(std::string s);
-  static value from_collection(std::unique_ptr<collection> c);
+  /// Adopts a heap collection (destroyed by T's traits.destroy).
+  template <class T>
+  static value from_collection(std::unique_ptr<T> c) {
+    return adopt(T::type_traits(), c.release());
+  }
+  /// Constructs a T (at most 8 bytes, trivially relocatable: moved by
+  /// memcpy) inside the value.
+  template <class T, class... Args>
+  static value emplace_collection(Args&&... args) {
+    static_assert(sizeof(T) <= 8 && alignof(T) <= 8, "an inline collection is one word");
+    value v;
+    v.set_inline_collection(T::type_traits());
+    new (v.bytes_) T(std::forward<Args>(args)...);
+    return v;
+  }
 
   obj_type type() const;
   bool is_string() const { return type() == obj_type::string; }
@@ -77,6 +105,8 @@ public:
   collection* coll() const;               // nullptr for strings
 
 private:
+  static value adopt(const value_traits& traits, collection* c);
+  void set_inline_collection(const value_traits& traits);
   /// The string type's traits functions, which read the layout.
   friend struct string_type;
   // Layout is private to value.cpp; 16 bytes.

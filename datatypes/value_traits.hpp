@@ -11,6 +11,7 @@
 namespace actis::datatypes {
 
 class value;
+struct collection;
 
 /// Redis's object types (numbering as OBJ_* in Redis, used by RDB later).
 enum class obj_type : uint8_t { string = 0, list = 1, set = 2, zset = 3, hash = 4, stream = 6 };
@@ -42,6 +43,9 @@ struct value_traits {
   size_t (*memory_usage)(const value& v);
   /// A deep copy (COPY): shares nothing with `v`.
   value (*copy)(const value& v);
+  /// Ends a collection of this type (delete_collection<T> or, for a type
+  /// stored in the value, destroy_inline_collection<T>). Null for strings.
+  void (*destroy)(collection* c) = nullptr;
   /// Appends the value's RDB payload (after the type byte) to `out`. Null
   /// until the persistence issue fills it in for every type.
   void (*rdb_save)(const value& v, std::string& out) = nullptr;

@@ -127,12 +127,12 @@ bool lex_range::empty() const {
 
 // --- zset ------------------------------------------------------------------
 
-zset::zset(const zset_limits& limits, size_t first_member_len) : collection(traits) {
+zset::zset(const zset_limits& limits, size_t first_member_len) {
   if (limits.max_listpack_entries == 0 || first_member_len > limits.max_listpack_value)
     big_ = std::make_unique<zskiplist>();
 }
 
-zset::zset(bool listpack_encoded) : collection(traits) {
+zset::zset(bool listpack_encoded) {
   if (!listpack_encoded)
     big_ = std::make_unique<zskiplist>();
 }
@@ -435,6 +435,7 @@ const value_traits zset::traits{
     .digest = &zset_digest,
     .memory_usage = &zset_memory,
     .copy = &zset_copy,
+    .destroy = &delete_collection<zset>,
 };
 
 } // namespace actis::datatypes

@@ -66,7 +66,8 @@ public:
   zset(const zset_limits& limits, size_t first_member_len);
   /// An empty set in the encoding asked for.
   explicit zset(bool listpack_encoded);
-  ~zset() override;
+  ~zset();
+  static const value_traits& type_traits() { return traits; }
 
   static const value_traits traits;
 

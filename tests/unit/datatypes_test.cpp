@@ -36,7 +36,8 @@ std::string key_name(int i) {
 /// A collection type registered the way real ones will be: one traits entry
 /// handed to the collection base.
 struct fake_list : collection {
-  explicit fake_list(int n);
+  explicit fake_list(int n) : n(n) {}
+  static const value_traits& type_traits();
   static const fake_list& of(const value& v) { return *static_cast<const fake_list*>(v.coll()); }
   int n;
 };
@@ -52,9 +53,12 @@ const value_traits fake_list_traits{
     .copy = [](const value& v) {
       return value::from_collection(std::make_unique<fake_list>(fake_list::of(v).n));
     },
+    .destroy = &delete_collection<fake_list>,
 };
 
-fake_list::fake_list(int n) : collection(fake_list_traits), n(n) {}
+const value_traits& fake_list::type_traits() {
+  return fake_list_traits;
+}
 
 /// Scans `d` to completion with `count`, calling `between` after every call.
 template <class Between>
@@ -689,4 +693,18 @@ TEST_CASE("digests") {
   mix_digest(m3, "b");
   CHECK(digest_hex(m1) == digest_hex(m3));
   CHECK(digest_hex(m1).size() == 40);
+}
+
+TEST_CASE("digest helpers compute SHA-1 (FIPS 180 test vectors)") {
+  auto sha1_hex = [](std::string_view s) {
+    unsigned char d[digest_size] = {};
+    xor_digest(d, s);  // xor into zeros: the plain SHA-1
+    return digest_hex(d);
+  };
+  CHECK(sha1_hex("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  CHECK(sha1_hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d");
+  CHECK(sha1_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+  CHECK(sha1_hex(std::string(1000000, 'a')) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  CHECK(sha1_hex(std::string(64, 'x')).size() == 40);
 }

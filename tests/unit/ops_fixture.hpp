@@ -18,7 +18,7 @@ using actis::datatypes::value;
 
 /// A collection type standing in for lists, to provoke wrong_type.
 struct fake_list : actis::datatypes::collection {
-  fake_list();
+  static const actis::datatypes::value_traits& type_traits();
 };
 
 inline const actis::datatypes::value_traits fake_list_traits{
@@ -28,9 +28,12 @@ inline const actis::datatypes::value_traits fake_list_traits{
     .digest = [](const value&, unsigned char*) {},
     .memory_usage = [](const value&) { return sizeof(value); },
     .copy = [](const value&) { return value::from_collection(std::make_unique<fake_list>()); },
+    .destroy = &actis::datatypes::delete_collection<fake_list>,
 };
 
-inline fake_list::fake_list() : collection(fake_list_traits) {}
+inline const actis::datatypes::value_traits& fake_list::type_traits() {
+  return fake_list_traits;
+}
 
 struct world {
   static constexpr int64_t start_ms = 1'000'000'000'000;

@@ -154,7 +154,7 @@ TEST_CASE("quicklist: a small list is one listpack without a node array") {
   CHECK(q.node_count() == 1);
   CHECK(q.bytes() < 200);
   CHECK(sizeof(quicklist) == 8);
-  CHECK(sizeof(actis::datatypes::list_value) == 24);
+  CHECK(sizeof(actis::datatypes::list_value) == 8);  // kept inside the value
   // Positive fill: entries per node.
   quicklist by_count;
   for (int i = 0; i < 10; ++i)
