@@ -4,6 +4,7 @@ import socket
 import threading
 import time
 
+import pytest
 import redis
 
 from conftest import recv_until
@@ -258,3 +259,20 @@ def test_pipeline_order_with_cross_partition_commands(server):
     s.sendall(b"".join(cmds))
     want = b"".join(expected)
     assert recv_until(s, lambda d: len(d) >= len(want)) == want
+
+
+def test_a_reply_too_large_for_memory_is_refused_not_fatal(server):
+    """SRANDMEMBER/HRANDFIELD/ZRANDMEMBER with a count of -(2^63-1) ask for a
+    reply no memory holds (redis-server 7.0 dies on it); actis answers an
+    error and keeps the data and every client."""
+    r = server.client()
+    r.sadd("s", "a", "b")
+    r.hset("h", "f", "v")
+    r.zadd("z", {"m": 1})
+    huge = -9223372036854775807
+    for cmd in (("SRANDMEMBER", "s", huge), ("HRANDFIELD", "h", huge),
+                ("ZRANDMEMBER", "z", huge)):
+        with pytest.raises(redis.ResponseError, match="too large"):
+            r.execute_command(*cmd)
+    assert r.scard("s") == 2 and r.hlen("h") == 1 and r.zcard("z") == 1
+    assert r.ping()
