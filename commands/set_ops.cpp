@@ -347,6 +347,9 @@ op_result<std::vector<std::string>> op_srandmember_count(keyspace& ks, int db,
   if (count < 0) {
     // Drawn with replacement: the count may exceed the set.
     auto n = static_cast<unsigned long long>(-count);
+    // Up front: a count no memory holds fails here (the executor refuses
+    // it), not after filling the memory.
+    out.reserve(n);
     for (unsigned long long i = 0; i < n; ++i)
       out.emplace_back(s->random_member(rng, scratch));
     return out;
