@@ -289,44 +289,37 @@ std::string_view member_key(const zset::cursor& c) { return c.member(); }
 
 } // namespace
 
+template <class Find>
+zset::cursor zset::skiplist_cursor(Find find) const {
+  cursor c;
+  c.set_ = this;
+  c.node_ = find(c.rank_);
+  c.valid_ = c.node_ != nullptr;
+  return c;
+}
+
 zset::cursor zset::first_in(const score_range& r) const {
   if (!big_)
     return lp_first(*this, r, score_key);
-  cursor c;
-  c.set_ = this;
-  c.node_ = big_->first_in(r, c.rank_);
-  c.valid_ = c.node_ != nullptr;
-  return c;
+  return skiplist_cursor([&](size_t& rank) { return big_->first_in(r, rank); });
 }
 
 zset::cursor zset::last_in(const score_range& r) const {
   if (!big_)
     return lp_last(*this, r, score_key);
-  cursor c;
-  c.set_ = this;
-  c.node_ = big_->last_in(r, c.rank_);
-  c.valid_ = c.node_ != nullptr;
-  return c;
+  return skiplist_cursor([&](size_t& rank) { return big_->last_in(r, rank); });
 }
 
 zset::cursor zset::first_in(const lex_range& r) const {
   if (!big_)
     return lp_first(*this, r, member_key);
-  cursor c;
-  c.set_ = this;
-  c.node_ = big_->first_in(r, c.rank_);
-  c.valid_ = c.node_ != nullptr;
-  return c;
+  return skiplist_cursor([&](size_t& rank) { return big_->first_in(r, rank); });
 }
 
 zset::cursor zset::last_in(const lex_range& r) const {
   if (!big_)
     return lp_last(*this, r, member_key);
-  cursor c;
-  c.set_ = this;
-  c.node_ = big_->last_in(r, c.rank_);
-  c.valid_ = c.node_ != nullptr;
-  return c;
+  return skiplist_cursor([&](size_t& rank) { return big_->last_in(r, rank); });
 }
 
 size_t zset::count(const score_range& r) const {

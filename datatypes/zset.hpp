@@ -130,6 +130,9 @@ public:
   std::unique_ptr<zset> clone() const;
 
 private:
+  /// A skiplist cursor at the node `find(rank)` returns (setting rank).
+  template <class Find>
+  cursor skiplist_cursor(Find find) const;
   listpack small_;
   std::unique_ptr<zskiplist> big_;
 };
