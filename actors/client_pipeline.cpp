@@ -235,42 +235,55 @@ void client_pipeline::start_transaction_unit() {
   std::sort(parts.begin(), parts.end());
   parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
   waiting_ = waiting_for::transaction;
-  auto weak = weak_from_this();
-  auto& loop = loop_;
-  auto partition_count = srv_.partition_count();
   int db = info_.db;
   int resp = info_.resp;
   // The unit owns its commands: they run even if the client is gone by then.
-  auto body = [weak, unit, &loop, partition_count, db,
-               resp](std::vector<commands::partition_data*>& held) {
+  post_unit(
+      std::move(parts), unit->size(),
+      [unit, db, resp](commands::keyspace& ks, client_pipeline* self) {
+        std::vector<std::string> replies(unit->size());
+        for (size_t i = 0; i < unit->size(); ++i) {
+          auto& c = (*unit)[i];
+          protocol::reply_builder out(replies[i], resp);
+          commands::execute(*c.spec, c.argv, out, &ks, db, nullptr);
+        }
+        if (self == nullptr)
+          return;
+        for (size_t i = 0; i < unit->size(); ++i)
+          self->replies_.fill((*unit)[i].slot, std::move(replies[i]));
+        self->waiting_ = waiting_for::nothing;
+        self->resume_later();
+      },
+      [unit, resp](client_pipeline& self, const std::string& error) {
+        for (auto& c : *unit)
+          self.replies_.fill(c.slot, error_reply(error, resp));
+        self.waiting_ = waiting_for::nothing;
+        self.resume_later();
+      });
+}
+
+template <class Run, class Failed>
+void client_pipeline::post_unit(std::vector<uint32_t> parts, size_t commands, Run run,
+                                Failed failed) {
+  auto weak = weak_from_this();
+  auto& loop = loop_;
+  auto partition_count = srv_.partition_count();
+  auto body = [weak, &loop, partition_count,
+               run = std::move(run)](std::vector<commands::partition_data*>& held) {
     commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
-    std::vector<std::string> replies(unit->size());
-    for (size_t i = 0; i < unit->size(); ++i) {
-      auto& c = (*unit)[i];
-      protocol::reply_builder out(replies[i], resp);
-      commands::execute(*c.spec, c.argv, out, &ks, db, nullptr);
-    }
     auto self = weak.lock();
-    if (self == nullptr)
-      return;
-    for (size_t i = 0; i < unit->size(); ++i)
-      self->replies_.fill((*unit)[i].slot, std::move(replies[i]));
-    self->waiting_ = waiting_for::nothing;
-    // This runs inside the loop's transaction round: continue only after
-    // the round has released its partitions.
-    self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
+    run(ks, self.get());
   };
-  auto failed = [weak, unit, resp](const std::string& error) {
-    auto self = weak.lock();
-    if (self == nullptr)
-      return;
-    for (auto& c : *unit)
-      self->replies_.fill(c.slot, error_reply(error, resp));
-    self->waiting_ = waiting_for::nothing;
-    self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
+  auto on_failure = [weak, failed = std::move(failed)](const std::string& error) {
+    if (auto self = weak.lock())
+      failed(*self, error);
   };
   loop_.post_transaction(
-      transaction_request{std::move(parts), unit->size(), std::move(body), std::move(failed)});
+      transaction_request{std::move(parts), commands, std::move(body), std::move(on_failure)});
+}
+
+void client_pipeline::resume_later() {
+  self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
 }
 
 void client_pipeline::start_summaries(const commands::command_spec& spec,
@@ -331,35 +344,27 @@ void client_pipeline::run_blocking(protocol::command_args argv) {
     }
   }
   waiting_ = waiting_for::transaction;
-  auto weak = weak_from_this();
-  auto& loop = loop_;
-  auto partition_count = srv_.partition_count();
   int db = info_.db;
   int resp = info_.resp;
-  auto body = [weak, w, &loop, partition_count, db,
-               resp](std::vector<commands::partition_data*>& held) {
-    commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
-    std::string reply;
-    protocol::reply_builder out(reply, resp);
-    bool parked = commands::execute(w->spec, w->argv, out, &ks, db, nullptr, nullptr, w);
-    auto self = weak.lock();
-    // Only at shutdown (a connection outlives its units): claimed, the
-    // waiter is skipped and dropped by the next serve that meets it.
-    if (self == nullptr) {
-      w->claim();
-      return;
-    }
-    self->blocking_ran(parked, std::move(reply), true);
-  };
-  auto failed = [weak, resp](const std::string& error) {
-    auto self = weak.lock();
-    if (self == nullptr)
-      return;
-    auto bytes = error_reply(error, resp);
-    self->end_blocking(&bytes, false);
-    self->self_->send(caf::actor_cast<caf::actor>(self->self_), resume_atom::value);
-  };
-  loop_.post_transaction(transaction_request{b.partitions, 1, std::move(body), std::move(failed)});
+  post_unit(
+      b.partitions, 1,
+      [w, db, resp](commands::keyspace& ks, client_pipeline* self) {
+        std::string reply;
+        protocol::reply_builder out(reply, resp);
+        bool parked = commands::execute(w->spec, w->argv, out, &ks, db, nullptr, nullptr, w);
+        // Only at shutdown (a connection outlives its units): claimed, the
+        // waiter is skipped and dropped by the next serve that meets it.
+        if (self == nullptr) {
+          w->claim();
+          return;
+        }
+        self->blocking_ran(parked, std::move(reply), true);
+      },
+      [resp](client_pipeline& self, const std::string& error) {
+        auto bytes = error_reply(error, resp);
+        self.end_blocking(&bytes, false);
+        self.resume_later();
+      });
 }
 
 void client_pipeline::blocking_ran(bool parked, std::string reply, bool in_round) {
@@ -378,14 +383,15 @@ void client_pipeline::blocking_ran(bool parked, std::string reply, bool in_round
       info_.blocked = true;
       srv_.loops[loop_.index]->stats.blocked_clients.fetch_add(1, std::memory_order_relaxed);
     }
-    if (b.deadline_ms > 0)
-      self_->delayed_send(self_, std::chrono::milliseconds(std::max<int64_t>(0, b.deadline_ms - now)),
-                          block_timeout_atom::value, block_seq_);
+    if (b.deadline_ms > 0) {
+      std::chrono::milliseconds left(std::max<int64_t>(0, b.deadline_ms - now));
+      self_->delayed_send(self_, left, block_timeout_atom::value, block_seq_);
+    }
   }
   // A round must release its partitions before the pipeline goes on; a
   // parked command lets the replies before it go out meanwhile.
   if (in_round)
-    self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+    resume_later();
 }
 
 void client_pipeline::end_blocking(const std::string* reply, bool unpark) {
@@ -453,7 +459,7 @@ bool client_pipeline::unblock(bool with_error) {
   auto bytes = with_error ? error_reply(protocol::err::unblocked, info_.resp) : timeout_reply();
   commands::stats::executed(*blocking_->spec, 0, with_error);
   end_blocking(&bytes, true);
-  self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
+  resume_later();
   return true;
 }
 

@@ -151,6 +151,15 @@ private:
   void start_transaction_unit();
   void start_summaries(const commands::command_spec& spec, protocol::command_args argv);
   void finish_unit();
+  /// Posts a transaction unit of `commands` commands over `parts`:
+  /// `run(ks, self)` executes them inside the loop's round with the
+  /// partitions held (`self` is null if this pipeline is gone: the commands
+  /// still run); `failed(self, error)` answers them if a partition did not.
+  template <class Run, class Failed>
+  void post_unit(std::vector<uint32_t> parts, size_t commands, Run run, Failed failed);
+  /// Continues the pipeline on a message to the connection: after a round
+  /// has released its partitions, or outside a handler that must not re-enter.
+  void resume_later();
   void start_blocking(const route& r, protocol::command_args argv);
   /// Runs (again) the blocking command with a fresh waiter.
   void run_blocking(protocol::command_args argv);
