@@ -96,8 +96,8 @@ void serve_key(keyspace& ks, partition_data& p, int db, const std::string& key) 
   p.waiters.drop_if_empty(db, key);
 }
 
-/// Serves the keys that became ready on the partitions `ks` holds, until
-/// serving makes no more ready (a BLMOVE feeding another waited list).
+} // namespace
+
 void serve_waiters(keyspace& ks) {
   for (bool any = true; any;) {
     any = false;
@@ -111,8 +111,6 @@ void serve_waiters(keyspace& ks) {
   }
 }
 
-} // namespace
-
 bool execute(const command_spec& spec, const command_args& argv, protocol::reply_builder& out,
              keyspace* ks, int db, connection_hooks* conn,
              const std::vector<partition_summary>* summaries, waiter_ptr waiter) {
@@ -124,6 +122,13 @@ bool execute(const command_spec& spec, const command_args& argv, protocol::reply
   if (ks != nullptr)
     serve_waiters(*ks);
   return ctx.parked;
+}
+
+void execute_nested(const command_spec& spec, const command_args& argv,
+                    protocol::reply_builder& out, keyspace& ks, int db, connection_hooks* conn) {
+  command_context ctx(spec, argv, out, &ks, db);
+  ctx.conn = conn;
+  run_and_propagate(ctx);
 }
 
 } // namespace actis::commands

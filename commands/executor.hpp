@@ -23,4 +23,17 @@ bool execute(const command_spec& spec, const command_args& argv, protocol::reply
              const std::vector<partition_summary>* summaries = nullptr,
              waiter_ptr waiter = nullptr);
 
+/// Runs one command inside an enclosing one (a queued command of EXEC, a
+/// script's redis.call) as execute() runs it, never blocking, except that
+/// the clients blocked on keys it changed are served only when the
+/// enclosing command ends: its caller calls serve_waiters then, so a push
+/// inside MULTI/EXEC or a script wakes waiters after the whole of it.
+void execute_nested(const command_spec& spec, const command_args& argv,
+                    protocol::reply_builder& out, keyspace& ks, int db, connection_hooks* conn);
+
+/// Serves the clients blocked on keys that became ready on the partitions
+/// `ks` holds, until serving makes no more ready (a BLMOVE feeding another
+/// waited list).
+void serve_waiters(keyspace& ks);
+
 } // namespace actis::commands
