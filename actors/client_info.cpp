@@ -16,9 +16,17 @@ std::string client_info::describe(int64_t now_ms) const {
   s += " name=" + name;
   s += " age=" + std::to_string(age);
   s += " idle=" + std::to_string(idle);
-  s += blocked ? " flags=b db=" : " flags=N db=";
-  s += std::to_string(db);
-  s += " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + std::to_string(qbuf);
+  // Redis's flag letters in its order: x (in MULTI), b (blocked).
+  s += " flags=";
+  if (multi >= 0)
+    s += 'x';
+  if (blocked)
+    s += 'b';
+  if (multi < 0 && !blocked)
+    s += 'N';
+  s += " db=" + std::to_string(db);
+  s += " sub=0 psub=0 ssub=0 multi=" + std::to_string(multi);
+  s += " qbuf=" + std::to_string(qbuf);
   s += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=65536 rbp=0 obl=0 oll=0 omem=" + std::to_string(obuf);
   s += " tot-mem=" + std::to_string(qbuf + obuf);
   s += " events=r cmd=" + last_cmd;

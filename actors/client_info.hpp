@@ -40,6 +40,9 @@ struct client_info {
   /// A blocking command of this client is parked (flag b; exempt from the
   /// idle timeout, as in Redis).
   bool blocked = false;
+  /// Commands queued since MULTI, or -1 outside MULTI (CLIENT LIST multi=,
+  /// flag x).
+  int multi = -1;
   /// CLIENT UNBLOCK of this client (its pipeline's unblock); loop thread.
   std::function<bool(bool with_error)> unblock;
 

@@ -81,6 +81,8 @@ void client_pipeline::run() {
   now_ms_ = unix_ms();
   while (!queue_.empty()) {
     const route& r = route_front();
+    if (info_.multi >= 0 && queue_in_multi(r))
+      continue;
     bool busy = waiting_ != waiting_for::nothing || !open_.items.empty();
     if (r.where == destination::rejected) {
       scratch_ = error_reply(r.error, info_.resp);
@@ -131,6 +133,8 @@ void client_pipeline::run() {
       start_summaries(*cmd.r.spec, std::move(cmd.argv));
       continue;
     }
+    if (start_transaction_command(cmd))
+      continue;
     bool skipped = replies_.take_skip();
     auto slot = replies_.reserve();
     waiting_ = waiting_for::connection;
@@ -260,26 +264,6 @@ void client_pipeline::start_transaction_unit() {
         self.waiting_ = waiting_for::nothing;
         self.resume_later();
       });
-}
-
-template <class Run, class Failed>
-void client_pipeline::post_unit(std::vector<uint32_t> parts, size_t commands, Run run,
-                                Failed failed) {
-  auto weak = weak_from_this();
-  auto& loop = loop_;
-  auto partition_count = srv_.partition_count();
-  auto body = [weak, &loop, partition_count,
-               run = std::move(run)](std::vector<commands::partition_data*>& held) {
-    commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
-    auto self = weak.lock();
-    run(ks, self.get());
-  };
-  auto on_failure = [weak, failed = std::move(failed)](const std::string& error) {
-    if (auto self = weak.lock())
-      failed(*self, error);
-  };
-  loop_.post_transaction(
-      transaction_request{std::move(parts), commands, std::move(body), std::move(on_failure)});
 }
 
 void client_pipeline::resume_later() {
@@ -465,6 +449,7 @@ bool client_pipeline::unblock(bool with_error) {
 
 void client_pipeline::abandon() {
   abandoned_ = true;
+  discard_transaction();
   if (!blocked())
     return;
   discard_unstarted();

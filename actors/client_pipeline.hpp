@@ -21,7 +21,11 @@
 //   * a connection command, which may defer its reply (CLIENT LIST …);
 //   * a blocking command (BLPOP …), alone: inline or as a transaction unit of
 //     one; if it parks, the client waits until a partition serves it, it
-//     times out or CLIENT UNBLOCK ends it (commands/blocking.hpp).
+//     times out or CLIENT UNBLOCK ends it (commands/blocking.hpp);
+//   * WATCH and EXEC: inline or as a transaction unit over the partitions of
+//     the watched keys (and, for EXEC, of its queued commands). Between
+//     MULTI and EXEC commands are queued here, not started
+//     (actors/client_transaction.cpp).
 //
 // Every command the pipeline has been given runs exactly once, also when the
 // connection is gone: a unit, once posted, carries its commands by value,
@@ -70,6 +74,10 @@ public:
     virtual void on_progress() = 0;
     /// The output buffer replies are appended to.
     virtual std::vector<char>& output() = 0;
+    /// Runs a connection-scope command queued in MULTI, inside EXEC; its
+    /// reply goes to `slot`, now or (CLIENT LIST …) later.
+    virtual void run_in_exec(const commands::command_spec& spec,
+                             const protocol::command_args& argv, uint64_t slot) = 0;
   };
 
   client_pipeline(host& conn, client_info& info, reply_queue& replies, loop_context& loop,
@@ -118,8 +126,16 @@ public:
   bool unblock(bool with_error);
   /// The client is gone: a parked command (now or when it parks) is dropped,
   /// nothing popped for it, and so are the commands after it, as Redis frees
-  /// a blocked client. Without one, the commands read still run.
+  /// a blocked client. Without one, the commands read still run. Its
+  /// watched keys are forgotten.
   void abandon();
+
+  // -- MULTI / EXEC / WATCH (actors/client_transaction.cpp) -------------------
+  /// DISCARD, RESET: drops the queued commands, ends MULTI, forgets the
+  /// watched keys.
+  void discard_transaction();
+  /// UNWATCH: forgets the watched keys.
+  void unwatch();
 
 private:
   struct queued {
@@ -130,6 +146,12 @@ private:
   };
   enum class waiting_for : uint8_t {
     nothing, batches, transaction, summaries, connection, blocked
+  };
+  /// A command queued between MULTI and EXEC.
+  struct multi_command {
+    const commands::command_spec* spec;
+    protocol::command_args argv;
+    route r;
   };
   /// The blocking command in progress; its argv lives in its waiter.
   struct blocking_run {
@@ -173,6 +195,20 @@ private:
   /// RESP of a timed-out blocking command.
   std::string timeout_reply() const;
 
+  /// Between MULTI and EXEC: queues the front command (or answers it, if
+  /// it ends the queueing it returns false and is left in place).
+  bool queue_in_multi(const route& r);
+  /// The front connection command, if the pipeline runs it itself: EXEC in
+  /// MULTI, WATCH outside it. True if it started it.
+  bool start_transaction_command(queued& cmd);
+  void start_watch(protocol::command_args argv);
+  void start_exec();
+  /// Runs `body(ks, self)` holding `parts`: inline when that is one local
+  /// partition nobody holds, else as a transaction unit of `commands`
+  /// commands; `failed(self, error)` if a partition did not answer.
+  template <class Body, class Failed>
+  void run_holding(std::vector<uint32_t> parts, size_t commands, Body body, Failed failed);
+
   host& conn_;
   client_info& info_;
   reply_queue& replies_;
@@ -197,11 +233,39 @@ private:
   std::vector<uint64_t> open_slots_;
   uint32_t open_partition_ = 0;
 
+  /// The commands queued since MULTI (client_info::multi counts them).
+  std::vector<multi_command> multi_;
+  /// A command queued since MULTI was refused: EXEC answers EXECABORT.
+  bool multi_failed_ = false;
+  /// The client's WATCH and the keys it watches.
+  commands::watch_ptr watch_;
+  std::vector<commands::watched_key> watched_;
+
   std::optional<blocking_run> blocking_;
   /// Numbers the runs of blocking commands, so late messages about an
   /// earlier run are ignored.
   uint64_t block_seq_ = 0;
   bool abandoned_ = false;
 };
+
+template <class Run, class Failed>
+void client_pipeline::post_unit(std::vector<uint32_t> parts, size_t commands, Run run,
+                                Failed failed) {
+  auto weak = weak_from_this();
+  auto& loop = loop_;
+  auto partition_count = srv_.partition_count();
+  auto body = [weak, &loop, partition_count,
+               run = std::move(run)](std::vector<commands::partition_data*>& held) {
+    commands::keyspace ks(held, partition_count, &loop.sink, unix_ms());
+    auto self = weak.lock();
+    run(ks, self.get());
+  };
+  auto on_failure = [weak, failed = std::move(failed)](const std::string& error) {
+    if (auto self = weak.lock())
+      failed(*self, error);
+  };
+  loop_.post_transaction(
+      transaction_request{std::move(parts), commands, std::move(body), std::move(on_failure)});
+}
 
 } // namespace actis::actors

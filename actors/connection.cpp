@@ -107,13 +107,22 @@ public:
     deferred_ = true;
     auto slot = current_slot_;
     auto weak = self_ref_;
-    return [weak, slot](std::string bytes) {
+    // Inside EXEC the pipeline does not wait for this reply: it only fills
+    // its place among EXEC's replies.
+    bool in_exec = in_exec_;
+    return [weak, slot, in_exec](std::string bytes) {
       if (auto st = weak.lock()) {
         st->replies_.fill(slot, std::move(bytes));
-        st->pipeline_->connection_command_done();
+        if (in_exec)
+          st->write_ready_replies();
+        else
+          st->pipeline_->connection_command_done();
       }
     };
   }
+
+  void discard_transaction() override { pipeline_->discard_transaction(); }
+  void unwatch() override { pipeline_->unwatch(); }
 
   void list_clients(client_filter f,
                     std::function<void(std::vector<client_line>)> done) override {
@@ -170,6 +179,14 @@ public:
       return false;
     replies_.fill(slot, std::move(bytes));
     return true;
+  }
+
+  void run_in_exec(const commands::command_spec& spec, const command_args& argv,
+                   uint64_t slot) override {
+    // A deferred reply (CLIENT LIST …) fills its slot when it comes.
+    in_exec_ = true;
+    run_at_connection(spec, argv, slot);
+    in_exec_ = false;
   }
 
   void on_progress() override { write_ready_replies(); }
@@ -435,6 +452,8 @@ private:
 
   uint64_t current_slot_ = 0;
   bool deferred_ = false;
+  /// A connection command runs inside EXEC (run_in_exec).
+  bool in_exec_ = false;
   int64_t soft_limit_since_ = 0;
   std::vector<char>* output_ = nullptr;
   /// Where replies go once the socket is closed.

@@ -77,6 +77,7 @@ void quit_handler(command_context& ctx) {
 }
 
 void reset_handler(command_context& ctx) {
+  ctx.conn->discard_transaction();
   auto& c = ctx.conn->client();
   c.db = 0;
   c.resp = 2;

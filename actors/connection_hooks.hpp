@@ -33,6 +33,11 @@ public:
   virtual void reset_partition_stats(std::function<void()> done) = 0;
   /// True for a loopback peer (enable-debug-command local).
   virtual bool is_local() const = 0;
+  /// Ends MULTI: drops the queued commands and forgets the watched keys
+  /// (DISCARD, RESET).
+  virtual void discard_transaction() = 0;
+  /// Forgets the watched keys (UNWATCH).
+  virtual void unwatch() = 0;
 };
 
 } // namespace actis::commands

@@ -22,6 +22,8 @@ void register_connection_family(commands::command_table& t); // actors/connectio
 void register_server_family(commands::command_table& t);     // actors/server_family.cpp
 /// COMMAND and its subcommands.
 void register_command_family(commands::command_table& t);    // actors/command_family.cpp
+/// MULTI, EXEC, DISCARD, WATCH and UNWATCH.
+void register_transaction_family(commands::command_table& t); // actors/transaction_family.cpp
 /// DEBUG and its parts.
 void register_debug_family(commands::command_table& t);      // actors/debug_family.cpp
 

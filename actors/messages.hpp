@@ -23,6 +23,9 @@
 //    connection -> partition   unpark: forget a parked command.
 //  * connection -> loop        client_unblock: CLIENT UNBLOCK of a client of
 //                              that loop (answers whether it was blocked).
+//  * connection -> partition   unwatch: forget a client's watched keys
+//                              (UNWATCH, DISCARD, RESET, a failed EXEC, the
+//                              client leaving; commands/watch.hpp).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,7 @@
 
 #include "commands/blocking.hpp"
 #include "commands/summary.hpp"
+#include "commands/watch.hpp"
 #include "protocol/resp_parser.hpp"
 
 namespace actis::actors {
@@ -55,6 +59,13 @@ using blocked_retry_atom = caf::atom_constant<caf::atom("blockretr")>;
 using block_timeout_atom = caf::atom_constant<caf::atom("blocktime")>;
 using unpark_atom = caf::atom_constant<caf::atom("unpark")>;
 using client_unblock_atom = caf::atom_constant<caf::atom("clientunb")>;
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
+
+/// A client's watched keys in one partition, to forget.
+struct watch_release {
+  commands::watch_ptr session;
+  std::vector<commands::watched_key> keys;
+};
 
 /// One command for a partition, with the client state it runs under.
 struct batch_item {
@@ -160,6 +171,8 @@ void add_message_types(caf::actor_system_config& cfg);
 // A parked command is shared by the loops it waits on; it never leaves the
 // process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actis::commands::waiter_ptr)
+// Likewise a watch session (its keys are forgotten where they are watched).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actis::actors::watch_release)
 
 namespace actis::commands {
 

@@ -5,7 +5,8 @@
 //                   CONFIG RESETSTAT, without anybody holding it;
 //  * expire_tick - the active expire cycle, hz times a second;
 //  * unpark      - forget a parked blocking command (it timed out, was
-//                   served elsewhere, or its client left).
+//                   served elsewhere, or its client left);
+//  * unwatch     - forget a client's watched keys.
 //
 // While held, everything but the holder's release is queued *inside* the
 // partition in arrival order (not skipped in the mailbox): on release the
@@ -75,12 +76,17 @@ struct queued_reset {
 struct queued_unpark {
   commands::waiter_ptr waiter;
 };
-using queued_work =
-    std::variant<queued_batch, queued_hold, queued_summary, queued_reset, queued_unpark>;
+using queued_work = std::variant<queued_batch, queued_hold, queued_summary, queued_reset,
+                                 queued_unpark, watch_release>;
 
 /// Removes `w` from the waiter queues of `p`.
 inline void unpark(commands::partition_data& p, const commands::waiter_ptr& w) {
   p.waiters.remove(w->db, w->keys, w.get());
+}
+
+inline void unwatch(commands::partition_data& p, const watch_release& r) {
+  for (auto& k : r.keys)
+    commands::unwatch_key(p, k.db, k.key, r.session.get());
 }
 
 } // namespace detail
@@ -131,6 +137,8 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
         r->promise.deliver(true);
       } else if (auto* u = std::get_if<detail::queued_unpark>(&work)) {
         detail::unpark(*st->env.data, u->waiter);
+      } else if (auto* w = std::get_if<watch_release>(&work)) {
+        detail::unwatch(*st->env.data, *w);
       }
     }
   };
@@ -205,6 +213,12 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
         st->queue.emplace_back(detail::queued_unpark{std::move(w)});
       else
         detail::unpark(*st->env.data, w);
+    },
+    [st](unwatch_atom, watch_release& r) {
+      if (*st->env.held)
+        st->queue.emplace_back(std::move(r));
+      else
+        detail::unwatch(*st->env.data, r);
     },
     [self, st, hz, tick_interval](expire_tick_atom) {
       // A held partition belongs to its holder: skip this tick.

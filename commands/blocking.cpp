@@ -88,7 +88,12 @@ void park(command_context& ctx, std::vector<std::string_view> keys, int64_t time
   if (ctx.ready_key != nullptr)
     return;
   if (ctx.waiter == nullptr) {
-    ctx.reply.null_array();
+    // Where it may not block, Redis's BLMOVE / BRPOPLPUSH answer a null
+    // bulk (their single-element reply), every other one a null array.
+    if (ctx.spec.name == "blmove" || ctx.spec.name == "brpoplpush")
+      ctx.reply.null();
+    else
+      ctx.reply.null_array();
     return;
   }
   auto& w = *ctx.waiter;

@@ -67,8 +67,9 @@ struct command_context {
 /// The blocking command cannot complete now: parks ctx.waiter on `keys`
 /// (views of ctx.argv) in their partitions, to wait up to `timeout_ms` (0:
 /// forever), and replies nothing. Without a waiter (MULTI, scripts) replies
-/// the timeout reply (a null array, for every blocking command) at once; while being served, stays parked. Thread: the
-/// holder of the keys' partitions.
+/// at once as Redis does where a command may not block (a null array; a
+/// null bulk for BLMOVE and BRPOPLPUSH); while being served, stays parked.
+/// Thread: the holder of the keys' partitions.
 void park(command_context& ctx, std::vector<std::string_view> keys, int64_t timeout_ms);
 
 /// A blocking command can complete now: true for an ordinary run; while

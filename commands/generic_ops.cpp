@@ -233,8 +233,8 @@ op_result<bool> op_swapdb(keyspace& ks, int first, int second) {
   if (first == second)
     return false;
   // Reported before the swap: WATCH still sees which keys exist in each.
-  ks.notify(change{first, {}, event_class::generic, {}, 1, true});
-  ks.notify(change{second, {}, event_class::generic, {}, 0, true});
+  ks.notify(change{first, {}, event_class::generic, {}, 1, true, second});
+  ks.notify(change{second, {}, event_class::generic, {}, 0, true, first});
   for (auto* p : ks.held()) {
     p->dbs[db_slot(first)].swap(p->dbs[db_slot(second)]);
     std::swap(p->expire_cursor[db_slot(first)], p->expire_cursor[db_slot(second)]);

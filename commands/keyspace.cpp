@@ -210,7 +210,7 @@ void report_change(partition_data& p, const change& c) {
   bool announcement = c.cls == event_class::key_miss || c.cls == event_class::new_key;
   if (watch != nullptr && !announcement) {
     if (c.whole_db)
-      watch->touched_all(c.db);
+      watch->touched_all(c.db, c.replaced_with);
     else
       watch->touched(c.db, c.key);
   }

@@ -11,6 +11,7 @@
 
 #include "commands/blocking.hpp"
 #include "commands/notify.hpp"
+#include "commands/watch.hpp"
 #include "config/config.hpp"
 #include "datatypes/db.hpp"
 #include "protocol/resp_parser.hpp"
@@ -49,6 +50,9 @@ struct partition_data {
   change_observers observers;
   /// Clients parked on keys of this partition by blocking commands.
   waiter_table waiters;
+  /// Keys of this partition that clients WATCH; the watch hook while not
+  /// empty.
+  watch_table watches{dbs};
 };
 
 /// Tells the observers of `p` about `c`; use notify().

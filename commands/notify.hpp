@@ -35,6 +35,9 @@ struct change {
   /// Every key of `db` (FLUSHDB, FLUSHALL, SWAPDB). Reported *before* it is
   /// applied, so that a watch hook still sees which watched keys exist.
   bool whole_db = false;
+  /// For a whole_db change, the database whose keys replace `db`'s
+  /// (SWAPDB), or -1 when `db` is emptied (FLUSHDB, FLUSHALL).
+  int replaced_with = -1;
 };
 
 /// WATCH's side of changes, implemented by MULTI/EXEC. A partition carries
@@ -47,9 +50,10 @@ public:
   /// `key` of `db` was written, deleted, expired or evicted. The view is
   /// only valid for the call.
   virtual void touched(int db, std::string_view key) = 0;
-  /// Every key of `db` is about to be removed or replaced (FLUSHDB,
-  /// FLUSHALL, SWAPDB); the partition still holds the old keys.
-  virtual void touched_all(int db) = 0;
+  /// Every key of `db` is about to be removed (FLUSHDB, FLUSHALL) or
+  /// replaced by those of database `replaced_with` (SWAPDB; else -1); the
+  /// partition still holds the old keys.
+  virtual void touched_all(int db, int replaced_with) = 0;
 };
 
 /// Keyspace notifications, implemented by pub/sub. Called only for events

@@ -53,6 +53,10 @@ inline constexpr std::string_view multi_nested = "ERR MULTI calls can not be nes
 inline constexpr std::string_view watch_inside_multi = "ERR WATCH inside MULTI is not allowed";
 inline constexpr std::string_view exec_abort =
     "EXECABORT Transaction discarded because of previous errors.";
+/// Followed by the reason EXEC itself was refused.
+inline constexpr std::string_view exec_abort_because = "EXECABORT Transaction discarded because of: ";
+inline constexpr std::string_view not_allowed_in_multi =
+    "ERR Command not allowed inside a transaction";
 inline constexpr std::string_view no_script = "NOSCRIPT No matching script. Please use EVAL.";
 inline constexpr std::string_view no_auth = "NOAUTH Authentication required.";
 inline constexpr std::string_view protected_mode_denied =

@@ -59,7 +59,7 @@ struct recording_watch : commands::watch_hook {
   void touched(int db, std::string_view key) override {
     touches.push_back(std::string(key) + (db != 0 ? "@" + std::to_string(db) : ""));
   }
-  void touched_all(int db) override {
+  void touched_all(int db, int) override {
     size_t keys = 0;
     for (auto* p : *parts)
       keys += p->dbs[static_cast<size_t>(db)].size();
