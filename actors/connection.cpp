@@ -196,11 +196,7 @@ public:
       discarded_.clear();
       return discarded_;
     }
-    // The multiplexer finds the buffer by a hash lookup per call; it lives
-    // as long as the connection, so look it up once.
-    if (output_ == nullptr)
-      output_ = &self_->wr_buf(hdl_);
-    return *output_;
+    return output_;
   }
 
   // -- batch_client -----------------------------------------------------------
@@ -300,11 +296,15 @@ public:
     close_now();
   }
 
-  /// Progress report of the multiplexer while it owns our output.
-  void on_transferred(uint64_t remaining) {
-    multiplexer_pending_ = remaining;
-    info_.obuf = remaining;
-    if (remaining == 0) {
+  /// Progress report of the multiplexer while it owns our output: `written`
+  /// more bytes went out. The multiplexer owns the output until every byte
+  /// handed to it is reported written; its own "remaining" figure cannot
+  /// tell, since a report may be older than the last hand-over, and writing
+  /// directly before then would put newer replies ahead of older ones.
+  void on_transferred(uint64_t written) {
+    multiplexer_pending_ -= std::min(written, multiplexer_pending_);
+    info_.obuf = multiplexer_pending_ + output().size();
+    if (multiplexer_pending_ == 0) {
       multiplexer_writing_ = false;
       self_->ack_writes(hdl_, false);
       close_if_done();
@@ -377,7 +377,11 @@ private:
       multiplexer_writing_ = true;
       self_->ack_writes(hdl_, true);
     }
-    info_.obuf = wr.size() + multiplexer_pending_;
+    auto& mpx = self_->wr_buf(hdl_);
+    mpx.insert(mpx.end(), wr.begin(), wr.end());
+    multiplexer_pending_ += wr.size();
+    wr.clear();
+    info_.obuf = multiplexer_pending_;
     self_->flush(hdl_);
   }
 
@@ -422,7 +426,6 @@ private:
     closing_ = true;
     forget();
     self_->close(hdl_);
-    output_ = nullptr;
     pipeline_->abandon();
     quit_when_idle();
   }
@@ -455,10 +458,15 @@ private:
   /// A connection command runs inside EXEC (run_in_exec).
   bool in_exec_ = false;
   int64_t soft_limit_since_ = 0;
-  std::vector<char>* output_ = nullptr;
+  /// Replies not handed to the socket or the multiplexer yet. Not the
+  /// multiplexer's write buffer: CAF flushes that buffer by itself after
+  /// each read, so replies held there (while a unit is in flight) would be
+  /// written later than a direct send() of newer ones.
+  std::vector<char> output_;
   /// Where replies go once the socket is closed.
   std::vector<char> discarded_;
   bool multiplexer_writing_ = false;
+  /// Bytes handed to the multiplexer and not reported written yet.
   uint64_t multiplexer_pending_ = 0;
 };
 
@@ -481,7 +489,7 @@ caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle
     },
     [st](blocked_retry_atom, uint64_t seq) { st->pipeline().blocked_retry(seq); },
     [st](block_timeout_atom, uint64_t seq) { st->pipeline().block_timeout(seq); },
-    [st](const caf::io::data_transferred_msg& msg) { st->on_transferred(msg.remaining); },
+    [st](const caf::io::data_transferred_msg& msg) { st->on_transferred(msg.written); },
   };
 }
 
