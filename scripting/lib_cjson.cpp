@@ -146,11 +146,13 @@ int cfg_decode_invalid_numbers(lua_State* L) {
 
 // ---- encoding ------------------------------------------------------------
 
-// 5.1's Lua stack held at most 8000 slots: with a raised encode_max_depth, a
-// deep table failed lua_checkstack, reported as excessive nesting. Each level
-// holds about two slots (key and value); the bound also keeps C recursion in
-// check.
-constexpr int stack_depth_limit = 3998;
+// 5.1 let a C function hold at most 8000 stack slots. lua-cjson checks for 3
+// free ones before each table it encodes or decodes, so past the configured
+// depths deep documents still fail - at depth 4000 for objects (key and
+// value per level) and about 8000 for arrays (one slot per level). The
+// encoder and the parser count the slots lua-cjson would hold to fail at the
+// same depth (which also bounds the C recursion).
+constexpr int lua51_stack_slots = 8000;
 
 class encoder {
  public:
@@ -261,7 +263,7 @@ class encoder {
   }
 
   void table(int depth) {
-    if (depth > cfg_.encode_max_depth || depth > stack_depth_limit || !lua_checkstack(L_, 3))
+    if (depth > cfg_.encode_max_depth || slots_ + 3 > lua51_stack_slots || !lua_checkstack(L_, 3))
       throw lua_failure{"Cannot serialise, excessive nesting (" + std::to_string(depth) + ")"};
     const int len = array_length();
     if (len > 0) {
@@ -269,7 +271,9 @@ class encoder {
       for (int i = 1; i <= len; ++i) {
         if (i > 1) out_ += ',';
         lua_rawgeti(L_, -1, i);
+        ++slots_;
         value(depth);
+        --slots_;
         lua_pop(L_, 1);
       }
       out_ += ']';
@@ -292,7 +296,9 @@ class encoder {
       } else {
         fail(-2, "table key must be a number or string");
       }
+      slots_ += 2;
       value(depth);
+      slots_ -= 2;
       lua_pop(L_, 1);
     }
     out_ += '}';
@@ -301,6 +307,7 @@ class encoder {
   lua_State* L_;
   const config& cfg_;
   std::string out_;
+  int slots_ = 1;  // the 5.1 stack slots lua-cjson would hold: the argument, ...
 };
 
 int json_encode(lua_State* L) {
@@ -345,10 +352,6 @@ struct token {
   bool boolean = false;
   const char* error = nullptr;
 };
-
-// 5.1's stack bound on nesting, whatever decode_max_depth says (see
-// stack_depth_limit).
-constexpr int decode_stack_limit = 7990;
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -522,7 +525,7 @@ class parser {
 
   void descend(int slots) {
     ++depth_;
-    if (depth_ <= cfg_.decode_max_depth && depth_ <= decode_stack_limit && lua_checkstack(L_, slots)) return;
+    if (depth_ <= cfg_.decode_max_depth && slots_ + slots <= lua51_stack_slots && lua_checkstack(L_, slots)) return;
     throw lua_failure{"Found too many nested data structures (" + std::to_string(depth_) + ") at character " +
                       std::to_string(p_ - data_)};
   }
@@ -542,29 +545,34 @@ class parser {
   void object() {
     descend(3);
     lua_newtable(L_);
+    ++slots_;
     token t;
     next(t);
     if (t.type != token_type::obj_end) {
       for (;;) {
         if (t.type != token_type::string) expected("object key string", t);
         lua_pushlstring(L_, scratch_.data(), scratch_.size());
+        ++slots_;
         next(t);
         if (t.type != token_type::colon) expected("colon", t);
         next(t);
         value(t);
         lua_rawset(L_, -3);
+        --slots_;
         next(t);
         if (t.type == token_type::obj_end) break;
         if (t.type != token_type::comma) expected("comma or object end", t);
         next(t);
       }
     }
+    --slots_;
     --depth_;
   }
 
   void array() {
     descend(2);
     lua_newtable(L_);
+    ++slots_;
     token t;
     next(t);
     if (t.type != token_type::arr_end) {
@@ -577,6 +585,7 @@ class parser {
         next(t);
       }
     }
+    --slots_;
     --depth_;
   }
 
@@ -585,6 +594,7 @@ class parser {
   const char* data_;
   const char* p_;
   int depth_ = 0;
+  int slots_ = 1;  // as in the encoder: the argument, then the open tables and keys
   std::string scratch_;
 };
 
