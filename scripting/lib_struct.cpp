@@ -21,7 +21,8 @@ namespace actis::scripting {
 namespace {
 
 constexpr int max_int_size = 32;
-constexpr int machine_alignment = 8;  // offsetof(struct {char c; double d;}, d)
+constexpr int machine_alignment = 8;
+constexpr int lua51_stack_slots = 8000;  // offsetof(struct {char c; double d;}, d)
 
 enum class endian { little, big };
 
@@ -238,6 +239,8 @@ int struct_unpack(lua_State* L) {
     size_t size = option_size(L, opt, &fmt);
     pos += padding(pos, h, opt, size);
     luaL_argcheck(L, size <= len && pos <= len - size, 2, "data string too short");
+    // 5.1 gave a C function at most 8000 stack slots.
+    if (lua_gettop(L) + 2 > lua51_stack_slots) luaL_error(L, "stack overflow (too many results)");
     luaL_checkstack(L, 2, "too many results");
     switch (opt) {
       case 'b': case 'B': case 'h': case 'H': case 'l': case 'L': case 'T': case 'i': case 'I':
