@@ -12,8 +12,11 @@
 // Numbers a script passes in are read as 5.1 would hold them: a 5.4 integer
 // is taken as the double nearest to it.
 //
-// Plain C++ (no CAF). The state must have the base library open first
-// (luaL_openlibs); each function may be called once per state.
+// Plain C++ (no CAF). Each function creates a fresh library table and sets
+// the global (replacing one already there); the configuration cjson keeps
+// belongs to its table, so a new state - or open_cjson again - starts from
+// Redis's defaults. Making the tables read-only, as Redis 7.0 does, is left
+// to the scripting engine's sandbox.
 #pragma once
 
 #include <lua.hpp>
