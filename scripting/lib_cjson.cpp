@@ -17,7 +17,6 @@
 #include <cstring>
 #include <new>
 #include <string>
-#include <utility>
 
 #include <strings.h>
 
