@@ -147,3 +147,36 @@ def test_queued_commands_do_not_run_before_exec(start_server, threads):
     time.sleep(0.1)
     s.close()
     assert other.mget([a, b]) == [None, None]
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_replies_keep_their_order_around_exec(start_server, threads):
+    """MULTI's and QUEUED's replies wait while EXEC runs on other partitions;
+    EXEC's reply must still come after them (it once overtook them)."""
+    srv = start_server("--threads", str(threads))
+    accounts = [f"acct:{i}" for i in range(10)]
+    srv.client().mset({a: 1000 for a in accounts})
+    bad = []
+
+    def work(seed):
+        import random
+        rnd = random.Random(seed)
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        f = s.makefile("rb")
+        for _ in range(200):
+            a, b = rnd.sample(accounts, 2)
+            s.sendall(f"GET {a}\r\n".encode())
+            f.readline(), f.readline()
+            s.sendall(f"MULTI\r\nDECRBY {a} 1\r\nINCRBY {b} 1\r\nEXEC\r\n".encode())
+            lines = [f.readline() for _ in range(6)]
+            if lines[:3] != [b"+OK\r\n", b"+QUEUED\r\n", b"+QUEUED\r\n"] or lines[3] != b"*2\r\n":
+                bad.append(lines)
+        s.close()
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(10)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert not bad, bad[:3]
+    assert sum(int(v) for v in srv.client().mget(accounts)) == 10000
