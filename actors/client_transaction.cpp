@@ -224,6 +224,7 @@ void client_pipeline::start_exec() {
           self->replies_.fill(c.slot, std::string());
     } else {
       out.array(run->size());
+      ks.begin_atomic();
       int cur_db = db;
       for (auto& c : *run) {
         auto& spec = *c.cmd.spec;
@@ -253,6 +254,7 @@ void client_pipeline::start_exec() {
         if (self != nullptr)
           self->replies_.fill(c.slot, std::move(reply));
       }
+      ks.end_atomic();
       commands::serve_waiters(ks);
     }
     if (self != nullptr)

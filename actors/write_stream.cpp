@@ -9,12 +9,38 @@ std::atomic<uint64_t> write_stream::next_seq{1};
 caf::actor write_stream::sequencer;
 
 void loop_write_sink::emit(int db, protocol::command_args cmd) {
-  auto seq = write_stream::next_seq.fetch_add(1, std::memory_order_relaxed);
+  uint64_t seq = 0; // numbered at end_atomic
+  if (atomic_depth_ == 0)
+    seq = write_stream::next_seq.fetch_add(1, std::memory_order_relaxed);
   buffer_.push_back(write_record{seq, db, std::move(cmd)});
 }
 
+void loop_write_sink::begin_atomic() {
+  if (atomic_depth_++ == 0)
+    atomic_start_ = buffer_.size();
+}
+
+void loop_write_sink::end_atomic() {
+  if (--atomic_depth_ > 0)
+    return;
+  size_t n = buffer_.size() - atomic_start_;
+  if (n == 0)
+    return;
+  if (n > 1) {
+    int db = buffer_[atomic_start_].db;
+    buffer_.insert(buffer_.begin() + static_cast<long>(atomic_start_),
+                   write_record{0, db, {"MULTI"}});
+    buffer_.push_back(write_record{0, buffer_.back().db, {"EXEC"}});
+    n += 2;
+  }
+  auto seq = write_stream::next_seq.fetch_add(n, std::memory_order_relaxed);
+  for (size_t i = atomic_start_; i < buffer_.size(); ++i)
+    buffer_[i].seq = seq++;
+}
+
 void loop_write_sink::flush() {
-  if (buffer_.empty())
+  // An open transaction's records have no numbers yet.
+  if (buffer_.empty() || atomic_depth_ > 0)
     return;
   std::vector<write_record> out;
   out.swap(buffer_);

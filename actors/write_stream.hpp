@@ -35,6 +35,12 @@ class loop_write_sink final : public commands::write_sink {
 public:
   bool active() const override { return write_stream::active.load(std::memory_order_relaxed); }
   void emit(int db, protocol::command_args cmd) override;
+  /// A transaction's records are numbered together when it ends: its
+  /// partitions are held from begin to end, so no change to its keys can
+  /// fall between, and one block of numbers keeps every other loop's
+  /// records out of the MULTI … EXEC.
+  void begin_atomic() override;
+  void end_atomic() override;
   /// Ships buffered records to the sequencer (call after each unit of work
   /// on the loop: a read, a batch, an expire step).
   void flush();
@@ -42,6 +48,10 @@ public:
 
 private:
   std::vector<write_record> buffer_;
+  /// Nesting of begin_atomic (a script inside EXEC is one transaction).
+  int atomic_depth_ = 0;
+  /// Where the open transaction's records start in buffer_.
+  size_t atomic_start_ = 0;
 };
 
 /// Sequencer: receives write_batch messages from every loop and forwards

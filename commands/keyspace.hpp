@@ -102,6 +102,12 @@ public:
   virtual bool active() const { return true; }
   /// `db` is the database the command applies to.
   virtual void emit(int db, protocol::command_args cmd) = 0;
+  /// The commands emitted until end_atomic() are one transaction (EXEC, a
+  /// script): they reach the stream next to each other, wrapped in MULTI …
+  /// EXEC when there are several, as Redis 7.0 propagates them. Call both
+  /// while holding every partition the transaction touches.
+  virtual void begin_atomic() {}
+  virtual void end_atomic() {}
 };
 
 /// Thrown when a command touches a key in a partition its execution does not
@@ -178,6 +184,16 @@ public:
   /// Same, copying `cmd` only when the stream is consumed (the executor
   /// passes the client's argv on every write).
   void propagate(int db, const protocol::command_args& cmd);
+  /// What propagate() sends between these is one transaction
+  /// (write_sink::begin_atomic).
+  void begin_atomic() {
+    if (sink_ != nullptr)
+      sink_->begin_atomic();
+  }
+  void end_atomic() {
+    if (sink_ != nullptr)
+      sink_->end_atomic();
+  }
 
   /// Runs one bounded active expire step over this partition (Redis's
   /// activeExpireCycle, slow cycle: sample volatile keys of each db, repeat

@@ -150,6 +150,41 @@ CAF_TEST(propagation_follows_execution_order) {
   CAF_CHECK_EQUAL(shipped[1].argv.at(0), "INCR");
 }
 
+// A transaction's records (EXEC, a script) reach the stream together,
+// wrapped in MULTI … EXEC, even when another loop emits meanwhile; a
+// transaction of one command is not wrapped.
+CAF_TEST(transaction_records_are_wrapped_and_numbered_together) {
+  std::vector<write_record> shipped;
+  auto consumer = track(sys.spawn([&](caf::event_based_actor*) {
+    return caf::behavior{[&](write_batch_atom, std::vector<write_record>& recs) {
+      for (auto& r : recs)
+        shipped.push_back(std::move(r));
+    }};
+  }));
+  start_write_stream(sys, consumer);
+  track(write_stream::sequencer);
+  loop_write_sink other_loop;
+  sink.begin_atomic();
+  sink.emit(0, {"SET", "a", "1"});
+  other_loop.emit(0, {"SET", "x", "1"});
+  sink.flush(); // nothing leaves while the transaction is open
+  sink.emit(1, {"SET", "b", "1"});
+  sink.end_atomic();
+  sink.begin_atomic();
+  sink.emit(0, {"INCR", "a"});
+  sink.end_atomic();
+  sink.flush();
+  other_loop.flush();
+  sched.run();
+  write_stream::active = false;
+  std::vector<std::string> names;
+  for (auto& r : shipped)
+    names.push_back(r.argv.at(0) + (r.argv.size() > 1 ? " " + r.argv[1] : ""));
+  CAF_CHECK_EQUAL(names, (std::vector<std::string>{"SET x", "MULTI", "SET a", "SET b", "EXEC",
+                                                   "INCR a"}));
+  for (size_t i = 1; i < shipped.size(); ++i)
+    CAF_CHECK_EQUAL(shipped[i].seq, shipped[i - 1].seq + 1);
+}
 
 // A hold that fails (the partition is gone) releases what was granted and
 // reports the failing partition instead of running the body.
