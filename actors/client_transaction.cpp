@@ -189,15 +189,28 @@ void client_pipeline::start_exec() {
     unwatch();
     return;
   }
+  // The replies go to as few slots as possible: one for the array header
+  // and the replies up to the first connection command, whose reply may
+  // come later (CLIENT LIST …) and has a slot of its own, followed by a
+  // slot for the replies after it, and so on.
   struct exec_command {
     multi_command cmd;
-    uint64_t slot;
+    uint64_t slot;          // a connection command's own slot
+    uint64_t continuation;  // the slot of the replies after it
   };
   auto run = std::make_shared<std::vector<exec_command>>();
+  auto slots = std::make_shared<std::vector<uint64_t>>(1, header);
   std::vector<uint32_t> parts;
   for (auto& c : commands) {
     add_partitions(c.r, parts, srv_.partition_count());
-    run->push_back(exec_command{std::move(c), replies_.reserve()});
+    exec_command e{std::move(c), 0, 0};
+    if (e.cmd.r.where == destination::connection) {
+      e.slot = replies_.reserve();
+      e.continuation = replies_.reserve();
+      slots->push_back(e.slot);
+      slots->push_back(e.continuation);
+    }
+    run->push_back(std::move(e));
   }
   for (auto& w : watched_)
     parts.push_back(w.partition);
@@ -207,7 +220,7 @@ void client_pipeline::start_exec() {
   auto watched = std::move(watched_);
   watch_.reset();
   watched_.clear();
-  auto body = [run, header, watch, watched = std::move(watched), db = info_.db,
+  auto body = [run, slots, watch, watched = std::move(watched), db = info_.db,
                resp = info_.resp](commands::keyspace& ks, client_pipeline* self) {
     bool broken = false;
     for (auto& w : watched) {
@@ -215,55 +228,55 @@ void client_pipeline::start_exec() {
       broken = broken || commands::watch_broken(p, w.db, w.key, *watch, ks.now_ms());
       commands::unwatch_key(p, w.db, w.key, watch.get());
     }
-    std::string bytes;
-    protocol::reply_builder out(bytes, resp);
+    std::string chunk;
+    uint64_t chunk_slot = slots->front();
+    protocol::reply_builder out(chunk, resp);
     if (broken) {
       out.null_array();
-      for (auto& c : *run)
-        if (self != nullptr)
-          self->replies_.fill(c.slot, std::string());
-    } else {
-      out.array(run->size());
-      ks.begin_atomic();
-      int cur_db = db;
-      for (auto& c : *run) {
-        auto& spec = *c.cmd.spec;
-        if (c.cmd.r.where == destination::connection) {
-          // SELECT, CLIENT SETNAME … change the client, so the commands
-          // after them see it; without a client (shutdown) they do nothing.
-          // As in Redis, the client is still in MULTI while EXEC runs
-          // (CLIENT INFO shows flag x and the queued count).
-          if (self != nullptr) {
-            self->info_.multi = static_cast<int>(run->size());
-            self->conn_.run_in_exec(spec, c.cmd.argv, c.slot);
-            self->info_.multi = -1;
-            cur_db = self->info_.db;
-          }
-          continue;
-        }
-        std::string reply;
-        protocol::reply_builder cmd_out(reply, resp);
-        if (c.cmd.r.where == destination::summaries) {
-          std::vector<commands::partition_summary> sums;
-          for (auto* p : ks.held())
-            sums.push_back(commands::summarize(*p, ks.now_ms()));
-          commands::execute(spec, c.cmd.argv, cmd_out, nullptr, cur_db, nullptr, &sums);
-        } else {
-          commands::execute_nested(spec, c.cmd.argv, cmd_out, ks, cur_db, nullptr);
-        }
-        if (self != nullptr)
-          self->replies_.fill(c.slot, std::move(reply));
-      }
-      ks.end_atomic();
-      commands::serve_waiters(ks);
+      if (self != nullptr)
+        for (auto slot : *slots)
+          self->replies_.fill(slot, slot == chunk_slot ? std::move(chunk) : std::string());
+      return;
     }
+    out.array(run->size());
+    ks.begin_atomic();
+    int cur_db = db;
+    for (auto& c : *run) {
+      auto& spec = *c.cmd.spec;
+      if (c.cmd.r.where == destination::connection) {
+        // SELECT, CLIENT SETNAME … change the client, so the commands after
+        // them see it; without a client (shutdown) they do nothing. As in
+        // Redis, the client is still in MULTI while EXEC runs (CLIENT INFO
+        // shows flag x and the queued count).
+        if (self != nullptr) {
+          self->replies_.fill(chunk_slot, std::move(chunk));
+          self->info_.multi = static_cast<int>(run->size());
+          self->conn_.run_in_exec(spec, c.cmd.argv, c.slot);
+          self->info_.multi = -1;
+          cur_db = self->info_.db;
+        }
+        chunk.clear();
+        chunk_slot = c.continuation;
+        continue;
+      }
+      if (c.cmd.r.where == destination::summaries) {
+        std::vector<commands::partition_summary> sums;
+        for (auto* p : ks.held())
+          sums.push_back(commands::summarize(*p, ks.now_ms()));
+        commands::execute(spec, c.cmd.argv, out, nullptr, cur_db, nullptr, &sums);
+      } else {
+        commands::execute_nested(spec, c.cmd.argv, out, ks, cur_db, nullptr);
+      }
+    }
+    ks.end_atomic();
+    commands::serve_waiters(ks);
     if (self != nullptr)
-      self->replies_.fill(header, std::move(bytes));
+      self->replies_.fill(chunk_slot, std::move(chunk));
   };
-  auto failed = [run, header](client_pipeline& self, const std::string& error) {
-    self.replies_.fill(header, error_bytes(error, self.info_.resp));
-    for (auto& c : *run)
-      self.replies_.fill(c.slot, std::string());
+  auto failed = [slots](client_pipeline& self, const std::string& error) {
+    for (auto slot : *slots)
+      self.replies_.fill(slot, slot == slots->front() ? error_bytes(error, self.info_.resp)
+                                                      : std::string());
   };
   if (parts.empty()) {
     // Only connection commands: nothing to hold.

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+import groups  # bench/groups.py: MULTI/EXEC and script throughput
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_ACTIS = os.path.join(REPO_ROOT, "build", "actis-server")
 
@@ -507,6 +509,8 @@ def parse_args():
     parser.add_argument("--skip-collection-memory", action="store_true",
                         help="skip the RSS of the hash/set/list/zset data sets")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-groups", action="store_true",
+                        help="skip MULTI/EXEC and script throughput (bench/groups.py)")
     parser.add_argument("--skip-scaling", action="store_true",
                         help="skip the actis --threads 2 vs --threads 1 CPU comparison")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
@@ -582,6 +586,15 @@ def main():
         print(f"memory: loading {args.keys:,} keys", file=sys.stderr)
         memory = memory_phase(servers, args.keys, restart=not args.skip_throughput)
 
+    group_samples = {}
+    if not args.skip_groups:
+        txload = groups.txload_binary(actis_bin)
+        if not os.access(txload, os.X_OK):
+            raise BenchError(f"{txload} not found: build the actis-txload target")
+        print("groups: MULTI/EXEC and script calls (actis-txload)", file=sys.stderr)
+        group_samples = groups.group_phase(servers, txload, args.rounds,
+                                           1.0 if args.quick else 5.0)
+
     collections = None
     if not args.skip_collection_memory:
         count, members = (10000, 100000) if args.quick else (100000, 1000000)
@@ -590,6 +603,7 @@ def main():
         collections = collection_memory_phase(servers, count, members)
 
     header, rows = build_table(samples, memory, modes, latency, scaling, collections)
+    rows += groups.group_rows(group_samples, ratio_text, verdict, safe_ratio)
     description = (f"actis vs redis-server; redis-benchmark -c 50 -r 100000, median of "
                    f"{args.rounds} rounds; plain n={args.requests}, -P 16 n={args.pipelined_requests}; "
                    f"actis flags: {args.actis_flags or '(defaults)'}; "
