@@ -18,6 +18,7 @@ void register_all_commands() {
   commands::register_blocking_family(t);
   commands::register_hll_family(t);
   commands::register_geo_family(t);
+  commands::register_script_family(t);
   register_connection_family(t);
   register_server_family(t);
   register_command_family(t);

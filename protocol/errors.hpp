@@ -262,6 +262,29 @@ inline std::string geo_from_missing(std::string_view cmd) {
 inline std::string geo_by_missing(std::string_view cmd) {
   return "ERR exactly one of BYRADIUS and BYBOX can be specified for " + std::string(cmd);
 }
+
+// -- scripting (EVAL, SCRIPT, FUNCTION) --------------------------------------
+// redis.call refusals: raised in the script as Redis's error tables, which
+// prefix "ERR ".
+inline constexpr std::string_view script_unknown_command =
+    "Unknown Redis command called from script";
+inline constexpr std::string_view script_wrong_arity =
+    "Wrong number of args calling Redis command from script";
+inline constexpr std::string_view script_not_allowed =
+    "This Redis command is not allowed from script";
+inline constexpr std::string_view script_write_in_read_only =
+    "Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view noscript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view numkeys_above_args =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view numkeys_negative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view script_write_flag_ro =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view script_flush_option =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view script_debug_option = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view script_debug_unsupported =
+    "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
