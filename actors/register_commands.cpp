@@ -19,6 +19,7 @@ void register_all_commands() {
   commands::register_hll_family(t);
   commands::register_geo_family(t);
   commands::register_script_family(t);
+  commands::register_function_family(t);
   register_connection_family(t);
   register_server_family(t);
   register_command_family(t);

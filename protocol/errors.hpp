@@ -283,6 +283,17 @@ inline constexpr std::string_view script_write_flag_ro =
 inline constexpr std::string_view script_flush_option =
     "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view script_debug_option = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view function_not_found = "ERR Function not found";
+inline constexpr std::string_view bad_number_of_keys = "ERR Bad number of keys provided";
+inline constexpr std::string_view function_code_missing = "ERR Function code is missing";
+inline constexpr std::string_view library_name_invalid =
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
+    "least one character long";
+inline constexpr std::string_view library_not_found = "ERR Library not found";
+inline constexpr std::string_view library_name_missing =
+    "ERR library name argument was not given";
+inline constexpr std::string_view function_flush_option =
+    "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
 inline constexpr std::string_view script_debug_unsupported =
     "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
 } // namespace actis::protocol::err

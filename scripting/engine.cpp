@@ -17,12 +17,6 @@ namespace {
 
 using namespace detail;
 
-// Registry keys (addresses of these are unique light userdata keys).
-char scripts_key;        // sha -> compiled function
-char real_globals_key;   // the globals table behind the read-only proxy
-char readonly_key;       // set of read-only proxies (weak keys)
-char error_handler_key;  // the message handler of every run
-
 /// Instructions between two checks of the kill flag (as Redis's hook).
 constexpr int hook_interval = 100000;
 
@@ -72,10 +66,11 @@ int proxy_pairs(lua_State* L) {
   return 3;
 }
 
-/// Replaces the table on top by a read-only proxy of it: reads reach the
-/// table through __index (a table, so the VM follows it without a call),
-/// writes raise Redis's error.
-void make_readonly_proxy(lua_State* L) {
+} // namespace
+
+/// Reads reach the table through __index (a table, so the VM follows it
+/// without a call), writes raise Redis's error.
+void detail::make_readonly_proxy(lua_State* L) {
   int real = lua_gettop(L);
   lua_newtable(L);  // the proxy
   lua_newtable(L);  // its metatable
@@ -94,6 +89,8 @@ void make_readonly_proxy(lua_State* L) {
   lua_pop(L, 1);
   lua_replace(L, real);
 }
+
+namespace {
 
 /// The message handler of Redis 7.0's scripts: turns the error into the
 /// table {err=..., source=..., line=...} of the script line that raised it
@@ -165,6 +162,8 @@ lua_State* build_state(engine* owner_engine) {
 
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &scripts_key);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &functions_key);
   lua_pushcfunction(L, error_handler);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &error_handler_key);
   lua_newtable(L);
@@ -173,6 +172,8 @@ lua_State* build_state(engine* owner_engine) {
   lua_setfield(L, -2, "__mode");
   lua_setmetatable(L, -2);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &readonly_key);
+  push_load_api(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &load_api_key);
 
   wrap_global(L, "rawset", guarded_rawset);
   wrap_global(L, "setmetatable", guarded_setmetatable);
@@ -205,6 +206,8 @@ lua_State* build_state(engine* owner_engine) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &real_globals_key);
   lua_pushvalue(L, g);
   make_readonly_proxy(L);
+  lua_getmetatable(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &globals_meta_key);
   lua_pushstring(L, "_G");
   lua_pushvalue(L, -2);
   lua_rawset(L, g);
@@ -287,30 +290,36 @@ bool engine::load(const std::string& sha, std::string_view body, size_t shebang_
 void engine::run(const std::string& sha, std::span<const std::string> keys,
                  std::span<const std::string> args, script_host& host,
                  protocol::reply_builder& reply) {
-  run_state state{&host, 2};
-  running_ = &state;
   set_global_array(L_, "KEYS", keys);
   set_global_array(L_, "ARGV", args);
-  lua_rawgetp(L_, LUA_REGISTRYINDEX, &error_handler_key);
-  int handler = lua_gettop(L_);
   lua_rawgetp(L_, LUA_REGISTRYINDEX, &scripts_key);
   lua_getfield(L_, -1, sha.c_str());
   lua_remove(L_, -2);
+  invoke(0, sha, false, host, reply);
+}
+
+void engine::invoke(int nargs, const std::string& label, bool is_function, script_host& host,
+                    protocol::reply_builder& reply) {
+  run_state state{&host, 2};
+  running_ = &state;
+  lua_rawgetp(L_, LUA_REGISTRYINDEX, &error_handler_key);
+  lua_insert(L_, -(nargs + 2));
+  int handler = lua_gettop(L_) - nargs - 1;
 
   auto& record = current_script();
   record.kill_requested.store(false);
   record.wrote.store(false);
-  record.is_function.store(false);
+  record.is_function.store(is_function);
   record.start_ms.store(now_ms());
   record.active.store(true);
   lua_sethook(L_, kill_hook, LUA_MASKCOUNT, hook_interval);
-  int status = lua_pcall(L_, 0, 1, handler);
+  int status = lua_pcall(L_, nargs, 1, handler);
   lua_sethook(L_, nullptr, 0, 0);
   record.active.store(false);
   record.kill_requested.store(false);
 
   if (status != LUA_OK)
-    reply_script_error(L_, sha, reply);
+    reply_script_error(L_, label, reply);
   else
     reply_from_lua(L_, reply, state.resp);
   lua_settop(L_, 0);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "protocol/reply.hpp"
+#include "scripting/functions.hpp"
 
 struct lua_State;
 
@@ -63,6 +64,18 @@ public:
   void run(const std::string& sha, std::span<const std::string> keys,
            std::span<const std::string> args, script_host& host, protocol::reply_builder& reply);
 
+  /// FUNCTION LOAD: runs a library's code (skipping its `header_len` bytes
+  /// of shebang) with only the loading API visible and returns the
+  /// functions it registered; on failure sets Redis's error line. With
+  /// `keep`, the functions become callable in this state.
+  bool load_library(std::string_view code, size_t header_len,
+                    std::vector<function_meta>& functions, std::string& error, bool keep);
+  /// FCALL/FCALL_RO: runs function `name` of the library registry with its
+  /// keys and args (loading the registry's libraries first if they changed).
+  void call_function(const std::string& name, std::span<const std::string> keys,
+                     std::span<const std::string> args, script_host& host,
+                     protocol::reply_builder& reply);
+
   /// What redis.call needs while a script runs (read by the Lua callbacks).
   struct run_state {
     script_host* host = nullptr;
@@ -76,6 +89,14 @@ private:
   uint64_t generation_;
   std::unordered_set<std::string> compiled_;
   run_state* running_ = nullptr;
+  /// The library registry generation this state's functions were loaded at.
+  uint64_t functions_generation_ = 0;
+
+  /// Calls the function below the `nargs` arguments on top as a script
+  /// labelled `label` in errors, and replies its result.
+  void invoke(int nargs, const std::string& label, bool is_function, script_host& host,
+              protocol::reply_builder& reply);
+  void sync_functions();
 };
 
 /// Opens the extra libraries of Redis's Lua (cjson, cmsgpack, struct, bit)

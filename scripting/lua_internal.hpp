@@ -11,6 +11,16 @@
 
 namespace actis::scripting::detail {
 
+// Registry keys of the engine's tables (their addresses are the keys).
+inline char scripts_key;        // sha -> compiled EVAL script
+inline char functions_key;      // function name -> {callback=, flags=}
+inline char loading_key;        // functions registered by the library being loaded
+inline char real_globals_key;   // the globals table behind the read-only proxy
+inline char globals_meta_key;   // the proxy's metatable (its __index: the globals)
+inline char load_api_key;       // what a library's code sees while it loads
+inline char readonly_key;       // set of read-only proxies (weak keys)
+inline char error_handler_key;  // the message handler of every run
+
 /// The engine owning `L` (kept in the state's extra space).
 inline engine*& owner(lua_State* L) { return *static_cast<engine**>(lua_getextraspace(L)); }
 
@@ -31,6 +41,13 @@ void reply_from_lua(lua_State* L, protocol::reply_builder& out, int script_resp)
 
 /// The `redis` global table with its functions and constants.
 void open_redis_api(lua_State* L);
+
+/// The globals a library's code sees while FUNCTION LOAD runs it: only a
+/// `redis` table with register_function, log and the constants. Pushes it.
+void push_load_api(lua_State* L);
+
+/// Replaces the table on top by a read-only proxy of it.
+void make_readonly_proxy(lua_State* L);
 
 /// What Lua 5.1 (Redis's Lua) has and 5.4 lacks or spells differently:
 /// unpack, loadstring, table.getn, math.mod, 5.1 number formatting...

@@ -2,11 +2,13 @@
 // call/pcall, error_reply/status_reply, sha1hex, log, setresp, set_repl,
 // replicate_commands, breakpoint/debug, acl_check_cmd and the constants.
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "scripting/functions.hpp"
 #include "scripting/lua_internal.hpp"
 #include "scripting/script_cache.hpp"
 
@@ -224,7 +226,215 @@ int redis_acl_check_cmd(lua_State* L) {
   return 1;
 }
 
+// -- FUNCTION LOAD's redis.register_function --------------------------------
+
+/// Reads register_function's arguments into a new entry table on top
+/// {name=, callback=, flags=, description=}; on failure pushes the error
+/// table instead and returns false.
+bool read_function_args(lua_State* L) {
+  int argc = lua_gettop(L);
+  if (argc < 1 || argc > 2) {
+    push_error_table(L, "wrong number of arguments to redis.register_function");
+    return false;
+  }
+  lua_newtable(L);
+  int entry = lua_gettop(L);
+  lua_pushinteger(L, 0);
+  lua_setfield(L, entry, "flags");
+  if (argc == 2) {
+    if (!lua_isstring(L, 1)) {
+      push_error_table(L, "first argument to redis.register_function must be a string");
+      return false;
+    }
+    if (lua_type(L, 2) != LUA_TFUNCTION) {
+      push_error_table(L, "second argument to redis.register_function must be a function");
+      return false;
+    }
+    lua_pushstring(L, lua_tostring(L, 1));
+    lua_setfield(L, entry, "name");
+    lua_pushvalue(L, 2);
+    lua_setfield(L, entry, "callback");
+    return true;
+  }
+  if (lua_type(L, 1) != LUA_TTABLE) {
+    push_error_table(L, "calling redis.register_function with a single argument is only "
+                        "applicable to Lua table (representing named arguments).");
+    return false;
+  }
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      push_error_table(L, "named argument key given to redis.register_function is not a string");
+      return false;
+    }
+    std::string_view key = lua_tostring(L, -2);
+    if (key == "function_name") {
+      if (!lua_isstring(L, -1)) {
+        push_error_table(L, "function_name argument given to redis.register_function must be a "
+                            "string");
+        return false;
+      }
+      lua_pushstring(L, lua_tostring(L, -1));
+      lua_replace(L, -2);
+      lua_setfield(L, entry, "name");
+    } else if (key == "description") {
+      if (!lua_isstring(L, -1)) {
+        push_error_table(L, "description argument given to redis.register_function must be a "
+                            "string");
+        return false;
+      }
+      lua_setfield(L, entry, "description");
+    } else if (key == "callback") {
+      if (lua_type(L, -1) != LUA_TFUNCTION) {
+        push_error_table(L, "callback argument given to redis.register_function must be a "
+                            "function");
+        return false;
+      }
+      lua_setfield(L, entry, "callback");
+    } else if (key == "flags") {
+      if (lua_type(L, -1) != LUA_TTABLE) {
+        push_error_table(L, "flags argument to redis.register_function must be a table "
+                            "representing function flags");
+        return false;
+      }
+      lua_Integer flags = 0;
+      for (lua_Integer j = 1;; ++j) {
+        lua_rawgeti(L, -1, j);
+        if (lua_isnil(L, -1)) {
+          lua_pop(L, 1);
+          break;
+        }
+        uint32_t f = lua_type(L, -1) == LUA_TSTRING ? flag_of(lua_tostring(L, -1)) : 0;
+        lua_pop(L, 1);
+        if (f == 0) {
+          push_error_table(L, "unknown flag given");
+          return false;
+        }
+        flags |= f;
+      }
+      lua_pop(L, 1);
+      lua_pushinteger(L, flags);
+      lua_setfield(L, entry, "flags");
+    } else {
+      push_error_table(L, "unknown argument given to redis.register_function");
+      return false;
+    }
+  }
+  lua_getfield(L, entry, "name");
+  bool has_name = !lua_isnil(L, -1);
+  lua_getfield(L, entry, "callback");
+  bool has_callback = !lua_isnil(L, -1);
+  lua_pop(L, 2);
+  if (!has_name) {
+    push_error_table(L, "redis.register_function must get a function name argument");
+    return false;
+  }
+  if (!has_callback) {
+    push_error_table(L, "redis.register_function must get a callback argument");
+    return false;
+  }
+  return true;
+}
+
+bool iequal_names(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+/// Adds the entry on top to the functions being loaded; false (error table
+/// pushed) if it may not be added.
+bool add_loading_function(lua_State* L) {
+  int entry = lua_gettop(L);
+  lua_getfield(L, entry, "name");
+  size_t len;
+  const char* name = lua_tolstring(L, -1, &len);
+  if (!valid_function_name({name, len})) {
+    push_error_table(L, "Library names can only contain letters, numbers, or underscores(_) "
+                        "and must be at least one character long");
+    return false;
+  }
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &loading_key);
+  int loading = lua_gettop(L);
+  auto n = static_cast<lua_Integer>(lua_rawlen(L, loading));
+  for (lua_Integer j = 1; j <= n; ++j) {
+    lua_rawgeti(L, loading, j);
+    lua_getfield(L, -1, "name");
+    bool same = iequal_names(lua_tostring(L, -1), name);
+    lua_pop(L, 2);
+    if (same) {
+      push_error_table(L, "Function already exists in the library");
+      return false;
+    }
+  }
+  lua_pushvalue(L, entry);
+  lua_rawseti(L, loading, n + 1);
+  lua_settop(L, entry);
+  return true;
+}
+
+int redis_register_function(lua_State* L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &loading_key);
+  bool loading = lua_istable(L, -1);
+  lua_pop(L, 1);
+  if (!loading)
+    raise_error_table(L, "redis.register_function can only be called on FUNCTION LOAD command");
+  if (!read_function_args(L) || !add_loading_function(L))
+    return lua_error(L);
+  return 0;
+}
+
+void push_constants(lua_State* L) {
+  auto constant = [&](const char* name, lua_Integer v) {
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, name);
+  };
+  constant("LOG_DEBUG", 0);
+  constant("LOG_VERBOSE", 1);
+  constant("LOG_NOTICE", 2);
+  constant("LOG_WARNING", 3);
+  lua_pushstring(L, config::redis_version);
+  lua_setfield(L, -2, "REDIS_VERSION");
+  // 0x00MMmmpp as Redis's REDIS_VERSION_NUM.
+  unsigned major = 0, minor = 0, patch = 0;
+  std::sscanf(config::redis_version, "%u.%u.%u", &major, &minor, &patch);
+  constant("REDIS_VERSION_NUM", static_cast<lua_Integer>((major << 16) | (minor << 8) | patch));
+}
+
+int load_api_missing(lua_State* L) {
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
+                    lua_tostring(L, 2) != nullptr ? lua_tostring(L, 2) : "?");
+}
+
+int load_api_readonly(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+
 } // namespace
+
+void push_load_api(lua_State* L) {
+  lua_newtable(L);
+  static const luaL_Reg functions[] = {
+      {"register_function", redis_register_function},
+      {"log", redis_log},
+      {nullptr, nullptr},
+  };
+  luaL_newlib(L, functions);
+  push_constants(L);
+  lua_newtable(L);
+  lua_pushcfunction(L, load_api_missing);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  make_readonly_proxy(L);
+  lua_setfield(L, -2, "redis");
+  lua_newtable(L);
+  lua_pushcfunction(L, load_api_missing);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, load_api_readonly);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
+}
 
 void open_redis_api(lua_State* L) {
   static const luaL_Reg functions[] = {
@@ -243,25 +453,16 @@ void open_redis_api(lua_State* L) {
       {nullptr, nullptr},
   };
   luaL_newlib(L, functions);
+  push_constants(L);
   auto constant = [&](const char* name, lua_Integer v) {
     lua_pushinteger(L, v);
     lua_setfield(L, -2, name);
   };
-  constant("LOG_DEBUG", 0);
-  constant("LOG_VERBOSE", 1);
-  constant("LOG_NOTICE", 2);
-  constant("LOG_WARNING", 3);
   constant("REPL_NONE", repl_none);
   constant("REPL_AOF", repl_aof);
   constant("REPL_SLAVE", repl_replica);
   constant("REPL_REPLICA", repl_replica);
   constant("REPL_ALL", repl_all);
-  lua_pushstring(L, config::redis_version);
-  lua_setfield(L, -2, "REDIS_VERSION");
-  // 0x00MMmmpp as Redis's REDIS_VERSION_NUM.
-  unsigned major = 0, minor = 0, patch = 0;
-  std::sscanf(config::redis_version, "%u.%u.%u", &major, &minor, &patch);
-  constant("REDIS_VERSION_NUM", static_cast<lua_Integer>((major << 16) | (minor << 8) | patch));
   lua_setglobal(L, "redis");
 }
 
