@@ -45,6 +45,12 @@ void fcall_cmd(command_context& ctx) {
   std::span<const std::string> args(ctx.argv.data() + 3 + numkeys,
                                     ctx.argv.size() - 3 - numkeys);
   script_host host(ctx, ReadOnly || no_writes);
+  {
+    auto& running = scripting::current_script();
+    std::lock_guard lock(running.mu);
+    running.name = found->second.name;
+    running.command = ctx.argv;
+  }
   scripting::engine::local().call_function(ctx.argv[1], keys, args, host, ctx.reply);
 }
 
@@ -149,15 +155,26 @@ void function_stats(command_context& ctx) {
   auto& registry = library_registry::instance();
   auto& running = scripting::current_script();
   auto& r = ctx.reply;
+  if (running.active.load() && !running.is_function.load())
+    return r.error(scripting::kill_error(scripting::kill_outcome::busy_other_kind, true));
   r.map(2);
   r.bulk("running_script");
-  if (!running.active.load() || !running.is_function.load()) {
+  if (!running.active.load()) {
     r.null();
   } else {
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
-    r.map(1);
+    r.map(3);
+    {
+      std::lock_guard lock(running.mu);
+      r.bulk("name");
+      r.bulk(running.name);
+      r.bulk("command");
+      r.array(running.command.size());
+      for (auto& a : running.command)
+        r.bulk(a);
+    }
     r.bulk("duration_ms");
     r.integer(now - running.start_ms.load());
   }

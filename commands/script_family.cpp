@@ -87,19 +87,19 @@ void eval_cmd(command_context& ctx) {
     if (ctx.argv[1].size() != 40)
       return ctx.reply.error(err::noscript);
     sha = lower(ctx.argv[1]);
+  } else {
+    sha = scripting::sha1_hex(ctx.argv[1]);
+  }
+  if (auto cached_flags = eng.loaded(sha) ? cache.flags_of(sha) : std::nullopt) {
+    flags = *cached_flags;
+  } else if constexpr (BySha) {
     auto cached = cache.find(sha);
     if (!cached)
       return ctx.reply.error(err::noscript);
-    flags = cached->flags;
-    if (!eng.loaded(sha) && !load_script(ctx.reply, sha, cached->body, flags))
+    if (!load_script(ctx.reply, sha, cached->body, flags))
       return;
-  } else {
-    sha = scripting::sha1_hex(ctx.argv[1]);
-    auto cached = cache.find(sha);
-    if (cached && eng.loaded(sha))
-      flags = cached->flags;
-    else if (!load_script(ctx.reply, sha, ctx.argv[1], flags))
-      return;
+  } else if (!load_script(ctx.reply, sha, ctx.argv[1], flags)) {
+    return;
   }
   bool compat = (flags & scripting::sf_eval_compat) != 0;
   bool no_writes = !compat && (flags & scripting::sf_no_writes) != 0;

@@ -7,7 +7,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace actis::scripting {
 
@@ -23,6 +26,12 @@ struct running_script {
   /// SCRIPT KILL / FUNCTION KILL asked it to stop; the instruction hook
   /// raises the kill error at its next check.
   std::atomic<bool> kill_requested{false};
+
+  /// FUNCTION STATS: the running function's name and command line, set by
+  /// FCALL before it runs; guarded by `mu`.
+  std::mutex mu;
+  std::string name;
+  std::vector<std::string> command;
 };
 
 /// The process-wide record.

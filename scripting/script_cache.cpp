@@ -115,6 +115,14 @@ std::optional<script_cache::script> script_cache::find(std::string_view sha) con
   return it->second;
 }
 
+std::optional<uint32_t> script_cache::flags_of(const std::string& sha) const {
+  std::lock_guard lock(mu_);
+  auto it = scripts_.find(sha);
+  if (it == scripts_.end())
+    return std::nullopt;
+  return it->second.flags;
+}
+
 bool script_cache::contains(std::string_view sha) const {
   std::lock_guard lock(mu_);
   return scripts_.count(std::string(sha)) != 0;

@@ -50,6 +50,9 @@ public:
   /// The script for a lower-case sha, if cached.
   std::optional<script> find(std::string_view sha) const;
   bool contains(std::string_view sha) const;
+  /// The flags of a cached script without copying its body (the EVALSHA
+  /// path once this thread has compiled it).
+  std::optional<uint32_t> flags_of(const std::string& sha) const;
   /// SCRIPT FLUSH: forgets every script and bumps the generation.
   void flush();
   size_t size() const;
