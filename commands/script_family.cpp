@@ -52,10 +52,12 @@ bool parse_numkeys(command_context& ctx, size_t& numkeys) {
   return true;
 }
 
-/// Compiles `body` into this thread's engine (and the cache): the script's
-/// sha and flags, or the error replied.
-bool load_script(protocol::reply_builder& reply, const std::string& sha, std::string_view body,
-                 uint32_t& flags) {
+/// Compiles `body` into this thread's engine `eng` (and the cache): the
+/// script's flags, or the error replied. The engine is passed in, never
+/// fetched again here: engine::local() rebuilds it after a SCRIPT FLUSH
+/// from another thread, which would leave the caller's reference dangling.
+bool load_script(scripting::engine& eng, protocol::reply_builder& reply, const std::string& sha,
+                 std::string_view body, uint32_t& flags) {
   size_t shebang_len = 0;
   std::string error;
   auto parsed = scripting::parse_eval_shebang(body, shebang_len, error);
@@ -63,7 +65,7 @@ bool load_script(protocol::reply_builder& reply, const std::string& sha, std::st
     reply.error(error);
     return false;
   }
-  if (!scripting::engine::local().load(sha, body, shebang_len, error)) {
+  if (!eng.load(sha, body, shebang_len, error)) {
     reply.error(error);
     return false;
   }
@@ -96,9 +98,9 @@ void eval_cmd(command_context& ctx) {
     auto cached = cache.find(sha);
     if (!cached)
       return ctx.reply.error(err::noscript);
-    if (!load_script(ctx.reply, sha, cached->body, flags))
+    if (!load_script(eng, ctx.reply, sha, cached->body, flags))
       return;
-  } else if (!load_script(ctx.reply, sha, ctx.argv[1], flags)) {
+  } else if (!load_script(eng, ctx.reply, sha, ctx.argv[1], flags)) {
     return;
   }
   bool compat = (flags & scripting::sf_eval_compat) != 0;
@@ -117,9 +119,10 @@ void eval_cmd(command_context& ctx) {
 void script_load(command_context& ctx) {
   auto sha = scripting::sha1_hex(ctx.argv[2]);
   uint32_t flags = 0;
-  if (scripting::engine::local().loaded(sha) && script_cache::instance().contains(sha))
+  auto& eng = scripting::engine::local();
+  if (eng.loaded(sha) && script_cache::instance().contains(sha))
     return ctx.reply.bulk(sha);
-  if (load_script(ctx.reply, sha, ctx.argv[2], flags))
+  if (load_script(eng, ctx.reply, sha, ctx.argv[2], flags))
     ctx.reply.bulk(sha);
 }
 
