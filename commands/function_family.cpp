@@ -11,6 +11,7 @@
 #include "commands/script_host.hpp"
 #include "datatypes/strutil.hpp"
 #include "scripting/engine.hpp"
+#include "scripting/function_payload.hpp"
 #include "scripting/functions.hpp"
 #include "scripting/running_script.hpp"
 #include "scripting/script_cache.hpp"
@@ -81,6 +82,75 @@ void function_load(command_context& ctx) {
   if (!error.empty())
     return ctx.reply.error(error);
   ctx.reply.bulk(header->name);
+}
+
+/// Validates one library's code as FUNCTION LOAD does (into `lib`); the
+/// error line on failure.
+std::string build_library(scripting::engine& eng, const std::string& code,
+                          scripting::library& lib) {
+  std::string error;
+  auto header = scripting::parse_library_header(code, error);
+  if (!header)
+    return error;
+  if (!scripting::valid_function_name(header->name))
+    return std::string(err::library_name_invalid);
+  lib = {header->name, code, {}};
+  if (!eng.load_library(code, header->length, lib.functions, error, false))
+    return error;
+  return {};
+}
+
+void function_dump(command_context& ctx) {
+  std::vector<std::string> codes;
+  for (auto& l : library_registry::instance().snapshot())
+    codes.push_back(l.code);
+  ctx.reply.bulk(scripting::dump_functions(codes));
+}
+
+void function_restore(command_context& ctx) {
+  if (ctx.argv.size() > 4)
+    return ctx.reply.error(err::subcommand_usage(ctx.argv[1], "FUNCTION"));
+  enum class policy { append, replace, flush } p = policy::append;
+  if (ctx.argv.size() == 4) {
+    if (iequals(ctx.argv[3], "append"))
+      p = policy::append;
+    else if (iequals(ctx.argv[3], "replace"))
+      p = policy::replace;
+    else if (iequals(ctx.argv[3], "flush"))
+      p = policy::flush;
+    else
+      return ctx.reply.error(err::function_restore_policy);
+  }
+  std::string error;
+  auto codes = scripting::parse_function_payload(ctx.argv[2], error);
+  if (!codes)
+    return ctx.reply.error(error);
+  auto& eng = scripting::engine::local();
+  std::vector<scripting::library> libs;
+  for (auto& code : *codes) {
+    scripting::library lib;
+    error = build_library(eng, code, lib);
+    if (!error.empty())
+      return ctx.reply.error(error);
+    for (auto& other : libs) {
+      if (other.name == lib.name)
+        return ctx.reply.error("ERR Library '" + lib.name + "' already exists");
+      for (auto& f : lib.functions)
+        for (auto& g : other.functions)
+          if (iequals(f.name, g.name))
+            return ctx.reply.error("ERR Function " + f.name + " already exists");
+    }
+    libs.push_back(std::move(lib));
+  }
+  auto& registry = library_registry::instance();
+  if (p == policy::flush) {
+    registry.replace_all(std::move(libs));
+  } else {
+    error = registry.join(std::move(libs), p == policy::replace);
+    if (!error.empty())
+      return ctx.reply.error(error);
+  }
+  ctx.reply.ok();
 }
 
 void function_delete(command_context& ctx) {
@@ -277,6 +347,10 @@ void register_function_family(command_table& t) {
       {.name = "function|delete", .arity = 3, .flags = f_write | f_noscript, .group = group,
        .handler = function_delete, .tips = all_shards,
        .docs = {"Delete a function by name", "7.0.0", "O(1)"}},
+      {.name = "function|dump", .arity = 2, .flags = f_noscript, .group = group,
+       .handler = function_dump,
+       .docs = {"Dump all functions into a serialized binary payload", "7.0.0",
+                "O(N) where N is the number of functions"}},
       {.name = "function|flush", .arity = -2, .flags = f_write | f_noscript, .group = group,
        .handler = function_flush, .tips = all_shards,
        .docs = {"Deleting all functions", "7.0.0",
@@ -296,6 +370,10 @@ void register_function_family(command_table& t) {
        .group = group, .handler = function_load, .tips = all_shards,
        .docs = {"Create a function with the given arguments (name, code, description)",
                 "7.0.0", "O(1) (considering compilation time is redundant)"}},
+      {.name = "function|restore", .arity = -3, .flags = f_write | f_denyoom | f_noscript,
+       .group = group, .handler = function_restore, .tips = all_shards,
+       .docs = {"Restore all the functions on the given payload", "7.0.0",
+                "O(N) where N is the number of functions on the payload"}},
       {.name = "function|stats", .arity = 2, .flags = f_noscript | f_allow_busy, .group = group,
        .handler = function_stats,
        .tips = "nondeterministic_output request_policy:all_shards response_policy:special",

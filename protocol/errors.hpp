@@ -294,6 +294,8 @@ inline constexpr std::string_view library_name_missing =
     "ERR library name argument was not given";
 inline constexpr std::string_view function_flush_option =
     "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+inline constexpr std::string_view function_restore_policy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
 inline constexpr std::string_view script_debug_unsupported =
     "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
 } // namespace actis::protocol::err

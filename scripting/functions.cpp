@@ -133,6 +133,39 @@ std::string library_registry::add(library lib, bool replace) {
   return {};
 }
 
+std::string library_registry::join(std::vector<library> libs, bool replace) {
+  std::lock_guard lock(mu_);
+  std::vector<library> kept;
+  for (auto& l : libraries_) {
+    bool replaced = false;
+    for (auto& n : libs)
+      if (n.name == l.name) {
+        if (!replace)
+          return "ERR Library " + n.name + " already exists";
+        replaced = true;
+      }
+    if (!replaced)
+      kept.push_back(l);
+  }
+  for (auto& n : libs)
+    for (auto& f : n.functions)
+      for (auto& l : kept)
+        for (auto& g : l.functions)
+          if (iequal(f.name, g.name))
+            return "ERR Function " + f.name + " already exists";
+  for (auto& n : libs)
+    kept.push_back(std::move(n));
+  libraries_ = std::move(kept);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return {};
+}
+
+void library_registry::replace_all(std::vector<library> libs) {
+  std::lock_guard lock(mu_);
+  libraries_ = std::move(libs);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
 bool library_registry::remove(std::string_view name) {
   std::lock_guard lock(mu_);
   auto it = std::find_if(libraries_.begin(), libraries_.end(),

@@ -53,6 +53,12 @@ public:
   /// library of the same name when `replace`. Returns Redis's error line,
   /// empty on success.
   std::string add(library lib, bool replace);
+  /// FUNCTION RESTORE APPEND/REPLACE (Redis's libraryJoin): adds every
+  /// library of `libs` or none; with `replace` a library of the same name
+  /// is replaced. Returns Redis's error line, empty on success.
+  std::string join(std::vector<library> libs, bool replace);
+  /// FUNCTION RESTORE FLUSH: the libraries become `libs`.
+  void replace_all(std::vector<library> libs);
   /// FUNCTION DELETE: false if there is no such library.
   bool remove(std::string_view name);
   void flush();
