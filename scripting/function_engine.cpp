@@ -2,6 +2,7 @@
 // LOAD (only the loading API visible, as Redis's function_lua.c does) and
 // calling its functions for FCALL.
 #include <cctype>
+#include <chrono>
 #include <string>
 
 #include "scripting/engine.hpp"
@@ -38,6 +39,19 @@ void set_globals_index(lua_State* L) {
   lua_pop(L, 1);
 }
 
+/// FUNCTION LOAD gives a library's code this long to register its
+/// functions (Redis's LOAD_TIMEOUT_MS).
+constexpr auto load_timeout = std::chrono::milliseconds(500);
+thread_local std::chrono::steady_clock::time_point load_started;
+
+void load_hook(lua_State* L, lua_Debug*) {
+  if (std::chrono::steady_clock::now() - load_started <= load_timeout)
+    return;
+  lua_sethook(L, load_hook, LUA_MASKLINE, 0);
+  push_error_table(L, "FUNCTION LOAD timeout");
+  lua_error(L);
+}
+
 } // namespace
 
 bool engine::load_library(std::string_view code, size_t header_len,
@@ -54,7 +68,10 @@ bool engine::load_library(std::string_view code, size_t header_len,
   set_globals_index(L_);
   lua_rawgetp(L_, LUA_REGISTRYINDEX, &error_handler_key);
   lua_insert(L_, -2);
+  load_started = std::chrono::steady_clock::now();
+  lua_sethook(L_, load_hook, LUA_MASKCOUNT, 100000);
   int status = lua_pcall(L_, 0, 0, 1);
+  lua_sethook(L_, nullptr, 0, 0);
   lua_rawgetp(L_, LUA_REGISTRYINDEX, &real_globals_key);
   set_globals_index(L_);
   if (status != LUA_OK) {
