@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "commands/summary.hpp"
 #include "datatypes/strutil.hpp"
@@ -26,15 +27,23 @@ bool script_host::command_exists(const std::vector<std::string>& argv) {
 }
 
 std::string script_host::call(const std::vector<std::string>& argv, int resp, std::string& out) {
+  // A refused command counts as a rejected call of its command, as Redis's
+  // scriptCall counts it; its error reply is counted when the script's
+  // reply is written.
   const command_spec* spec = table().lookup(argv);
+  std::string_view refusal;
   if (spec == nullptr)
-    return std::string(protocol::err::script_unknown_command);
-  if (!arity_ok(spec->arity, argv.size()))
-    return std::string(protocol::err::script_wrong_arity);
-  if ((spec->flags & f_noscript) != 0)
-    return std::string(protocol::err::script_not_allowed);
-  if (read_only_ && (spec->flags & (f_write | f_may_replicate)) != 0)
-    return std::string(protocol::err::script_write_in_read_only);
+    refusal = protocol::err::script_unknown_command;
+  else if (!arity_ok(spec->arity, argv.size()))
+    refusal = protocol::err::script_wrong_arity;
+  else if ((spec->flags & f_noscript) != 0)
+    refusal = protocol::err::script_not_allowed;
+  else if (read_only_ && (spec->flags & (f_write | f_may_replicate)) != 0)
+    refusal = protocol::err::script_write_in_read_only;
+  if (!refusal.empty()) {
+    stats::rejected(spec);
+    return std::string(refusal);
+  }
   if ((spec->flags & f_write) != 0)
     scripting::current_script().wrote.store(true);
   protocol::reply_builder rb(out, resp);
