@@ -153,6 +153,15 @@ void engine::call_function(const std::string& name, std::span<const std::string>
   lua_getfield(L_, -1, "callback");
   lua_replace(L_, 1);
   lua_settop(L_, 1);
+  // Functions get their keys and args as parameters: the KEYS and ARGV the
+  // last EVAL of this thread left in the globals must not show.
+  lua_rawgetp(L_, LUA_REGISTRYINDEX, &real_globals_key);
+  for (const char* name : {"KEYS", "ARGV"}) {
+    lua_pushstring(L_, name);
+    lua_pushnil(L_);
+    lua_rawset(L_, -3);
+  }
+  lua_pop(L_, 1);
   push_array(L_, keys);
   push_array(L_, args);
   invoke(2, name, true, host, reply);
