@@ -316,7 +316,11 @@ void getkeys(command_context& ctx, bool with_flags) {
   std::vector<commands::key_ref> keys;
   commands::table().find_keys(*cmd, target, keys);
   if (keys.empty()) {
-    ctx.reply.error(err::getkeys_bad_arguments);
+    // EVAL with numkeys 0 has no keys and that is valid (no_mandatory_keys).
+    if ((cmd->flags & commands::f_no_mandatory_keys) != 0)
+      ctx.reply.array(0);
+    else
+      ctx.reply.error(err::getkeys_bad_arguments);
     return;
   }
   ctx.reply.array(keys.size());
