@@ -177,22 +177,20 @@ void reply_value(lua_State* L, protocol::reply_builder& out, int script_resp, in
   case LUA_TTABLE: {
     if (reply_special_table(L, out, script_resp, depth))
       break;
-    // An array: elements 1, 2, ... up to the first nil. The length is
-    // known only at the end, so the elements go to a side buffer.
-    std::string body;
-    protocol::reply_builder elems(body, out.resp());
+    // An array: elements 1, 2, ... up to the first nil, counted first.
     size_t n = 0;
-    for (lua_Integer j = 1;; ++j) {
-      lua_rawgeti(L, -1, j);
-      if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
+    for (;; ++n) {
+      lua_rawgeti(L, -1, static_cast<lua_Integer>(n + 1));
+      bool end = lua_isnil(L, -1);
+      lua_pop(L, 1);
+      if (end)
         break;
-      }
-      reply_value(L, elems, script_resp, depth + 1);
-      ++n;
     }
     out.array(n);
-    out.raw(body);
+    for (size_t j = 1; j <= n; ++j) {
+      lua_rawgeti(L, -1, static_cast<lua_Integer>(j));
+      reply_value(L, out, script_resp, depth + 1);
+    }
     break;
   }
   default:
