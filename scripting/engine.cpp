@@ -41,22 +41,17 @@ bool is_readonly(lua_State* L, int idx) {
 
 /// rawset and setmetatable refuse the read-only tables, as Redis's Lua
 /// (whose tables have a read-only bit) does, without a position prefix.
+/// The original runs in this call frame, so its own errors read as before.
 int guarded_rawset(lua_State* L) {
   if (is_readonly(L, 1))
     raise_plain(L, "Attempt to modify a readonly table");
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
 int guarded_setmetatable(lua_State* L) {
   if (is_readonly(L, 1))
     raise_plain(L, "Attempt to modify a readonly table");
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
 int proxy_pairs(lua_State* L) {
@@ -196,6 +191,13 @@ lua_State* build_state(engine* owner_engine) {
     make_readonly_proxy(L);
     lua_setfield(L, g, name.c_str());
   }
+  // Strings' methods come from the read-only string table too
+  // (getmetatable("").__index == string, as in Redis).
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_getfield(L, g, "string");
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 2);
   lua_newtable(L);
   lua_pushcfunction(L, missing_global);
   lua_setfield(L, -2, "__index");

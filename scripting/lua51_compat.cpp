@@ -51,9 +51,12 @@ int compat_format(lua_State* L) {
     if (i >= len)
       break;
     ++arg;
+    char conv = fmt[i];
+    // 5.1's %s takes strings and numbers only.
+    if (conv == 's' && arg <= lua_gettop(L) && !lua_isstring(L, arg))
+      return luaL_typeerror(L, arg, "string");
     if (arg > lua_gettop(L) || lua_type(L, arg) != LUA_TNUMBER || lua_isinteger(L, arg))
       continue;
-    char conv = fmt[i];
     if (std::strchr("diouxXc", conv) != nullptr) {
       double d = lua_tonumber(L, arg);
       if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
@@ -65,9 +68,35 @@ int compat_format(lua_State* L) {
       lua_replace(L, arg);
     }
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
+  // The original runs in this same call frame, so its errors name
+  // 'format' and the script's line, as when scripts call it directly.
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+/// table.concat with 5.1's number formatting ("5", not 5.4's "5.0").
+int compat_concat(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  size_t seplen = 0;
+  const char* sep = luaL_optlstring(L, 2, "", &seplen);
+  lua_Integer first = luaL_optinteger(L, 3, 1);
+  lua_Integer last = lua_isnoneornil(L, 4) ? static_cast<lua_Integer>(lua_rawlen(L, 1))
+                                            : luaL_checkinteger(L, 4);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (lua_Integer i = first; i <= last; ++i) {
+    lua_rawgeti(L, 1, i);
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+      push_number_string(L, -1);
+      lua_remove(L, -2);
+    } else if (!lua_isstring(L, -1)) {
+      return luaL_error(L, "invalid value (at index %I) in table for 'concat'",
+                        static_cast<LUAI_UACINT>(i));
+    }
+    luaL_addvalue(&b);
+    if (i != last)
+      luaL_addlstring(&b, sep, seplen);
+  }
+  luaL_pushresult(&b);
   return 1;
 }
 
@@ -290,6 +319,8 @@ std::string lua51_message(std::string_view msg) {
       ++pos;
     }
   }
+  if (auto pos = out.find("invalid conversion '"); pos != std::string::npos)
+    out.replace(pos, 20, "invalid option '");
   // An expression statement that is not a call: 5.1 expected an assignment.
   if (auto pos = out.find(": syntax error near "); pos != std::string::npos)
     out.replace(pos, 20, ": '=' expected near ");
@@ -304,7 +335,10 @@ std::string lua51_message(std::string_view msg) {
         a != std::string::npos && a > at) {
       auto var = out.substr(paren + 2, out.size() - paren - 3);
       auto type = out.substr(a + 3, value - a - 3);
-      if (var.find(" '") != std::string::npos && type.find(' ') == std::string::npos)
+      // 5.1 names no constants: "attempt to call a string value".
+      if (var.substr(0, 9) == "constant ")
+        out = out.substr(0, paren);
+      else if (var.find(" '") != std::string::npos && type.find(' ') == std::string::npos)
         out = out.substr(0, a) + " " + var + " (a " + type + " value)";
     }
   }
@@ -325,6 +359,7 @@ void open_lua51_compat(lua_State* L) {
   lua_setglobal(L, "_VERSION");
 
   set_field(L, "table", "getn", compat_getn);
+  set_field(L, "table", "concat", compat_concat);
   set_field(L, "table", "setn", compat_setn);
   set_field(L, "table", "maxn", compat_maxn);
   set_field(L, "table", "foreach", compat_foreach);
