@@ -231,6 +231,14 @@ TEST_CASE("scripting: functions load, run and report their errors") {
   std::vector<std::string> keys{"k"}, args{"v"};
   engine::local().call_function("f", keys, args, host, reply);
   CHECK(out == "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
+  // Another thread's engine loads the registry's libraries on first use.
+  std::string other;
+  std::thread([&] {
+    fake_host h;
+    actis::protocol::reply_builder r(other);
+    engine::local().call_function("F", keys, args, h, r);
+  }).join();
+  CHECK(other == "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
   std::vector<function_meta> none;
   CHECK(!engine::local().load_library("#!lua name=x\nreturn 1", 12, none, error, false));
   CHECK(error == "ERR No functions registered");
