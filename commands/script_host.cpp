@@ -82,8 +82,10 @@ void script_host::run_connection_command(const command_spec& spec, const command
   }
   // Connection commands that need no connection run as they are; the ones
   // that act on the caller's connection are not available to scripts.
-  if (iequals(spec.name, "ping") || iequals(spec.name, "echo") || iequals(spec.name, "time") ||
-      iequals(spec.name, "lastsave")) {
+  std::string_view name = spec.name;
+  if (name == "ping" || name == "echo" || name == "time" || name == "lastsave" ||
+      name == "command" || name.substr(0, 8) == "command|" || name == "script|help" ||
+      name == "function|help") {
     command_context nested(spec, argv, rb, nullptr, db_);
     spec.handler(nested);
     return;
