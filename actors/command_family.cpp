@@ -33,7 +33,8 @@ constexpr std::pair<uint32_t, std::string_view> flag_names[] = {
     {commands::f_blocking, "blocking"},   {commands::f_loading, "loading"},
     {commands::f_stale, "stale"},         {commands::f_skip_monitor, "skip_monitor"},
     {commands::f_skip_slowlog, "skip_slowlog"}, {commands::f_fast, "fast"},
-    {commands::f_no_auth, "no_auth"},     {commands::f_no_multi, "no_multi"},
+    {commands::f_no_auth, "no_auth"},     {commands::f_no_mandatory_keys, "no_mandatory_keys"},
+    {commands::f_no_multi, "no_multi"},
 };
 
 /// Key-spec flag names, indexed by bit number of commands::key_flag.
@@ -315,7 +316,11 @@ void getkeys(command_context& ctx, bool with_flags) {
   std::vector<commands::key_ref> keys;
   commands::table().find_keys(*cmd, target, keys);
   if (keys.empty()) {
-    ctx.reply.error(err::getkeys_bad_arguments);
+    // EVAL with numkeys 0 has no keys and that is valid (no_mandatory_keys).
+    if ((cmd->flags & commands::f_no_mandatory_keys) != 0)
+      ctx.reply.array(0);
+    else
+      ctx.reply.error(err::getkeys_bad_arguments);
     return;
   }
   ctx.reply.array(keys.size());

@@ -2,6 +2,8 @@
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "commands/families.hpp"
+#include "actors/log.hpp"
+#include "scripting/engine.hpp"
 
 namespace actis::actors {
 
@@ -18,6 +20,12 @@ void register_all_commands() {
   commands::register_blocking_family(t);
   commands::register_hll_family(t);
   commands::register_geo_family(t);
+  commands::register_script_family(t);
+  commands::register_function_family(t);
+  // redis.log writes to the server log; Redis's LL_* levels are log_level's.
+  scripting::set_log_callback([](int level, std::string_view line) {
+    log(static_cast<log_level>(level), line);
+  });
   register_connection_family(t);
   register_server_family(t);
   register_command_family(t);

@@ -50,7 +50,8 @@ uint32_t derived_acl(const command_def& row, bool container) {
   uint32_t acl = (row.flags & f_fast) ? acl_fast : acl_slow;
   if (row.flags & f_write)
     acl |= acl_write;
-  if (row.flags & f_readonly)
+  // Redis leaves read-only scripting commands (EVAL_RO, FCALL_RO) out of @read.
+  if ((row.flags & f_readonly) && row.group != command_group::scripting)
     acl |= acl_read;
   if (row.flags & f_admin)
     acl |= acl_admin | acl_dangerous;

@@ -32,6 +32,8 @@ enum cmd_flag : uint32_t {
   /// Redis's CMD_PROTECTED: refused unless enable-debug-command allows it
   /// (checked when the command is routed, before it runs anywhere).
   f_protected = 1u << 16,
+  /// The command may run without any key (EVAL with numkeys 0).
+  f_no_mandatory_keys = 1u << 17,
 };
 
 /// ACL categories; the bit order is the order COMMAND INFO lists them in.

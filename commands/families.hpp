@@ -16,5 +16,7 @@ void register_zset_family(command_table& t);     // commands/zset_family.cpp
 void register_blocking_family(command_table& t); // commands/blocking_family.cpp
 void register_hll_family(command_table& t);      // commands/hll_family.cpp
 void register_geo_family(command_table& t);      // commands/geo_family.cpp
+void register_script_family(command_table& t);   // commands/script_family.cpp
+void register_function_family(command_table& t); // commands/function_family.cpp
 
 } // namespace actis::commands

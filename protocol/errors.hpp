@@ -266,6 +266,42 @@ inline std::string geo_from_missing(std::string_view cmd) {
 inline std::string geo_by_missing(std::string_view cmd) {
   return "ERR exactly one of BYRADIUS and BYBOX can be specified for " + std::string(cmd);
 }
+
+// -- scripting (EVAL, SCRIPT, FUNCTION) --------------------------------------
+// redis.call refusals: raised in the script as Redis's error tables, which
+// prefix "ERR ".
+inline constexpr std::string_view script_unknown_command =
+    "Unknown Redis command called from script";
+inline constexpr std::string_view script_wrong_arity =
+    "Wrong number of args calling Redis command from script";
+inline constexpr std::string_view script_not_allowed =
+    "This Redis command is not allowed from script";
+inline constexpr std::string_view script_write_in_read_only =
+    "Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view noscript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view numkeys_above_args =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view numkeys_negative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view script_write_flag_ro =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view script_flush_option =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view script_debug_option = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view function_not_found = "ERR Function not found";
+inline constexpr std::string_view bad_number_of_keys = "ERR Bad number of keys provided";
+inline constexpr std::string_view function_code_missing = "ERR Function code is missing";
+inline constexpr std::string_view library_name_invalid =
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
+    "least one character long";
+inline constexpr std::string_view library_not_found = "ERR Library not found";
+inline constexpr std::string_view library_name_missing =
+    "ERR library name argument was not given";
+inline constexpr std::string_view function_flush_option =
+    "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+inline constexpr std::string_view function_restore_policy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+inline constexpr std::string_view script_debug_unsupported =
+    "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
