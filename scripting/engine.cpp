@@ -8,6 +8,7 @@
 #include <string>
 
 #include "scripting/lua_internal.hpp"
+#include "scripting/lua_libs.hpp"
 #include "scripting/running_script.hpp"
 #include "scripting/script_cache.hpp"
 
@@ -328,6 +329,11 @@ void engine::invoke(int nargs, const std::string& label, bool is_function, scrip
   running_ = nullptr;
 }
 
-void open_libraries(lua_State*) {}
+void open_libraries(lua_State* L) {
+  open_cjson(L);
+  open_cmsgpack(L);
+  open_struct(L);
+  open_bit(L);
+}
 
 } // namespace actis::scripting
