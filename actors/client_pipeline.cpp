@@ -1,13 +1,16 @@
 #include "actors/client_pipeline.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "actors/fan_out.hpp"
 #include "actors/partition.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
+#include "config/config.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/reply.hpp"
+#include "scripting/running_script.hpp"
 
 namespace actis::actors {
 
@@ -81,6 +84,8 @@ void client_pipeline::run() {
   now_ms_ = unix_ms();
   while (!queue_.empty()) {
     const route& r = route_front();
+    if (r.where != destination::rejected && refuse_while_busy(*r.spec))
+      continue;
     if (info_.multi >= 0 && queue_in_multi(r))
       continue;
     bool busy = waiting_ != waiting_for::nothing || !open_.items.empty();
@@ -147,6 +152,24 @@ void client_pipeline::run() {
   }
   post_open_batch();
   loop_.sink.flush();
+}
+
+bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
+  // One relaxed load per command while no script runs.
+  if (!scripting::current_script().active.load(std::memory_order_relaxed)
+      || (spec.flags & commands::f_allow_busy) != 0)
+    return false;
+  auto threshold = config::registry::instance().get_one("busy-reply-threshold");
+  auto busy = scripting::busy_error(std::atoll(threshold.c_str()), unix_ms());
+  if (busy.empty())
+    return false;
+  // As a refusal in MULTI, it makes EXEC fail.
+  if (info_.multi >= 0)
+    multi_failed_ = true;
+  scratch_ = error_reply(busy, info_.resp);
+  replies_.ready_now(scratch_, conn_.output());
+  pop_front();
+  return true;
 }
 
 void client_pipeline::run_inline(const commands::command_spec& spec,

@@ -164,6 +164,9 @@ private:
   };
 
   const route& route_front();
+  /// While a script runs past busy-reply-threshold, answers the front
+  /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
+  bool refuse_while_busy(const commands::command_spec& spec);
   /// Removes the front command (started, or answered as rejected).
   void pop_front();
   void run_inline(const commands::command_spec& spec, const protocol::command_args& argv,

@@ -26,8 +26,10 @@ using scripting::library_registry;
 
 template <bool ReadOnly>
 void fcall_cmd(command_context& ctx) {
-  // The commands the function runs reach the write stream themselves.
+  // The commands the function runs reach the write stream themselves,
+  // as one transaction (MULTI … EXEC when several).
   ctx.suppress_propagation();
+  keyspace::atomic_scope transaction(*ctx.ks);
   auto found = library_registry::instance().find_function(ctx.argv[1]);
   if (!found)
     return ctx.reply.error(err::function_not_found);

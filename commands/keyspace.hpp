@@ -194,6 +194,17 @@ public:
     if (sink_ != nullptr)
       sink_->end_atomic();
   }
+  /// begin_atomic() for the lifetime of the scope (a script's handler).
+  class atomic_scope {
+  public:
+    explicit atomic_scope(keyspace& ks) : ks_(ks) { ks_.begin_atomic(); }
+    ~atomic_scope() { ks_.end_atomic(); }
+    atomic_scope(const atomic_scope&) = delete;
+    atomic_scope& operator=(const atomic_scope&) = delete;
+
+  private:
+    keyspace& ks_;
+  };
 
   /// Runs one bounded active expire step over this partition (Redis's
   /// activeExpireCycle, slow cycle: sample volatile keys of each db, repeat

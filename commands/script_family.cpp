@@ -76,8 +76,10 @@ bool load_script(scripting::engine& eng, protocol::reply_builder& reply, const s
 
 template <bool BySha, bool ReadOnly>
 void eval_cmd(command_context& ctx) {
-  // The commands the script runs reach the write stream themselves.
+  // The commands the script runs reach the write stream themselves,
+  // as one transaction (MULTI … EXEC when several).
   ctx.suppress_propagation();
+  keyspace::atomic_scope transaction(*ctx.ks);
   size_t numkeys = 0;
   if (!parse_numkeys(ctx, numkeys))
     return;

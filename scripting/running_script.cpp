@@ -19,6 +19,23 @@ kill_outcome request_kill(bool function) {
   return kill_outcome::requested;
 }
 
+namespace {
+
+constexpr std::string_view busy_in_script =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+constexpr std::string_view busy_in_function =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+} // namespace
+
+std::string_view busy_error(int64_t threshold_ms, int64_t now_ms) {
+  auto& r = current_script();
+  if (!r.active.load(std::memory_order_relaxed)
+      || now_ms - r.start_ms.load(std::memory_order_relaxed) < threshold_ms)
+    return {};
+  return r.is_function.load(std::memory_order_relaxed) ? busy_in_function : busy_in_script;
+}
+
 std::string_view kill_error(kill_outcome outcome, bool function) {
   switch (outcome) {
   case kill_outcome::not_busy:
@@ -28,10 +45,8 @@ std::string_view kill_error(kill_outcome outcome, bool function) {
            "You can either wait the script termination or kill the server in a hard way using "
            "the SHUTDOWN NOSAVE command.";
   case kill_outcome::busy_other_kind:
-    return function ? "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
-                      "SHUTDOWN NOSAVE."
-                    : "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
-                      "SHUTDOWN NOSAVE.";
+    // FUNCTION KILL while a script runs, or SCRIPT KILL while a function does.
+    return function ? busy_in_script : busy_in_function;
   case kill_outcome::requested:
     break;
   }

@@ -43,6 +43,11 @@ enum class kill_outcome { requested, not_busy, unkillable, busy_other_kind };
 /// script when Redis would, and says what to answer.
 kill_outcome request_kill(bool function);
 
+/// While a script has been running for at least `threshold_ms`
+/// (busy-reply-threshold) at `now_ms`: the BUSY error other clients get for
+/// commands not flagged allow-busy; else empty.
+std::string_view busy_error(int64_t threshold_ms, int64_t now_ms);
+
 /// Redis's replies for each outcome of request_kill except `requested`
 /// (the full error lines, without '-').
 std::string_view kill_error(kill_outcome outcome, bool function);

@@ -112,3 +112,54 @@ def test_undeclared_keys_on_two_partitions_stay_atomic(start_server, threads):
     assert not torn, f"a reader saw half a transfer: {torn[:5]}"
     assert sum(int(v) for v in srv.client().mget(accounts)) == total
     assert moved[0] > 50
+
+
+def test_busy_script_other_loops_answer_busy_and_script_kill_stops_it(start_server):
+    """At --threads 4, clients on the other loops get BUSY while a script runs
+    past busy-reply-threshold, and SCRIPT KILL from one of them ends it with
+    Redis's error; a script that wrote cannot be killed."""
+    import socket
+    srv = start_server("--threads", "4", "--busy-reply-threshold", "100")
+    result = {}
+
+    def run(script):
+        try:
+            result["reply"] = srv.client().eval(script, 0)
+        except Exception as e:
+            result["reply"] = e
+
+    def other_loop_client():
+        """A raw connection that answers (it is not on the busy loop)."""
+        for _ in range(32):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=0.5)
+            try:
+                s.sendall(b"GET k\r\n")
+                reply = s.recv(1024)
+                assert reply.startswith(b"-BUSY Redis is busy running a script."), reply
+                s.settimeout(5)
+                return s
+            except socket.timeout:
+                s.close()
+        raise AssertionError("no connection landed on another loop")
+
+    t = threading.Thread(target=run, args=("while true do end",))
+    t.start()
+    time.sleep(0.3)
+    s = other_loop_client()
+    s.sendall(b"SCRIPT KILL\r\n")
+    assert s.recv(1024) == b"+OK\r\n"
+    t.join(5)
+    assert "Script killed by user with SCRIPT KILL" in str(result["reply"])
+    s.sendall(b"PING\r\n")
+    assert s.recv(1024) == b"+PONG\r\n"
+
+    t = threading.Thread(target=run, args=("redis.call('set','w','1') while true do end",))
+    t.start()
+    time.sleep(0.3)
+    s = other_loop_client()
+    s.sendall(b"SCRIPT KILL\r\n")
+    assert s.recv(1024).startswith(b"-UNKILLABLE")
+    # Only SHUTDOWN NOSAVE ends it.
+    s.sendall(b"SHUTDOWN NOSAVE\r\n")
+    srv.proc.wait(10)
+    t.join(5)
