@@ -180,25 +180,18 @@ void script_help(command_context& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(lines));
-  for (auto l : lines)
-    ctx.reply.simple(l);
+  reply_help_lines(ctx, lines);
 }
-
-constexpr std::string_view rw_note =
-    "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
-constexpr std::string_view ro_note =
-    "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
 
 } // namespace
 
 void register_script_family(command_table& t) {
   constexpr auto group = command_group::scripting;
   constexpr uint32_t eval_flags = f_noscript | f_stale | f_skip_monitor | f_no_mandatory_keys;
-  const key_spec rw_keys{k_rw | k_access | k_update, begin_at(2), keys_counted(0, 1, 1), rw_note};
-  const key_spec rw_keys_plain{k_rw | k_access | k_update, begin_at(2), keys_counted(0, 1, 1)};
-  const key_spec ro_keys{k_ro | k_access, begin_at(2), keys_counted(0, 1, 1), ro_note};
-  const key_spec ro_keys_plain{k_ro | k_access, begin_at(2), keys_counted(0, 1, 1)};
+  const key_spec rw_keys = script_keys(true);
+  const key_spec rw_keys_plain = script_keys(true, false);
+  const key_spec ro_keys = script_keys(false);
+  const key_spec ro_keys_plain = script_keys(false, false);
   constexpr auto everywhere = exec_scope::all_partitions;
   const command_def rows[] = {
       {.name = "eval", .arity = -3, .flags = eval_flags, .group = group, .keys = {rw_keys},

@@ -93,4 +93,22 @@ void script_host::run_connection_command(const command_spec& spec, const command
   rb.error(protocol::err::script_not_allowed);
 }
 
+key_spec script_keys(bool read_write, bool noted) {
+  constexpr std::string_view rw_note =
+      "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+  constexpr std::string_view ro_note =
+      "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
+  if (read_write)
+    return {k_rw | k_access | k_update, begin_at(2), keys_counted(0, 1, 1),
+            noted ? rw_note : std::string_view()};
+  return {k_ro | k_access, begin_at(2), keys_counted(0, 1, 1),
+          noted ? ro_note : std::string_view()};
+}
+
+void reply_help_lines(command_context& ctx, std::span<const std::string_view> lines) {
+  ctx.reply.array(lines.size());
+  for (auto l : lines)
+    ctx.reply.simple(l);
+}
+
 } // namespace actis::commands

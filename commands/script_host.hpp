@@ -4,7 +4,9 @@
 // script, on the partitions it holds (all of them).
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands/context.hpp"
@@ -30,5 +32,12 @@ private:
   void run_connection_command(const command_spec& spec, const command_args& argv,
                               protocol::reply_builder& rb);
 };
+
+/// The key specs of EVAL and FCALL (`read_write`) and of their _RO forms,
+/// with Redis's note unless `noted` is false (EVALSHA's specs have none).
+key_spec script_keys(bool read_write, bool noted = true);
+
+/// A HELP reply of SCRIPT / FUNCTION: `lines` as simple strings.
+void reply_help_lines(command_context& ctx, std::span<const std::string_view> lines);
 
 } // namespace actis::commands

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from workload import audit_sum, run_all
 from test_blocking import keys_on_distinct_partitions
 
 THREADS = [1, 4]
@@ -53,10 +54,7 @@ def test_rate_limiter_never_admits_more_than_its_limit(start_server, threads):
             errors.append(e)
 
     workers = [threading.Thread(target=client) for _ in range(50)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
+    run_all(workers)
     assert not errors
     assert admitted, "nothing was admitted"
     assert max(admitted.values()) <= limit, admitted
@@ -94,20 +92,10 @@ def test_undeclared_keys_on_two_partitions_stay_atomic(start_server, threads):
         except Exception as e:
             errors.append(e)
 
-    def audit():
-        r = srv.client()
-        while time.time() < stop:
-            s = sum(int(v) for v in r.mget(accounts))
-            if s != total:
-                torn.append(s)
-
     workers = [threading.Thread(target=transfer, args=(i,)) for i in range(10)]
     workers += [threading.Thread(target=plain_writer) for _ in range(4)]
-    workers.append(threading.Thread(target=audit))
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
+    workers.append(threading.Thread(target=audit_sum, args=(srv.client(), accounts, total, stop, torn)))
+    run_all(workers)
     assert not errors
     assert not torn, f"a reader saw half a transfer: {torn[:5]}"
     assert sum(int(v) for v in srv.client().mget(accounts)) == total

@@ -10,6 +10,7 @@ import time
 import pytest
 import redis
 
+from workload import audit_sum, run_all
 from test_blocking import in_thread, keys_on_distinct_partitions, wait_blocked
 
 THREADS = [1, 4]
@@ -48,19 +49,9 @@ def test_fund_transfer_keeps_the_total(start_server, threads):
         except Exception as e:
             errors.append(e)
 
-    def audit():
-        r = srv.client()
-        while time.time() < stop:
-            s = sum(int(v) for v in r.mget(accounts))
-            if s != total:
-                torn.append(s)
-
     threads_ = [threading.Thread(target=transfer, args=(i,)) for i in range(20)]
-    threads_.append(threading.Thread(target=audit))
-    for t in threads_:
-        t.start()
-    for t in threads_:
-        t.join()
+    threads_.append(threading.Thread(target=audit_sum, args=(srv.client(), accounts, total, stop, torn)))
+    run_all(threads_)
     assert not errors
     assert not torn, f"a reader saw half a transfer: {torn[:5]}"
     values = [int(v) for v in srv.client().mget(accounts)]
@@ -173,10 +164,6 @@ def test_replies_keep_their_order_around_exec(start_server, threads):
                 bad.append(lines)
         s.close()
 
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(10)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
+    run_all([threading.Thread(target=work, args=(i,)) for i in range(10)])
     assert not bad, bad[:3]
     assert sum(int(v) for v in srv.client().mget(accounts)) == 10000
