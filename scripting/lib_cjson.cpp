@@ -25,6 +25,16 @@
 namespace actis::scripting {
 namespace {
 
+/// Raises the message on top of the stack, prefixed by the position of the
+/// calling Lua line, as luaL_error would have written it (the message was
+/// built while C++ objects were alive, which lua_error must not skip).
+int raise_at_caller(lua_State* L) {
+  luaL_where(L, 1);
+  lua_insert(L, -2);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
 enum class invalid_numbers : int { off = 0, on = 1, null = 2 };
 
 struct config {
@@ -322,15 +332,7 @@ int json_encode(lua_State* L) {
       failed = true;
     }
   }
-  // The position of the calling Lua line prefixes the message, as luaL_error
-  // would have written it.
-  if (failed) {
-    luaL_where(L, 1);
-    lua_insert(L, -2);
-    lua_concat(L, 2);
-    return lua_error(L);
-  }
-  return 1;
+  return failed ? raise_at_caller(L) : 1;
 }
 
 // ---- decoding ------------------------------------------------------------
@@ -615,13 +617,7 @@ int json_decode(lua_State* L) {
       failed = true;
     }
   }
-  if (failed) {
-    luaL_where(L, 1);
-    lua_insert(L, -2);
-    lua_concat(L, 2);
-    return lua_error(L);
-  }
-  return 1;
+  return failed ? raise_at_caller(L) : 1;
 }
 
 // ---- the library table ---------------------------------------------------
