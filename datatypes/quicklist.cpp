@@ -58,6 +58,17 @@ struct read_buffer {
 };
 thread_local read_buffer reading;
 
+/// The listpack of a compressed blob, through the read buffer. Kept out of
+/// line so that the uncompressed path stays small enough to inline.
+[[gnu::noinline]] const listpack& read_compressed(const unsigned char* blob) {
+  uint64_t id = header_of(blob).id;
+  if (reading.id != id) {
+    reading.lp = inflate(blob);
+    reading.id = id;
+  }
+  return reading.lp;
+}
+
 /// A buffer this large is dropped as soon as reading moves to an
 /// uncompressed node (a compressed plain node may be huge).
 constexpr size_t keep_read_buffer_bytes = 65536;
@@ -204,14 +215,9 @@ const listpack& quicklist::lp(size_t node) const {
   if (!multi())
     return single();
   const struct node& n = many().nodes[node];
-  if (!n.lzf)
+  if (!n.lzf) [[likely]]
     return n.lp;
-  uint64_t id = header_of(n.lzf.get()).id;
-  if (reading.id != id) {
-    reading.lp = inflate(n.lzf.get());
-    reading.id = id;
-  }
-  return reading.lp;
+  return read_compressed(n.lzf.get());
 }
 
 listpack& quicklist::raw(size_t i) {
