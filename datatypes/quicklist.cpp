@@ -69,8 +69,8 @@ thread_local read_buffer reading;
   return reading.lp;
 }
 
-/// A buffer this large is dropped as soon as reading moves to an
-/// uncompressed node (a compressed plain node may be huge).
+/// A read buffer this large is dropped when a seek lands on an uncompressed
+/// node (a compressed plain node may be huge).
 constexpr size_t keep_read_buffer_bytes = 65536;
 
 /// Byte caps of fill -1..-5 (Redis's optimization_level).
