@@ -18,6 +18,7 @@
 #include "config/config.hpp"
 #include "config/syntax.hpp"
 #include "datatypes/digest.hpp"
+#include "datatypes/list_value.hpp"
 #include "datatypes/quicklist.hpp"
 #include "datatypes/strutil.hpp"
 #include "protocol/errors.hpp"
@@ -110,6 +111,22 @@ size_t rdb_string_size(const datatypes::value& v) {
   return rdb_length_size(s.size()) + s.size();
 }
 
+/// The quicklist part of DEBUG OBJECT for lists, as Redis prints it. The
+/// fill is the current setting (Redis keeps the one the list was made with)
+/// and the sizes are of actis's node format.
+std::string quicklist_fields(const datatypes::quicklist& q) {
+  auto layout = q.describe();
+  char buf[160];
+  std::snprintf(buf, sizeof(buf),
+                " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d"
+                " ql_uncompressed_size:%zu",
+                layout.nodes,
+                layout.nodes == 0 ? 0.0 : static_cast<double>(q.size()) / static_cast<double>(layout.nodes),
+                config::live().list_max_listpack_size.load(std::memory_order_relaxed),
+                layout.compress_depth != 0 ? 1 : 0, layout.uncompressed_bytes);
+  return buf;
+}
+
 /// DEBUG inspects keys without counting as an access or a miss.
 constexpr unsigned debug_lookup = commands::lookup_no_touch | commands::lookup_no_notify;
 
@@ -132,6 +149,8 @@ void debug_object_handler(command_context& ctx) {
                 e->lru,
                 static_cast<unsigned long long>(
                     commands::lru_idle_seconds(e->lru, commands::lru_clock_at(ctx.ks->now_ms()))));
+  if (v.type() == datatypes::obj_type::list)
+    return ctx.reply.simple(std::string(buf) + quicklist_fields(datatypes::list_items(v)));
   ctx.reply.simple(buf);
 }
 

@@ -13,6 +13,7 @@
 
 #include "config/directives.hpp"
 #include "config/syntax.hpp"
+#include "datatypes/quicklist.hpp"
 #include "datatypes/strutil.hpp"
 
 namespace actis::config {
@@ -170,6 +171,9 @@ struct registry::impl {
     else if (n == "hash-max-listpack-value") live.hash_max_listpack_value = number();
     else if (n == "list-max-listpack-size")
       live.list_max_listpack_size = static_cast<int>(number());
+    else if (n == "list-compress-depth")
+      // Read by every list insert, through the quicklist's own atomic.
+      datatypes::set_quicklist_compress_depth(static_cast<int>(number()));
     else if (n == "set-max-intset-entries") live.set_max_intset_entries = number();
     else if (n == "hll-sparse-max-bytes") live.hll_sparse_max_bytes = number();
     else if (n == "zset-max-listpack-entries") live.zset_max_listpack_entries = number();

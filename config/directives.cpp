@@ -227,7 +227,7 @@ constexpr param_def table[] = {
     boolean("lazyfree-lazy-user-flush", false),
     integer("lfu-decay-time", 0, int_max, "1"),
     integer("lfu-log-factor", 0, int_max, "10"),
-    integer("list-compress-depth", 0, int_max, "0"),
+    integer("list-compress-depth", 0, int_max, "0", impl),
     aka(integer("list-max-listpack-size", int_min, int_max, "-2"), "list-max-ziplist-size"),
     text("logfile", "", imm | impl),
     choice("loglevel", log_levels, "notice", impl),

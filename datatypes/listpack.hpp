@@ -31,6 +31,17 @@ public:
   listpack& operator=(const listpack&) = delete;
   /// A deep copy.
   listpack clone() const;
+  /// Takes ownership of `block`: a malloc'ed block holding bytes that data()
+  /// returned (a listpack saved elsewhere, e.g. compressed, and restored).
+  /// Null gives an empty listpack.
+  static listpack adopt(unsigned char* block) noexcept {
+    listpack lp;
+    lp.data_ = block;
+    return lp;
+  }
+  /// The whole block, header included: bytes() bytes (null while empty and
+  /// never allocated).
+  const unsigned char* data() const { return data_; }
 
   size_t size() const;
   bool empty() const { return size() == 0; }

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <new>
 #include <tuple>
 #include <utility>
+
+#include "datatypes/lzf.hpp"
 
 namespace actis::datatypes {
 
@@ -14,6 +17,61 @@ namespace {
 
 constexpr size_t default_packed_threshold = size_t{1} << 30;
 std::atomic<size_t> packed_threshold{default_packed_threshold};
+std::atomic<int> compress_depth{0};
+
+/// Redis's MIN_COMPRESS_BYTES: smaller nodes are never compressed.
+constexpr size_t min_compress_bytes = 48;
+/// Redis's MIN_COMPRESS_IMPROVE: compression must save more than this.
+constexpr size_t min_compress_improve = 8;
+
+/// Starts a compressed node's block; the LZF stream follows.
+struct blob_header {
+  /// Unique per compression: names the contents in the read buffers.
+  uint64_t id;
+  uint32_t raw_bytes;
+  uint32_t stream_bytes;
+};
+std::atomic<uint64_t> next_blob_id{1};
+
+const blob_header& header_of(const unsigned char* blob) {
+  return *std::launder(reinterpret_cast<const blob_header*>(blob));
+}
+
+/// The listpack a compressed blob holds, in a block of its own.
+listpack inflate(const unsigned char* blob) {
+  const blob_header& h = header_of(blob);
+  auto* block = static_cast<unsigned char*>(std::malloc(h.raw_bytes));
+  if (block == nullptr)
+    throw std::bad_alloc();
+  if (!lzf::decompress(blob + sizeof(blob_header), h.stream_bytes, block, h.raw_bytes)) {
+    // Only memory corruption can get here: the blob was made by compress().
+    std::abort();
+  }
+  return listpack::adopt(block);
+}
+
+/// The calling thread's decompressed copy of one compressed node (see the
+/// header comment): reads of a compressed node return views into it.
+struct read_buffer {
+  uint64_t id = 0;
+  listpack lp;
+};
+thread_local read_buffer reading;
+
+/// The listpack of a compressed blob, through the read buffer. Kept out of
+/// line so that the uncompressed path stays small enough to inline.
+[[gnu::noinline]] const listpack& read_compressed(const unsigned char* blob) {
+  uint64_t id = header_of(blob).id;
+  if (reading.id != id) {
+    reading.lp = inflate(blob);
+    reading.id = id;
+  }
+  return reading.lp;
+}
+
+/// A read buffer this large is dropped when a seek lands on an uncompressed
+/// node (a compressed plain node may be huge).
+constexpr size_t keep_read_buffer_bytes = 65536;
 
 /// Byte caps of fill -1..-5 (Redis's optimization_level).
 constexpr size_t fill_bytes[] = {4096, 8192, 16384, 32768, 65536};
@@ -26,11 +84,11 @@ static_assert(sizeof(listpack) == 8, "the lone listpack is stored in the quickli
 
 /// May an element of `sz` bytes join a node of `count` entries?
 /// Redis's _quicklistNodeAllowInsert.
-bool allows(const listpack& lp, size_t count, bool plain, size_t sz,
+bool allows(size_t node_bytes, size_t count, bool plain, size_t sz,
             const quicklist_limits& lim) {
   if (plain || sz >= lim.packed_threshold)
     return false;
-  size_t new_sz = lp.bytes() + sz + entry_overhead;
+  size_t new_sz = node_bytes + sz + entry_overhead;
   if (lim.fill < 0) {
     size_t level = static_cast<size_t>(-static_cast<long long>(lim.fill)) - 1;
     if (level >= std::size(fill_bytes))
@@ -90,6 +148,18 @@ bool set_quicklist_packed_threshold(unsigned long long sz) {
   return true;
 }
 
+int quicklist_compress_depth() {
+  return compress_depth.load(std::memory_order_relaxed);
+}
+
+void set_quicklist_compress_depth(int depth) {
+  compress_depth.store(depth < 0 ? 0 : depth, std::memory_order_relaxed);
+}
+
+void quicklist::free_block::operator()(unsigned char* p) const noexcept {
+  std::free(p);
+}
+
 // --- Representation ---------------------------------------------------------
 
 quicklist::quicklist() noexcept {
@@ -142,7 +212,65 @@ const quicklist::node_array& quicklist::many() const {
 }
 
 const listpack& quicklist::lp(size_t node) const {
-  return multi() ? many().nodes[node].lp : single();
+  if (!multi())
+    return single();
+  const struct node& n = many().nodes[node];
+  if (!n.lzf) [[likely]]
+    return n.lp;
+  return read_compressed(n.lzf.get());
+}
+
+listpack& quicklist::raw(size_t i) {
+  node& n = many().nodes[i];
+  if (n.lzf) {
+    n.lp = inflate(n.lzf.get());
+    n.lzf.reset();
+  }
+  return n.lp;
+}
+
+void quicklist::compress(size_t i) {
+  node& n = many().nodes[i];
+  size_t sz = n.lp.bytes();
+  if (n.lzf || sz < min_compress_bytes)
+    return;
+  auto* blob = static_cast<unsigned char*>(std::malloc(sizeof(blob_header) + sz));
+  if (blob == nullptr)
+    throw std::bad_alloc();
+  size_t len = lzf::compress(n.lp.data(), sz, blob + sizeof(blob_header), sz);
+  if (len == 0 || len + min_compress_improve >= sz) {
+    std::free(blob);
+    return;
+  }
+  blob_header h{next_blob_id.fetch_add(1, std::memory_order_relaxed), static_cast<uint32_t>(sz),
+                static_cast<uint32_t>(len)};
+  std::memcpy(blob, &h, sizeof h);
+  if (auto* fitted = static_cast<unsigned char*>(std::realloc(blob, sizeof h + len)))
+    blob = fitted;
+  n.lzf.reset(blob);
+  n.lp = listpack();
+}
+
+void quicklist::settle(size_t lo, size_t hi, size_t added) {
+  node_array& arr = many();
+  if (arr.depth <= 0)
+    return;
+  size_t n = arr.nodes.size();
+  size_t d = static_cast<size_t>(arr.depth);
+  size_t ends = std::min(d, n);
+  for (size_t i = 0; i < ends; ++i) {
+    raw(i);
+    raw(n - 1 - i);
+  }
+  if (n <= 2 * d)
+    return;
+  size_t inner_lo = d, inner_hi = n - d;
+  for (size_t i = std::max(lo, inner_lo); i < std::min(hi, inner_hi); ++i)
+    compress(i);
+  for (size_t i = inner_lo; i < std::min(inner_lo + added, inner_hi); ++i)
+    compress(i);
+  for (size_t i = inner_hi - std::min(added, inner_hi - inner_lo); i < inner_hi; ++i)
+    compress(i);
 }
 
 quicklist quicklist::clone() const {
@@ -154,20 +282,33 @@ quicklist quicklist::clone() const {
   auto* arr = new node_array;
   arr->count = many().count;
   arr->nodes.reserve(many().nodes.size());
-  for (const node& n : many().nodes)
-    arr->nodes.push_back(node{n.lp.clone(), n.count, n.plain});
+  arr->depth = many().depth;
+  for (const node& n : many().nodes) {
+    node copy{n.lp.clone(), nullptr, n.count, n.plain};
+    if (n.lzf) {
+      // The same contents: the copy may share the blob id.
+      size_t len = sizeof(blob_header) + header_of(n.lzf.get()).stream_bytes;
+      auto* blob = static_cast<unsigned char*>(std::malloc(len));
+      if (blob == nullptr)
+        throw std::bad_alloc();
+      std::memcpy(blob, n.lzf.get(), len);
+      copy.lzf.reset(blob);
+    }
+    arr->nodes.push_back(std::move(copy));
+  }
   copy.single().~listpack();
   auto w = reinterpret_cast<uintptr_t>(arr) | 1;
   std::memcpy(copy.word_, &w, sizeof w);
   return copy;
 }
 
-void quicklist::promote() {
+void quicklist::promote(int depth) {
   auto* arr = new node_array;
   listpack& lp = single();
   arr->count = lp.size();
+  arr->depth = depth;
   if (!lp.empty())
-    arr->nodes.push_back(node{std::move(lp), static_cast<uint32_t>(arr->count), false});
+    arr->nodes.push_back(node{std::move(lp), nullptr, static_cast<uint32_t>(arr->count), false});
   lp.~listpack();
   auto w = reinterpret_cast<uintptr_t>(arr) | 1;
   std::memcpy(word_, &w, sizeof w);
@@ -179,7 +320,7 @@ void quicklist::demote_if_single() {
     return;
   listpack lp;
   if (!arr.nodes.empty())
-    lp = std::move(arr.nodes[0].lp);
+    lp = std::move(raw(0));
   delete &arr;
   new (word_) listpack(std::move(lp));
 }
@@ -200,8 +341,30 @@ size_t quicklist::bytes() const {
   const node_array& arr = many();
   size_t total = sizeof(node_array) + arr.nodes.capacity() * sizeof(node);
   for (const node& n : arr.nodes)
-    total += n.lp.bytes();
+    total += n.lzf ? sizeof(blob_header) + header_of(n.lzf.get()).stream_bytes : n.lp.bytes();
   return total;
+}
+
+size_t quicklist::node_raw_bytes(size_t i) const {
+  if (!multi())
+    return single().bytes();
+  const node& n = many().nodes[i];
+  return n.lzf ? header_of(n.lzf.get()).raw_bytes : n.lp.bytes();
+}
+
+bool quicklist::node_compressed(size_t i) const {
+  return multi() && many().nodes[i].lzf != nullptr;
+}
+
+quicklist::layout quicklist::describe() const {
+  layout out;
+  out.nodes = node_count();
+  out.compress_depth = multi() ? many().depth : quicklist_compress_depth();
+  for (size_t i = 0; i < out.nodes; ++i) {
+    out.uncompressed_bytes += node_raw_bytes(i);
+    out.compressed_nodes += node_compressed(i) ? 1 : 0;
+  }
+  return out;
 }
 
 // --- Navigation -------------------------------------------------------------
@@ -229,7 +392,9 @@ quicklist::cursor quicklist::seek(size_t index) const {
   if (!multi())
     return {0, single().at(static_cast<long long>(index))};
   auto [i, offset] = locate(index);
-  return {i, many().nodes[i].lp.at(static_cast<long long>(offset))};
+  if (!many().nodes[i].lzf && reading.lp.bytes() > keep_read_buffer_bytes)
+    reading = read_buffer{};
+  return {i, lp(i).at(static_cast<long long>(offset))};
 }
 
 bool quicklist::next(cursor& c) const {
@@ -240,7 +405,7 @@ bool quicklist::next(cursor& c) const {
   if (!multi() || c.node + 1 >= many().nodes.size())
     return false;
   ++c.node;
-  c.pos = many().nodes[c.node].lp.first();
+  c.pos = lp(c.node).first();
   return true;
 }
 
@@ -253,7 +418,7 @@ bool quicklist::prev(cursor& c) const {
   if (!multi() || c.node == 0)
     return false;
   --c.node;
-  c.pos = many().nodes[c.node].lp.last();
+  c.pos = lp(c.node).last();
   return true;
 }
 
@@ -274,22 +439,24 @@ std::string quicklist::pop_back() {
 void quicklist::insert(size_t index, std::string_view s, const quicklist_limits& lim) {
   if (!multi()) {
     listpack& l = single();
-    if (allows(l, l.size(), false, s.size(), lim)) {
+    if (allows(l.bytes(), l.size(), false, s.size(), lim)) {
       if (index == l.size())
         l.push_back(s);
       else
         l.insert(l.at(static_cast<long long>(index)), s);
       return;
     }
-    promote();
+    promote(lim.compress_depth);
   }
-  insert_many(index, s, lim);
+  size_t at = insert_many(index, s, lim);
+  // Up to two nodes were added around `at` (a split and a new node).
+  settle(at == 0 ? 0 : at - 1, at + 2, 2);
 }
 
 void quicklist::split(size_t i, size_t keep) {
   auto& nodes = many().nodes;
   node tail;
-  listpack& from = nodes[i].lp;
+  listpack& from = raw(i);
   for (listpack::pos p = from.at(static_cast<long long>(keep)); p != from.end(); p = from.next(p))
     tail.lp.push_back(from.get(p));
   tail.count = nodes[i].count - static_cast<uint32_t>(keep);
@@ -298,12 +465,12 @@ void quicklist::split(size_t i, size_t keep) {
   nodes.insert(nodes.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(tail));
 }
 
-void quicklist::insert_many(size_t index, std::string_view s, const quicklist_limits& lim) {
+size_t quicklist::insert_many(size_t index, std::string_view s, const quicklist_limits& lim) {
   node_array& arr = many();
   auto& nodes = arr.nodes;
   bool large = s.size() >= lim.packed_threshold;
   auto fits = [&](size_t i) {
-    return allows(nodes[i].lp, nodes[i].count, nodes[i].plain, s.size(), lim);
+    return allows(node_raw_bytes(i), nodes[i].count, nodes[i].plain, s.size(), lim);
   };
   auto add_node = [&](size_t at) {
     node n;
@@ -311,13 +478,16 @@ void quicklist::insert_many(size_t index, std::string_view s, const quicklist_li
     n.count = 1;
     n.plain = large;
     nodes.insert(nodes.begin() + static_cast<std::ptrdiff_t>(at), std::move(n));
+    return at;
   };
   auto push_into = [&](size_t i, bool front) {
+    listpack& l = raw(i);
     if (front)
-      nodes[i].lp.push_front(s);
+      l.push_front(s);
     else
-      nodes[i].lp.push_back(s);
+      l.push_back(s);
     ++nodes[i].count;
+    return i;
   };
   if (nodes.empty()) {
     ++arr.count;
@@ -340,22 +510,22 @@ void quicklist::insert_many(size_t index, std::string_view s, const quicklist_li
   if (offset == 0) {
     if (fits(i))
       return push_into(i, true);
-    if (i > 0 && allows(nodes[i - 1].lp, nodes[i - 1].count, nodes[i - 1].plain, s.size(), lim))
+    if (i > 0 && fits(i - 1))
       return push_into(i - 1, false);
     return add_node(i);
   }
   if (fits(i)) {
-    listpack& l = nodes[i].lp;
+    listpack& l = raw(i);
     l.insert(l.at(static_cast<long long>(offset)), s);
     ++nodes[i].count;
-    return;
+    return i;
   }
   split(i, offset);
   if (fits(i))
     return push_into(i, false);
   if (fits(i + 1))
     return push_into(i + 1, true);
-  add_node(i + 1);
+  return add_node(i + 1);
 }
 
 void quicklist::replace(size_t index, std::string_view s, const quicklist_limits& lim) {
@@ -367,9 +537,10 @@ void quicklist::replace(size_t index, std::string_view s, const quicklist_limits
   }
   if (multi() && !large) {
     auto [i, offset] = locate(index);
-    node& n = many().nodes[i];
-    if (!n.plain) {
-      n.lp.replace(n.lp.at(static_cast<long long>(offset)), s);
+    if (!many().nodes[i].plain) {
+      listpack& l = raw(i);
+      l.replace(l.at(static_cast<long long>(offset)), s);
+      settle(i, i + 1, 0);
       return;
     }
   }
@@ -389,16 +560,18 @@ void quicklist::erase(size_t index, size_t count) {
   node_array& arr = many();
   auto& nodes = arr.nodes;
   auto [i, offset] = locate(index);
-  size_t first_emptied = i, emptied = 0;
+  size_t first_touched = i, first_emptied = i, emptied = 0;
   while (count > 0 && i < nodes.size()) {
     node& n = nodes[i];
     size_t n_del = std::min<size_t>(count, n.count - offset);
     if (offset == 0 && n_del == n.count) {
       n.lp = listpack();
+      n.lzf.reset();
       if (emptied++ == 0)
         first_emptied = i;
     } else {
-      n.lp.erase(n.lp.at(static_cast<long long>(offset)), n_del);
+      listpack& l = raw(i);
+      l.erase(l.at(static_cast<long long>(offset)), n_del);
     }
     n.count -= static_cast<uint32_t>(n_del);
     arr.count -= n_del;
@@ -409,6 +582,9 @@ void quicklist::erase(size_t index, size_t count) {
   // Emptied nodes are consecutive.
   auto from = nodes.begin() + static_cast<std::ptrdiff_t>(first_emptied);
   nodes.erase(from, from + static_cast<std::ptrdiff_t>(emptied));
+  // At most the first and the last node were cut, now next to each other.
+  // Removing nodes only moves the others towards the ends.
+  settle(first_touched, first_touched + 2, 0);
   demote_if_single();
 }
 
@@ -418,14 +594,25 @@ size_t quicklist::remove(std::string_view s, size_t limit, bool from_tail) {
   node_array& arr = many();
   auto& nodes = arr.nodes;
   size_t removed = 0;
-  for (size_t k = 0; k < nodes.size() && (limit == 0 || removed < limit); ++k) {
-    node& n = nodes[from_tail ? nodes.size() - 1 - k : k];
-    size_t here = remove_from(n.lp, s, limit == 0 ? 0 : limit - removed, from_tail);
+  size_t n_nodes = nodes.size(), depth = static_cast<size_t>(std::max(arr.depth, 0));
+  for (size_t k = 0; k < n_nodes && (limit == 0 || removed < limit); ++k) {
+    size_t i = from_tail ? n_nodes - 1 - k : k;
+    // A node without a match stays as it is (compressed or not).
+    const listpack& view = lp(i);
+    if (view.find(s, view.first()) == view.end())
+      continue;
+    size_t here = remove_from(raw(i), s, limit == 0 ? 0 : limit - removed, from_tail);
+    node& n = nodes[i];
     n.count -= static_cast<uint32_t>(here);
     removed += here;
+    // Inner before the emptied nodes go stays inner or becomes an end node,
+    // which settle() below decompresses again.
+    if (depth > 0 && n.count > 0 && i >= depth && i + depth < n_nodes)
+      compress(i);
   }
   arr.count -= removed;
   std::erase_if(nodes, [](const node& n) { return n.count == 0; });
+  settle(0, 0, 0);
   demote_if_single();
   return removed;
 }

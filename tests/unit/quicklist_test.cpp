@@ -1,5 +1,6 @@
 // quicklist against a std::deque of strings under random operations, at
-// several node sizes and with plain (oversized) nodes.
+// several node sizes, with plain (oversized) nodes and at several compress
+// depths (checking which nodes are compressed after every step).
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -8,10 +9,13 @@
 #include <vector>
 
 #include "datatypes/list_value.hpp"
+#include "datatypes/listpack.hpp"
+#include "datatypes/lzf.hpp"
 #include "datatypes/quicklist.hpp"
 
 using actis::datatypes::quicklist;
 using actis::datatypes::quicklist_limits;
+using actis::datatypes::listpack;
 
 namespace {
 
@@ -42,9 +46,51 @@ std::string random_element(std::mt19937& rng) {
   static const size_t lengths[] = {0, 1, 3, 5, 8, 12, 20, 40, 200, 1000, 3000};
   size_t len = lengths[rng() % std::size(lengths)];
   std::string s(len, 'a');
+  bool noise = rng() % 8 == 0;  // incompressible
   for (auto& c : s)
-    c = static_cast<char>('a' + rng() % 4);
+    c = static_cast<char>(noise ? rng() : 'a' + rng() % 4);
   return s;
+}
+
+/// Whether a node holding `elements` should be compressed when inner:
+/// Redis's rules (at least 48 bytes, and compression saves more than 8).
+bool compressible(const std::vector<std::string>& elements) {
+  listpack lp;
+  for (const auto& e : elements)
+    lp.push_back(e);
+  size_t sz = lp.bytes();
+  if (sz < 48)
+    return false;
+  std::vector<unsigned char> out(sz);
+  size_t len = actis::datatypes::lzf::compress(lp.data(), sz, out.data(), sz);
+  return len != 0 && len + 8 < sz;
+}
+
+/// Exactly the nodes more than `depth` from both ends that compress well
+/// are compressed.
+void check_compression(const quicklist& q, int depth) {
+  size_t n = q.node_count();
+  if (n < 2) {
+    REQUIRE((n == 0 || !q.node_compressed(0)));
+    return;
+  }
+  REQUIRE(q.describe().compress_depth == depth);
+  std::vector<std::vector<std::string>> nodes(n);
+  auto c = q.seek(0);
+  do
+    nodes[c.node].emplace_back(q.get(c));
+  while (q.next(c));
+  auto d = static_cast<size_t>(depth);
+  size_t compressed = 0;
+  for (size_t i = 0; i < n; ++i) {
+    CAPTURE(i);
+    CAPTURE(n);
+    bool inner = depth > 0 && i >= d && i + d < n;
+    bool want = inner && compressible(nodes[i]);
+    REQUIRE(q.node_compressed(i) == want);
+    compressed += want ? 1 : 0;
+  }
+  REQUIRE(q.describe().compressed_nodes == compressed);
 }
 
 void check_same(const quicklist& q, const std::deque<std::string>& ref) {
@@ -57,6 +103,10 @@ void check_same(const quicklist& q, const std::deque<std::string>& ref) {
 }
 
 void random_ops(const quicklist_limits& lim, uint32_t seed, size_t rounds) {
+  auto check = [&](const quicklist& q, const std::deque<std::string>& ref) {
+    check_same(q, ref);
+    check_compression(q, lim.compress_depth);
+  };
   std::mt19937 rng(seed);
   quicklist q;
   std::deque<std::string> ref;
@@ -116,13 +166,13 @@ void random_ops(const quicklist_limits& lim, uint32_t seed, size_t rounds) {
       REQUIRE(q.remove(s, limit, from_tail) == removed);
     } else {
       quicklist copy = q.clone();
-      check_same(copy, ref);
+      check(copy, ref);
       q = std::move(copy);
     }
-    if (round % 16 == 0)
-      check_same(q, ref);
+    if (round % 16 == 0 || lim.compress_depth > 0)
+      check(q, ref);
   }
-  check_same(q, ref);
+  check(q, ref);
   while (!ref.empty()) {
     REQUIRE(q.pop_back() == ref.back());
     ref.pop_back();
@@ -136,15 +186,83 @@ void random_ops(const quicklist_limits& lim, uint32_t seed, size_t rounds) {
 TEST_CASE("quicklist: random operations match a deque at several node sizes") {
   for (int fill : {-1, -2, -5, 1, 2, 5, 128}) {
     CAPTURE(fill);
-    random_ops({fill, size_t{1} << 30}, static_cast<uint32_t>(1000 + fill), 3000);
+    random_ops({fill, size_t{1} << 30, 0}, static_cast<uint32_t>(1000 + fill), 3000);
   }
 }
 
 TEST_CASE("quicklist: plain nodes for elements at the packed threshold") {
   for (int fill : {-2, 3}) {
     CAPTURE(fill);
-    random_ops({fill, 200}, static_cast<uint32_t>(77 + fill), 3000);
+    random_ops({fill, 200, 0}, static_cast<uint32_t>(77 + fill), 3000);
   }
+}
+
+TEST_CASE("quicklist: compressed inner nodes at several depths and node sizes") {
+  for (int depth : {1, 2, 3}) {
+    for (int fill : {-1, 2, 16}) {
+      CAPTURE(depth);
+      CAPTURE(fill);
+      random_ops({fill, size_t{1} << 30, depth}, static_cast<uint32_t>(500 + 10 * depth + fill),
+                 1500);
+    }
+  }
+}
+
+TEST_CASE("quicklist: plain nodes compress too") {
+  random_ops({-2, 200, 1}, 4242, 2000);
+  random_ops({3, 100, 2}, 4243, 2000);
+}
+
+TEST_CASE("quicklist: a long compressible list at depth 1 takes a fraction of the memory") {
+  quicklist plain_list, packed;
+  for (int i = 0; i < 100000; ++i) {
+    std::string s = "user:" + std::to_string(i % 1000) + ":event:login";
+    plain_list.push_back(s, {-2, size_t{1} << 30, 0});
+    packed.push_back(s, {-2, size_t{1} << 30, 1});
+  }
+  auto layout = packed.describe();
+  CHECK(layout.nodes == plain_list.node_count());
+  CHECK(layout.compressed_nodes == layout.nodes - 2);
+  CHECK(layout.uncompressed_bytes <= plain_list.bytes());
+  MESSAGE("depth 0: " << plain_list.bytes() << " bytes, depth 1: " << packed.bytes() << " bytes");
+  CHECK(packed.bytes() * 3 < plain_list.bytes());
+  // Reads and a change in the middle see the same contents.
+  CHECK(packed.at(50000) == plain_list.at(50000));
+  packed.replace(50000, "changed", {-2, size_t{1} << 30, 1});
+  CHECK(packed.at(50000) == "changed");
+  CHECK(packed.describe().compressed_nodes == layout.nodes - 2);
+}
+
+TEST_CASE("quicklist: reads of two compressed lists interleave") {
+  quicklist a, b;
+  quicklist_limits lim{-1, size_t{1} << 30, 1};
+  for (int i = 0; i < 5000; ++i) {
+    a.push_back("a-element-" + std::to_string(i), lim);
+    b.push_back("b-element-" + std::to_string(i), lim);
+  }
+  REQUIRE(a.describe().compressed_nodes > 0);
+  for (size_t i = 0; i < 5000; i += 37) {
+    CHECK(a.at(i) == "a-element-" + std::to_string(i));
+    CHECK(b.at(i) == "b-element-" + std::to_string(i));
+  }
+  // A copy reads the same, and changing the original leaves the copy alone.
+  quicklist c = a.clone();
+  a.erase(100, 3000);
+  CHECK(c.at(2500) == "a-element-2500");
+  CHECK(a.at(100) == "a-element-3100");
+  check_compression(a, 1);
+  check_compression(c, 1);
+}
+
+TEST_CASE("quicklist: the compress depth is fixed when the list gets its second node") {
+  quicklist q;
+  for (int i = 0; i < 3000; ++i)
+    q.push_back("element-" + std::to_string(i % 10), {-1, size_t{1} << 30, 2});
+  CHECK(q.describe().compress_depth == 2);
+  // Later inserts with another setting keep the list's own depth.
+  for (int i = 0; i < 1000; ++i)
+    q.push_front("element-" + std::to_string(i % 10), {-1, size_t{1} << 30, 0});
+  check_compression(q, 2);
 }
 
 TEST_CASE("quicklist: a small list is one listpack without a node array") {
