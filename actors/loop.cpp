@@ -313,7 +313,7 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       auto it = clients.find(id);
       return it != clients.end() && it->second->unblock && it->second->unblock(with_error);
     },
-    [index](pubsub_atom, pubsub_batch& batch) { loop_pubsub(index).deliver(batch); },
+    [index](pubsub_atom, const pubsub_message& m) { loop_pubsub(index).deliver(m); },
     [index](pubsub_flush_atom) { loop_pubsub(index).flush(); },
     [](const caf::io::acceptor_closed_msg&) {},
     [](const caf::io::connection_closed_msg&) {},

@@ -17,8 +17,6 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<client_line>("actis_client_line");
   cfg.add_message_type<std::vector<client_line>>("actis_client_lines");
   cfg.add_message_type<pubsub_message>("actis_pubsub_message");
-  cfg.add_message_type<std::vector<pubsub_message>>("actis_pubsub_messages");
-  cfg.add_message_type<pubsub_batch>("actis_pubsub_batch");
 }
 
 } // namespace actis::actors

@@ -60,7 +60,7 @@ using block_timeout_atom = caf::atom_constant<caf::atom("blocktime")>;
 using unpark_atom = caf::atom_constant<caf::atom("unpark")>;
 using client_unblock_atom = caf::atom_constant<caf::atom("clientunb")>;
 using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
-/// loop -> loop: a pubsub_batch (actors/pubsub.hpp) for its subscribers.
+/// loop -> loop: a pubsub_message (actors/pubsub.hpp) for its subscribers.
 using pubsub_atom = caf::atom_constant<caf::atom("pubsub")>;
 /// loop -> itself: end of the iteration's input; ship pub/sub batches and
 /// write the subscribers that got messages.

@@ -181,23 +181,22 @@ uint64_t pubsub_registry::publish(bool shard, std::string_view channel,
   auto n = pubsub_counts::instance().receivers(shard, channel, per_loop_);
   if (n == 0)
     return 0;
-  for (uint32_t l = 0; l < per_loop_.size(); ++l) {
-    if (l == loop_ || per_loop_[l] == 0)
-      continue;
-    if (outgoing_.size() < per_loop_.size())
-      outgoing_.resize(per_loop_.size());
-    outgoing_[l].messages.push_back(
-        pubsub_message{shard, std::string(channel), std::string(message)});
-    request_flush();
-  }
+  // Sent at once, not gathered until the end of the iteration: whatever
+  // this thread sends another loop afterwards (a batch's replies, a batch
+  // that writes a key whose event another subscriber gets) then arrives
+  // after the message, so delivery respects causality.
+  auto& srv = server::instance();
+  for (uint32_t l = 0; l < per_loop_.size(); ++l)
+    if (l != loop_ && per_loop_[l] != 0)
+      caf::anon_send(srv.loops[l]->manager, pubsub_atom::value,
+                     pubsub_message{shard, std::string(channel), std::string(message)});
   if (per_loop_[loop_] != 0)
     deliver_local(shard, channel, message);
   return n;
 }
 
-void pubsub_registry::deliver(pubsub_batch& batch) {
-  for (auto& m : batch.messages)
-    deliver_local(m.shard, m.channel, m.message);
+void pubsub_registry::deliver(const pubsub_message& m) {
+  deliver_local(m.shard, m.channel, m.message);
 }
 
 void pubsub_registry::deliver_local(bool shard, std::string_view channel,
@@ -243,14 +242,6 @@ void pubsub_registry::request_flush() {
 void pubsub_registry::flush() {
   this_thread_registry = this;
   flush_posted_ = false;
-  auto& srv = server::instance();
-  for (uint32_t l = 0; l < outgoing_.size(); ++l) {
-    if (outgoing_[l].messages.empty())
-      continue;
-    pubsub_batch batch;
-    batch.messages.swap(outgoing_[l].messages);
-    caf::anon_send(srv.loops[l]->manager, pubsub_atom::value, std::move(batch));
-  }
   // Flushing may drop a subscriber (output limit), which forgets it here.
   std::vector<pubsub_subscriber*> subs;
   subs.swap(touched_);

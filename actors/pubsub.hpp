@@ -7,9 +7,9 @@
 //    PUBSUB CHANNELS / NUMSUB / NUMPAT / SHARD*, without a round trip.
 //  * pubsub_registry: one per event loop, on its thread: the subscribers of
 //    that loop's connections. A publish delivers to the local ones at once
-//    and queues one batch per other loop that has receivers, sent when the
-//    loop iteration's input has been read; the receiving loop's manager
-//    delivers it to its own subscribers.
+//    and sends one message to each other loop that has receivers; that
+//    loop's manager delivers it to its own subscribers. Subscribers are
+//    written once per loop iteration (pubsub_flush).
 //  * pubsub_subscriptions: one client's channels, patterns and shard
 //    channels, owned by its connection.
 #pragma once
@@ -57,20 +57,9 @@ struct pubsub_message {
   std::string message;
 };
 
-/// The messages one loop sends another in one loop iteration, in publish
-/// order.
-struct pubsub_batch {
-  std::vector<pubsub_message> messages;
-};
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pubsub_message& x) {
   return f(caf::meta::type_name("pubsub_message"), x.shard, x.channel, x.message);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, pubsub_batch& x) {
-  return f(caf::meta::type_name("pubsub_batch"), x.messages);
 }
 
 /// Process-wide subscription counts per name and loop. Any thread.
@@ -113,13 +102,13 @@ public:
   void forget(pubsub_subscriber* sub);
 
   /// PUBLISH / SPUBLISH from this loop's thread: delivers to this loop's
-  /// subscribers now, queues the message for the other loops with
-  /// receivers, returns the receiver count at this moment.
+  /// subscribers now, sends the message to each other loop with receivers,
+  /// returns the receiver count at this moment.
   uint64_t publish(bool shard, std::string_view channel, std::string_view message);
-  /// A batch published on another loop.
-  void deliver(pubsub_batch& batch);
-  /// End of the loop iteration's input (the manager's pubsub_flush): sends
-  /// the queued batches, writes the subscribers' output.
+  /// A message published on another loop.
+  void deliver(const pubsub_message& m);
+  /// End of the loop iteration's input (the manager's pubsub_flush): writes
+  /// the output of the subscribers that got messages.
   void flush();
   /// Makes this the registry keyspace events use on the calling thread
   /// (the loop manager calls it on its thread).
@@ -136,7 +125,6 @@ private:
   std::unordered_map<std::string, subscribers> channels_, patterns_, shards_;
   /// Subscribers written to since the last flush.
   std::vector<pubsub_subscriber*> touched_;
-  std::vector<pubsub_batch> outgoing_; // per loop
   std::vector<uint32_t> per_loop_;
   std::string frame_;
   bool flush_posted_ = false;

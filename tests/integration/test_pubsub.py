@@ -260,3 +260,92 @@ def test_keyspace_events_expire_and_expired(start_server, threads):
         else:
             assert m["channel"].startswith(b"__keyspace@0__:k") and m["data"] == b"expired"
     assert seen == {("k%d" % i).encode() for i in range(8)}
+
+
+KEYSPACE_SCRIPT = [
+    ("SET", "s", "v"), ("APPEND", "s", "w"), ("SETRANGE", "s", "1", "xy"), ("INCR", "n"),
+    ("INCRBYFLOAT", "n", "1.5"), ("GETDEL", "s"), ("MSET", "a", "1", "b", "2", "c{x}", "3"),
+    ("SET", "a", "2", "EX", "100"), ("PERSIST", "a"), ("EXPIRE", "a", "100"), ("PEXPIRE", "a", "0"),
+    ("RENAME", "b", "b2"), ("COPY", "b2", "b3"), ("DEL", "b2", "b3", "nokey"), ("MOVE", "c{x}", "1"),
+    ("LPUSH", "l", "1", "2", "3"), ("RPOP", "l"), ("LSET", "l", "0", "z"), ("LINSERT", "l", "BEFORE", "z", "y"),
+    ("LTRIM", "l", "0", "0"), ("LMOVE", "l", "l2", "LEFT", "RIGHT"), ("RPUSH", "l2", "q"), ("LREM", "l2", "0", "q"),
+    ("HSET", "h", "f", "1", "g", "2"), ("HINCRBY", "h", "f", "3"), ("HDEL", "h", "f", "g"),
+    ("SADD", "st", "a", "b"), ("SREM", "st", "a"), ("SMOVE", "st", "st2", "b"),
+    ("SADD", "st3", "x"), ("SINTERSTORE", "st4", "st3", "st3"), ("SUNIONSTORE", "st4", "nokey"),
+    ("ZADD", "z", "1", "a", "2", "b"), ("ZINCRBY", "z", "1", "a"), ("ZREM", "z", "a"),
+    ("ZPOPMIN", "z"), ("ZADD", "z2", "1", "m"), ("ZUNIONSTORE", "z3", "1", "z2"),
+    ("ZREMRANGEBYSCORE", "z3", "0", "10"), ("PFADD", "hll", "a"), ("SETBIT", "bits", "7", "1"),
+    ("BITOP", "OR", "bits2", "bits", "bits"), ("SET", "e", "v", "PX", "10"), ("SLEEP",),
+    ("GET", "e"), ("SET", "t", "v"), ("GETEX", "t", "PX", "100000"), ("GETEX", "t", "PERSIST"),
+    ("SWAPDB", "0", "1"), ("SWAPDB", "0", "1"), ("GET", "nokey"), ("FLUSHDB",),
+]
+
+
+def keyspace_events(port, flags):
+    c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    c.flushall()
+    c.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    c.config_set("notify-keyspace-events", flags)
+    p = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10).pubsub()
+    subscribed(p, "psubscribe", ["__key*__:*"])
+    subscribed(p, "subscribe", ["barrier"])
+    out = []
+    for cmd in KEYSPACE_SCRIPT:
+        if cmd[0] == "SLEEP":
+            time.sleep(0.05)
+            continue
+        try:
+            c.execute_command(*cmd)
+        except redis.ResponseError as e:
+            out.append(("error", str(e)))
+        c.publish("barrier", "x")
+        events = []
+        while True:
+            m = wait_message(p)
+            if m["channel"] == b"barrier":
+                break
+            events.append((m["channel"], m["data"]))
+        out.append((cmd, events))
+    c.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "1")
+    c.config_set("notify-keyspace-events", "")
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference_redis():
+    from conftest import free_port
+    import shutil
+    import subprocess
+    import tempfile
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not on PATH")
+    port = free_port()
+    d = tempfile.mkdtemp(prefix="actis-ref-")
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", d,
+                             "--enable-debug-command", "yes"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            if redis.Redis(host="127.0.0.1", port=port).ping():
+                break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait()
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+@pytest.mark.parametrize("flags", ["KEA", "Kg$", "Elshzx", "KEAmn", "E$"])
+def test_keyspace_events_match_redis(start_server, reference_redis, threads, flags):
+    """The events each command emits, their channels, messages and order,
+    compared with redis-server's for the same script."""
+    s = start_server("--threads", str(threads), "--enable-debug-command", "yes")
+    expected = keyspace_events(reference_redis, flags)
+    actual = keyspace_events(s.port, flags)
+    for e, a in zip(expected, actual):
+        assert e == a
+    assert len(expected) == len(actual)
