@@ -222,7 +222,10 @@ public:
       push_scratch_[0] = '>';
       bytes = push_scratch_;
     }
-    replies_.push(bytes, output(), running_command_ ? &current_slot_ : nullptr);
+    // Inside EXEC the running command's slot is part of EXEC's reply: the
+    // message goes after all of it.
+    bool ahead_of_reply = running_command_ && !in_exec_;
+    replies_.push(bytes, output(), ahead_of_reply ? &current_slot_ : nullptr);
     info_.obuf += bytes.size();
     // Past the hard limit nothing more is buffered: the client is dropped
     // when this iteration's messages are flushed.

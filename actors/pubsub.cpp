@@ -173,7 +173,9 @@ void pubsub_registry::unsubscribe(pubsub_kind kind, const std::string& name,
 }
 
 void pubsub_registry::forget(pubsub_subscriber* sub) {
-  touched_.erase(std::remove(touched_.begin(), touched_.end(), sub), touched_.end());
+  if (sub->flush_pending)
+    touched_.erase(std::remove(touched_.begin(), touched_.end(), sub), touched_.end());
+  sub->flush_pending = false;
 }
 
 uint64_t pubsub_registry::publish(bool shard, std::string_view channel,
@@ -226,9 +228,10 @@ void pubsub_registry::deliver_local(bool shard, std::string_view channel,
 void pubsub_registry::touched(pubsub_subscriber* sub) {
   // A subscriber is written once per loop iteration, as Redis writes each
   // client once per event-loop iteration, however many messages it got.
-  if (touched_.empty() || touched_.back() != sub)
-    if (std::find(touched_.begin(), touched_.end(), sub) == touched_.end())
-      touched_.push_back(sub);
+  if (sub->flush_pending)
+    return;
+  sub->flush_pending = true;
+  touched_.push_back(sub);
   request_flush();
 }
 
@@ -245,6 +248,8 @@ void pubsub_registry::flush() {
   // Flushing may drop a subscriber (output limit), which forgets it here.
   std::vector<pubsub_subscriber*> subs;
   subs.swap(touched_);
+  for (auto* sub : subs)
+    sub->flush_pending = false;
   for (auto* sub : subs)
     sub->flush_messages();
 }

@@ -48,6 +48,9 @@ public:
   /// Writes what push_message appended in this loop iteration (and drops
   /// the client if it is over its output buffer limit).
   virtual void flush_messages() = 0;
+
+  /// Written to since the registry's last flush (registry use only).
+  bool flush_pending = false;
 };
 
 /// One message crossing loops.
