@@ -133,9 +133,9 @@ uint64_t pubsub_counts::subscribers(bool shard, std::string_view channel) {
   return n;
 }
 
-uint64_t pubsub_counts::patterns() {
+uint64_t pubsub_counts::distinct(pubsub_kind kind) {
   std::shared_lock lock(mutex_);
-  return patterns_.size();
+  return of(kind).size();
 }
 
 // -- pubsub_registry ---------------------------------------------------------

@@ -84,7 +84,9 @@ public:
   /// Subscribers of `channel` (pattern subscriptions not included).
   uint64_t subscribers(bool shard, std::string_view channel);
   /// Distinct patterns with subscribers (PUBSUB NUMPAT).
-  uint64_t patterns();
+  uint64_t patterns() { return distinct(pubsub_kind::pattern); }
+  /// Distinct names of `kind` with subscribers (INFO pubsub_channels ...).
+  uint64_t distinct(pubsub_kind kind);
 
 private:
   using table = std::unordered_map<std::string, std::vector<uint32_t>>;
