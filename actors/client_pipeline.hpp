@@ -98,6 +98,9 @@ public:
   bool idle() const { return queue_.empty() && waiting_ == waiting_for::nothing; }
   /// True while a blocking command of this client is parked.
   bool blocked() const { return waiting_ == waiting_for::blocked; }
+  /// The reply slot of the parked blocking command, if one is parked (the
+  /// client's last: nothing after it starts before it ends).
+  const uint64_t* parked_slot() const { return blocked() ? &blocking_->slot : nullptr; }
   /// Bytes of the commands read but not started yet: with the parser's
   /// pending bytes, what Redis calls the query buffer (qbuf), and what
   /// client-query-buffer-limit bounds.

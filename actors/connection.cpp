@@ -222,10 +222,14 @@ public:
       push_scratch_[0] = '>';
       bytes = push_scratch_;
     }
-    // Inside EXEC the running command's slot is part of EXEC's reply: the
+    // Ahead of the reply of the command that published it, or of a parked
+    // blocking command (Redis delivers to blocked RESP3 clients); inside
+    // EXEC the running command's slot is part of EXEC's reply, so the
     // message goes after all of it.
-    bool ahead_of_reply = running_command_ && !in_exec_;
-    replies_.push(bytes, output(), ahead_of_reply ? &current_slot_ : nullptr);
+    const uint64_t* ahead_of = pipeline_->parked_slot();
+    if (running_command_ && !in_exec_)
+      ahead_of = &current_slot_;
+    replies_.push(bytes, output(), ahead_of);
     info_.obuf += bytes.size();
     // Past the hard limit nothing more is buffered: the client is dropped
     // when this iteration's messages are flushed.

@@ -63,6 +63,13 @@ void reply_queue::drain_into(std::vector<char>& output) {
     slots_.pop_front();
     ++first_;
   }
+  // Messages pushed ahead of the first reply still to come can go now:
+  // everything before them is written.
+  if (!slots_.empty() && !slots_.front().pushed.empty()) {
+    auto& pushed = slots_.front().pushed;
+    output.insert(output.end(), pushed.begin(), pushed.end());
+    pushed.clear();
+  }
 }
 
 } // namespace actis::actors

@@ -37,7 +37,8 @@ public:
   /// the command's reply). Never inside a reply, never dropped by CLIENT
   /// REPLY OFF (Redis 7.0 pushes regardless).
   void push(std::string_view bytes, std::vector<char>& output, const uint64_t* before = nullptr);
-  /// Appends the ready prefix to `output` (dropped replies are skipped).
+  /// Appends the ready prefix to `output` (dropped replies are skipped),
+  /// and the messages pushed ahead of the first reply still to come.
   void drain_into(std::vector<char>& output);
   /// True while some reply is not written yet.
   bool pending() const { return !slots_.empty(); }

@@ -349,3 +349,27 @@ def test_keyspace_events_match_redis(start_server, reference_redis, threads, fla
     for e, a in zip(expected, actual):
         assert e == a
     assert len(expected) == len(actual)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_resp3_client_blocked_in_blpop_gets_pushes(start_server, threads):
+    """As in Redis, a RESP3 subscriber parked in BLPOP receives messages
+    while it waits; the BLPOP reply follows when it is served."""
+    from conftest import recv_until
+    s = start_server("--threads", str(threads))
+    c = s.client()
+    sk = socket.create_connection(("127.0.0.1", s.port))
+    sk.sendall(b"HELLO 3\r\nSUBSCRIBE ch\r\n")
+    recv_until(sk, lambda d: b"subscribe\r\n$2\r\nch\r\n:1\r\n" in d)
+    sk.sendall(b"BLPOP list 0\r\n")
+    deadline = time.time() + 10
+    while c.execute_command("INFO", "clients").get("blocked_clients", 0) < 1 \
+            and time.time() < deadline:
+        time.sleep(0.02)
+    assert c.publish("ch", "while-blocked") == 1
+    data = recv_until(sk, lambda d: b"while-blocked\r\n" in d, timeout=5)
+    assert data == b">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$13\r\nwhile-blocked\r\n"
+    c.rpush("list", "x")
+    data = recv_until(sk, lambda d: d.endswith(b"$1\r\nx\r\n"), timeout=5)
+    assert data == b"*2\r\n$4\r\nlist\r\n$1\r\nx\r\n"
+    sk.close()
