@@ -166,6 +166,8 @@ public:
   size_t count(pubsub_kind kind) const;
   /// RESET, disconnect: drops everything without replies.
   void unsubscribe_all();
+  /// Writes `frame` to the client as a pushed message (a confirmation).
+  void push(std::string_view frame) { sub_.push_message(frame); }
 
 private:
   std::set<std::string>& of(pubsub_kind kind);

@@ -39,15 +39,24 @@ std::string_view unsubscribe_word(pubsub_kind kind) {
   return "sunsubscribe";
 }
 
-/// One confirmation: [word, name (or null), the client's count].
+/// One confirmation: [word, name (or null), the client's count]. Redis
+/// writes confirmations even under CLIENT REPLY OFF, so they go out as
+/// pushes ahead of the command's (empty) reply; inside EXEC (the client is
+/// still in MULTI there) they are part of EXEC's reply array.
 void confirm(command_context& ctx, std::string_view word, const std::string* name, size_t count) {
-  ctx.reply.push(3);
-  ctx.reply.bulk(word);
+  auto& client = ctx.conn->client();
+  std::string pushed;
+  protocol::reply_builder own(pushed, ctx.reply.resp());
+  auto& out = client.multi >= 0 ? ctx.reply : own;
+  out.push(3);
+  out.bulk(word);
   if (name != nullptr)
-    ctx.reply.bulk(*name);
+    out.bulk(*name);
   else
-    ctx.reply.null();
-  ctx.reply.integer(static_cast<long long>(count));
+    out.null();
+  out.integer(static_cast<long long>(count));
+  if (!pushed.empty())
+    client.pubsub->push(pushed);
 }
 
 /// SUBSCRIBE / PSUBSCRIBE / SSUBSCRIBE: one confirmation per argument.

@@ -373,3 +373,20 @@ def test_resp3_client_blocked_in_blpop_gets_pushes(start_server, threads):
     data = recv_until(sk, lambda d: d.endswith(b"$1\r\nx\r\n"), timeout=5)
     assert data == b"*2\r\n$4\r\nlist\r\n$1\r\nx\r\n"
     sk.close()
+
+
+def test_confirmations_and_messages_survive_client_reply_off(start_server):
+    """Redis 7.0 writes (un)subscribe confirmations and messages under CLIENT
+    REPLY OFF; only the replies of ordinary commands are dropped."""
+    from conftest import recv_until
+    s = start_server("--threads", "1")
+    sk = socket.create_connection(("127.0.0.1", s.port))
+    sk.sendall(b"CLIENT REPLY OFF\r\nSUBSCRIBE q\r\nUNSUBSCRIBE q\r\nUNSUBSCRIBE\r\n"
+               b"HELLO 3\r\nSUBSCRIBE q\r\nPUBLISH q z\r\nCLIENT REPLY ON\r\n")
+    want = (b"*3\r\n$9\r\nsubscribe\r\n$1\r\nq\r\n:1\r\n"
+            b"*3\r\n$11\r\nunsubscribe\r\n$1\r\nq\r\n:0\r\n"
+            b"*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n"
+            b">3\r\n$9\r\nsubscribe\r\n$1\r\nq\r\n:1\r\n"
+            b">3\r\n$7\r\nmessage\r\n$1\r\nq\r\n$1\r\nz\r\n+OK\r\n")
+    assert recv_until(sk, lambda d: d.endswith(b"+OK\r\n")) == want
+    sk.close()
