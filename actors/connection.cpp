@@ -434,8 +434,10 @@ private:
     bool pubsub = info_.subscribed();
     if (pubsub && over_pubsub_hard_limit_)
       return true;
-    auto hard = (pubsub ? live.obuf_pubsub_hard : live.obuf_normal_hard).load(std::memory_order_relaxed);
-    auto soft = (pubsub ? live.obuf_pubsub_soft : live.obuf_normal_soft).load(std::memory_order_relaxed);
+    auto& hard_limit = pubsub ? live.obuf_pubsub_hard : live.obuf_normal_hard;
+    auto& soft_limit = pubsub ? live.obuf_pubsub_soft : live.obuf_normal_soft;
+    auto hard = hard_limit.load(std::memory_order_relaxed);
+    auto soft = soft_limit.load(std::memory_order_relaxed);
     auto pending = static_cast<long long>(info_.obuf);
     if (hard > 0 && pending >= hard)
       return true;
