@@ -16,16 +16,19 @@ std::string client_info::describe(int64_t now_ms) const {
   s += " name=" + name;
   s += " age=" + std::to_string(age);
   s += " idle=" + std::to_string(idle);
-  // Redis's flag letters in its order: x (in MULTI), b (blocked).
+  // Redis's flag letters in its order: P (pub/sub), x (in MULTI), b (blocked).
   s += " flags=";
+  if (subscribed())
+    s += 'P';
   if (multi >= 0)
     s += 'x';
   if (blocked)
     s += 'b';
-  if (multi < 0 && !blocked)
+  if (multi < 0 && !blocked && !subscribed())
     s += 'N';
   s += " db=" + std::to_string(db);
-  s += " sub=0 psub=0 ssub=0 multi=" + std::to_string(multi);
+  s += " sub=" + std::to_string(sub) + " psub=" + std::to_string(psub)
+       + " ssub=" + std::to_string(ssub) + " multi=" + std::to_string(multi);
   s += " qbuf=" + std::to_string(qbuf);
   s += " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=65536 rbp=0 obl=0 oll=0 omem=" + std::to_string(obuf);
   s += " tot-mem=" + std::to_string(qbuf + obuf);
@@ -44,7 +47,7 @@ bool matches(const client_info& c, const client_filter& f) {
     return false;
   if (!f.laddr.empty() && c.laddr != f.laddr)
     return false;
-  return f.type.empty() || f.type == "normal";
+  return f.type.empty() || f.type == (c.subscribed() ? "pubsub" : "normal");
 }
 
 } // namespace actis::actors

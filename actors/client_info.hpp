@@ -15,6 +15,8 @@ namespace actis::actors {
 
 enum class reply_mode : uint8_t { on, off, skip };
 
+class pubsub_subscriptions;
+
 struct client_info {
   uint64_t id = 0;
   int fd = -1;
@@ -43,6 +45,13 @@ struct client_info {
   /// Commands queued since MULTI, or -1 outside MULTI (CLIENT LIST multi=,
   /// flag x).
   int multi = -1;
+  /// Channels, patterns and shard channels subscribed to (CLIENT LIST sub=,
+  /// psub=, ssub=; kept by `pubsub`).
+  uint32_t sub = 0, psub = 0, ssub = 0;
+  /// The client's subscriptions (actors/pubsub.hpp); set by the connection.
+  pubsub_subscriptions* pubsub = nullptr;
+  /// In Redis's pub/sub context (flag P, type pubsub, RESP2 restrictions).
+  bool subscribed() const { return sub + psub + ssub != 0; }
   /// CLIENT UNBLOCK of this client (its pipeline's unblock); loop thread.
   std::function<bool(bool with_error)> unblock;
 
@@ -50,8 +59,8 @@ struct client_info {
   std::string describe(int64_t now_ms) const;
 };
 
-/// Whether `c` passes filter `f` of CLIENT KILL / CLIENT LIST (every client
-/// actis has so far is of type "normal").
+/// Whether `c` passes filter `f` of CLIENT KILL / CLIENT LIST (a client is of
+/// type "pubsub" while subscribed, else "normal").
 bool matches(const client_info& c, const client_filter& f);
 
 } // namespace actis::actors

@@ -5,6 +5,7 @@
 
 #include "actors/fan_out.hpp"
 #include "actors/partition.hpp"
+#include "actors/pubsub.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "config/config.hpp"
@@ -84,6 +85,9 @@ void client_pipeline::run() {
   now_ms_ = unix_ms();
   while (!queue_.empty()) {
     const route& r = route_front();
+    // Redis's processCommand checks the pub/sub context before a busy script.
+    if (refused_when_subscribed(r))
+      continue;
     if (r.where != destination::rejected && refuse_while_busy(*r.spec))
       continue;
     if (info_.multi >= 0 && queue_in_multi(r))
@@ -152,6 +156,20 @@ void client_pipeline::run() {
   }
   post_open_batch();
   loop_.sink.flush();
+}
+
+bool client_pipeline::refused_when_subscribed(const route& r) {
+  if (info_.resp != 2 || !info_.subscribed() || r.where == destination::rejected
+      || allowed_when_subscribed(*r.spec))
+    return false;
+  // Redis's rejectCommand: counted as rejected, and it fails a MULTI.
+  commands::stats::rejected(r.spec);
+  if (info_.multi >= 0)
+    multi_failed_ = true;
+  scratch_ = error_reply(protocol::err::subscribed_context(r.spec->name), info_.resp);
+  replies_.ready_now(scratch_, conn_.output());
+  pop_front();
+  return true;
 }
 
 bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {

@@ -98,6 +98,9 @@ public:
   bool idle() const { return queue_.empty() && waiting_ == waiting_for::nothing; }
   /// True while a blocking command of this client is parked.
   bool blocked() const { return waiting_ == waiting_for::blocked; }
+  /// The reply slot of the parked blocking command, if one is parked (the
+  /// client's last: nothing after it starts before it ends).
+  const uint64_t* parked_slot() const { return blocked() ? &blocking_->slot : nullptr; }
   /// Bytes of the commands read but not started yet: with the parser's
   /// pending bytes, what Redis calls the query buffer (qbuf), and what
   /// client-query-buffer-limit bounds.
@@ -164,6 +167,9 @@ private:
   };
 
   const route& route_front();
+  /// In RESP2 a subscribed client runs only (P|S)(UN)SUBSCRIBE, PING, QUIT
+  /// and RESET: answers and drops the front command otherwise (true).
+  bool refused_when_subscribed(const route& r);
   /// While a script runs past busy-reply-threshold, answers the front
   /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
   bool refuse_while_busy(const commands::command_spec& spec);

@@ -14,6 +14,7 @@
 #include "actors/loop.hpp"
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
+#include "actors/pubsub.hpp"
 #include "actors/reply_queue.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
@@ -59,11 +60,13 @@ constexpr size_t eager_flush_bytes = 16 * 1024;
 
 class connection_state final : public commands::connection_hooks,
                                public batch_client,
-                               public client_pipeline::host {
+                               public client_pipeline::host,
+                               public pubsub_subscriber {
 public:
   connection_state(caf::io::broker* self, caf::io::connection_handle hdl, uint32_t loop_index)
       : self_(self), hdl_(hdl), srv_(server::instance()), loop_slot_(*srv_.loops[loop_index]),
-        local_(loop_context::get(loop_index)), replies_(info_) {
+        local_(loop_context::get(loop_index)), replies_(info_),
+        pubsub_(loop_pubsub(loop_index)), subscriptions_(info_, pubsub_, *this) {
     auto now = unix_ms();
     info_.id = srv_.next_client_id.fetch_add(1);
     info_.fd = static_cast<int>(hdl.id());
@@ -74,6 +77,8 @@ public:
     info_.last_interaction_ms = now;
     info_.actor = caf::actor_cast<caf::actor>(self);
     info_.authenticated = config::registry::instance().get_one("requirepass").empty();
+    info_.pubsub = &subscriptions_;
+    pubsub_.bind_thread();
     local_.register_client(&info_);
     local_.endpoints.emplace(info_.id, this);
   }
@@ -91,8 +96,13 @@ public:
 
   client_pipeline& pipeline() { return *pipeline_; }
 
-  /// Removes this client from the loop's registry (idempotent).
-  void forget() { local_.unregister(info_.id); }
+  /// Removes this client from the loop's registry and drops its
+  /// subscriptions (idempotent).
+  void forget() {
+    local_.unregister(info_.id);
+    subscriptions_.unsubscribe_all();
+    pubsub_.forget(this);
+  }
 
   // -- connection_hooks -------------------------------------------------------
 
@@ -174,7 +184,9 @@ public:
     deferred_ = false;
     std::string bytes;
     protocol::reply_builder out(bytes, info_.resp);
+    running_command_ = true;
     commands::execute(spec, argv, out, nullptr, info_.db, this);
+    running_command_ = false;
     if (deferred_)
       return false;
     replies_.fill(slot, std::move(bytes));
@@ -198,6 +210,35 @@ public:
     }
     return output_;
   }
+
+  // -- pubsub_subscriber -------------------------------------------------------
+
+  void push_message(std::string_view frame) override {
+    if (closing_ || over_pubsub_hard_limit_)
+      return;
+    std::string_view bytes = frame;
+    if (info_.resp >= 3) {
+      push_scratch_.assign(frame);
+      push_scratch_[0] = '>';
+      bytes = push_scratch_;
+    }
+    // Ahead of the reply of the command that published it, or of a parked
+    // blocking command (Redis delivers to blocked RESP3 clients); inside
+    // EXEC the running command's slot is part of EXEC's reply, so the
+    // message goes after all of it.
+    const uint64_t* ahead_of = pipeline_->parked_slot();
+    if (running_command_ && !in_exec_)
+      ahead_of = &current_slot_;
+    replies_.push(bytes, output(), ahead_of);
+    info_.obuf += bytes.size();
+    // Past the hard limit nothing more is buffered: the client is dropped
+    // when this iteration's messages are flushed.
+    auto hard = config::live().obuf_pubsub_hard.load(std::memory_order_relaxed);
+    if (hard > 0 && static_cast<long long>(info_.obuf) >= hard)
+      over_pubsub_hard_limit_ = true;
+  }
+
+  void flush_messages() override { write_ready_replies(); }
 
   // -- batch_client -----------------------------------------------------------
 
@@ -385,13 +426,18 @@ private:
     self_->flush(hdl_);
   }
 
-  /// client-output-buffer-limit (normal class): bytes we could not hand to
-  /// the kernel yet, against the hard limit and the soft limit held for its
-  /// number of seconds.
+  /// client-output-buffer-limit (the pubsub class while subscribed, else
+  /// normal): bytes we could not hand to the kernel yet, against the hard
+  /// limit and the soft limit held for its number of seconds.
   bool over_output_limit() {
     auto& live = config::live();
-    auto hard = live.obuf_normal_hard.load(std::memory_order_relaxed);
-    auto soft = live.obuf_normal_soft.load(std::memory_order_relaxed);
+    bool pubsub = info_.subscribed();
+    if (pubsub && over_pubsub_hard_limit_)
+      return true;
+    auto& hard_limit = pubsub ? live.obuf_pubsub_hard : live.obuf_normal_hard;
+    auto& soft_limit = pubsub ? live.obuf_pubsub_soft : live.obuf_normal_soft;
+    auto hard = hard_limit.load(std::memory_order_relaxed);
+    auto soft = soft_limit.load(std::memory_order_relaxed);
     auto pending = static_cast<long long>(info_.obuf);
     if (hard > 0 && pending >= hard)
       return true;
@@ -399,7 +445,8 @@ private:
       auto now = unix_ms();
       if (soft_limit_since_ == 0)
         soft_limit_since_ = now;
-      auto secs = live.obuf_normal_soft_secs.load(std::memory_order_relaxed);
+      auto secs = (pubsub ? live.obuf_pubsub_soft_secs : live.obuf_normal_soft_secs)
+                      .load(std::memory_order_relaxed);
       return now - soft_limit_since_ >= secs * 1000;
     }
     soft_limit_since_ = 0;
@@ -443,6 +490,13 @@ private:
   std::weak_ptr<connection_state> self_ref_;
   client_info info_;
   reply_queue replies_;
+  pubsub_registry& pubsub_;
+  pubsub_subscriptions subscriptions_;
+  /// A connection command is running (its pushes precede its reply).
+  bool running_command_ = false;
+  /// Set once pushed messages reached the pubsub hard limit.
+  bool over_pubsub_hard_limit_ = false;
+  std::string push_scratch_;
   std::shared_ptr<client_pipeline> pipeline_;
   bool closing_ = false;
   bool close_after_reply_ = false;

@@ -9,6 +9,7 @@
 #include "actors/families.hpp"
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
+#include "actors/pubsub.hpp"
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "config/config.hpp"
@@ -61,12 +62,19 @@ std::string in_id_order(std::vector<client_line>& lines) {
 // ------------------------------------------------------ plain commands
 
 void ping_handler(command_context& ctx) {
-  if (ctx.argv.size() > 2)
+  if (ctx.argv.size() > 2) {
     ctx.reply.error(err::wrong_arity("ping"));
-  else if (ctx.argv.size() == 2)
+  } else if (ctx.conn != nullptr && ctx.conn->client().subscribed()
+             && ctx.conn->client().resp == 2) {
+    // In RESP2 pub/sub context PING answers like a message: ["pong", arg].
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    ctx.reply.bulk(ctx.argv.size() == 2 ? std::string_view(ctx.argv[1]) : std::string_view());
+  } else if (ctx.argv.size() == 2) {
     ctx.reply.bulk(ctx.argv[1]);
-  else
+  } else {
     ctx.reply.simple("PONG");
+  }
 }
 
 void echo_handler(command_context& ctx) { ctx.reply.bulk(ctx.argv[1]); }
@@ -79,6 +87,8 @@ void quit_handler(command_context& ctx) {
 void reset_handler(command_context& ctx) {
   ctx.conn->discard_transaction();
   auto& c = ctx.conn->client();
+  if (c.pubsub != nullptr)
+    c.pubsub->unsubscribe_all();
   c.db = 0;
   c.resp = 2;
   c.name.clear();

@@ -24,6 +24,8 @@ void register_server_family(commands::command_table& t);     // actors/server_fa
 void register_command_family(commands::command_table& t);    // actors/command_family.cpp
 /// MULTI, EXEC, DISCARD, WATCH and UNWATCH.
 void register_transaction_family(commands::command_table& t); // actors/transaction_family.cpp
+/// SUBSCRIBE, PUBLISH, PUBSUB and the pattern and shard variants.
+void register_pubsub_family(commands::command_table& t);     // actors/pubsub_family.cpp
 /// DEBUG and its parts.
 void register_debug_family(commands::command_table& t);      // actors/debug_family.cpp
 

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "actors/pubsub.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
 #include "commands/command_stats.hpp"
@@ -281,7 +282,11 @@ void stats_section(section_writer& w, const summaries& ks) {
            "current_eviction_exceeded_time"});
   w.add("keyspace_hits", partition_sum(ks, &ps::keyspace_hits));
   w.add("keyspace_misses", partition_sum(ks, &ps::keyspace_misses));
-  w.zeros({"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+  auto& subscriptions = pubsub_counts::instance();
+  w.add("pubsub_channels", subscriptions.distinct(pubsub_kind::channel));
+  w.add("pubsub_patterns", subscriptions.distinct(pubsub_kind::pattern));
+  w.add("pubsubshard_channels", subscriptions.distinct(pubsub_kind::shard));
+  w.zeros({"latest_fork_usec",
            "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
            "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
            "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",

@@ -13,6 +13,7 @@
 #include "actors/connection.hpp"
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
+#include "actors/pubsub.hpp"
 #include "actors/server.hpp"
 #include "actors/transaction.hpp"
 #include "commands/command_stats.hpp"
@@ -228,7 +229,7 @@ void close_idle_clients(caf::io::broker* self, loop_context& ctx) {
   auto now = unix_ms();
   std::vector<client_info*> idle;
   for (auto& [id, c] : ctx.clients)
-    if (!c->blocked && now - c->last_interaction_ms > timeout * 1000)
+    if (!c->blocked && !c->subscribed() && now - c->last_interaction_ms > timeout * 1000)
       idle.push_back(c);
   for (auto* c : idle) {
     self->send(c->actor, client_kill_atom::value);
@@ -251,6 +252,9 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
     [self, index](flush_atom) {
       auto& ctx = loop_context::get(index);
       ctx.flush_posted = false;
+      // A round may run other loops' partitions here: their keyspace events
+      // are published from this thread's registry.
+      loop_pubsub(index).bind_thread();
       send_batches(self, ctx);
       start_transaction_round(self, ctx);
     },
@@ -309,6 +313,8 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       auto it = clients.find(id);
       return it != clients.end() && it->second->unblock && it->second->unblock(with_error);
     },
+    [index](pubsub_atom, const pubsub_message& m) { loop_pubsub(index).deliver(m); },
+    [index](pubsub_flush_atom) { loop_pubsub(index).flush(); },
     [](const caf::io::acceptor_closed_msg&) {},
     [](const caf::io::connection_closed_msg&) {},
   };
@@ -388,6 +394,9 @@ std::string start_loops(const loop_settings& settings) {
     srv.partitions[p].loop = p;
   }
   loop_context::create(loops);
+  create_pubsub(loops);
+  for (uint32_t p = 0; p < loops; ++p)
+    srv.partitions[p].data->observers.events = keyspace_sink(srv.partitions[p].loop);
   if (settings.port == 0)
     return "Configured to not listen anywhere, exiting.";
   std::vector<std::vector<int>> fds(loops);

@@ -1,5 +1,7 @@
 #include "actors/messages.hpp"
 
+#include "actors/pubsub.hpp"
+
 namespace actis::actors {
 
 void add_message_types(caf::actor_system_config& cfg) {
@@ -14,6 +16,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<commands::partition_summary>("actis_partition_summary");
   cfg.add_message_type<client_line>("actis_client_line");
   cfg.add_message_type<std::vector<client_line>>("actis_client_lines");
+  cfg.add_message_type<pubsub_message>("actis_pubsub_message");
 }
 
 } // namespace actis::actors

@@ -60,6 +60,11 @@ using block_timeout_atom = caf::atom_constant<caf::atom("blocktime")>;
 using unpark_atom = caf::atom_constant<caf::atom("unpark")>;
 using client_unblock_atom = caf::atom_constant<caf::atom("clientunb")>;
 using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
+/// loop -> loop: a pubsub_message (actors/pubsub.hpp) for its subscribers.
+using pubsub_atom = caf::atom_constant<caf::atom("pubsub")>;
+/// loop -> itself: end of the iteration's input; ship pub/sub batches and
+/// write the subscribers that got messages.
+using pubsub_flush_atom = caf::atom_constant<caf::atom("pubsubfl")>;
 
 /// A client's watched keys in one partition, to forget.
 struct watch_release {

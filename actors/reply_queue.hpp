@@ -31,7 +31,14 @@ public:
   /// (CLIENT REPLY ON answers although OFF was in force when it started;
   /// OFF and SKIP stay silent).
   void set_dropped(uint64_t slot, bool dropped);
-  /// Appends the ready prefix to `output` (dropped replies are skipped).
+  /// A pushed message (pub/sub): goes out after the replies of every command
+  /// started so far, or, with `before`, right ahead of that command's reply
+  /// (the command running now published it: Redis writes the message before
+  /// the command's reply). Never inside a reply, never dropped by CLIENT
+  /// REPLY OFF (Redis 7.0 pushes regardless).
+  void push(std::string_view bytes, std::vector<char>& output, const uint64_t* before = nullptr);
+  /// Appends the ready prefix to `output` (dropped replies are skipped),
+  /// and the messages pushed ahead of the first reply still to come.
   void drain_into(std::vector<char>& output);
   /// True while some reply is not written yet.
   bool pending() const { return !slots_.empty(); }
@@ -45,6 +52,10 @@ private:
     std::string data;
     bool ready = false;
     bool dropped = false;
+    /// Holds only pushed messages (no command's reply).
+    bool push_only = false;
+    /// Pushed messages written ahead of `data`.
+    std::string pushed;
   };
   client_info& info_;
   std::deque<slot> slots_;

@@ -98,6 +98,16 @@ std::string unknown_command(const Args& argv);
 std::string unknown_subcommand(std::string_view sub, std::string_view cmd_upper);
 /// "ERR invalid expire time in '<cmd>' command"
 std::string invalid_expire(std::string_view cmd);
+/// What a RESP2 client in pub/sub context may not run ("ERR Can't execute
+/// '<cmd>': only (P|S)SUBSCRIBE / ... are allowed in this context").
+inline std::string subscribed_context(std::string_view cmd) {
+  return "ERR Can't execute '" + std::string(cmd)
+         + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+           "this context";
+}
+/// SSUBSCRIBE where a client may not block (MULTI, scripts).
+inline constexpr std::string_view ssubscribe_deny_blocking =
+    "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
 /// actis only: a command could not run because the loop owning its
 /// partition did not answer ("ERR partition <n> unavailable (<why>)").
 std::string partition_unavailable(uint32_t partition, std::string_view why);
