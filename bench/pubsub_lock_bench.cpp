@@ -1,8 +1,7 @@
 // What PUBLISH pays to read the process-wide subscription counts
 // (actors/pubsub.hpp, pubsub_counts): a std::shared_mutex read lock around a
 // hash lookup, alone and while other threads take the same read lock and,
-// now and then, the write lock (SUBSCRIBE). Standalone:
-//   g++ -O2 -std=c++20 -pthread bench/pubsub_lock_bench.cpp -o /tmp/lockbench
+// now and then, the write lock (SUBSCRIBE). Built as actis-pubsub-lockbench.
 #include <atomic>
 #include <chrono>
 #include <cstdio>

@@ -390,3 +390,18 @@ def test_confirmations_and_messages_survive_client_reply_off(start_server):
             b">3\r\n$7\r\nmessage\r\n$1\r\nq\r\n$1\r\nz\r\n+OK\r\n")
     assert recv_until(sk, lambda d: d.endswith(b"+OK\r\n")) == want
     sk.close()
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_publish_from_a_script_reaches_subscribers(start_server, threads):
+    srv = start_server("--threads", str(threads))
+    subs = []
+    for _ in range(4):  # likely spread over the loops
+        p = srv.client().pubsub()
+        subscribed(p, "subscribe", ["from-lua"])
+        subs.append(p)
+    r = srv.client()
+    assert r.eval("return redis.call('PUBLISH', 'from-lua', ARGV[1])", 0, "hi") == 4
+    for p in subs:
+        assert wait_message(p)["data"] == b"hi"
+        p.close()
