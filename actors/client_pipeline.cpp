@@ -162,14 +162,18 @@ bool client_pipeline::refused_when_subscribed(const route& r) {
   if (info_.resp != 2 || !info_.subscribed() || r.where == destination::rejected
       || allowed_when_subscribed(*r.spec))
     return false;
+  refuse_front(*r.spec, protocol::err::subscribed_context(r.spec->name));
+  return true;
+}
+
+void client_pipeline::refuse_front(const commands::command_spec& spec, std::string_view error) {
   // Redis's rejectCommand: counted as rejected, and it fails a MULTI.
-  commands::stats::rejected(r.spec);
+  commands::stats::rejected(&spec);
   if (info_.multi >= 0)
     multi_failed_ = true;
-  scratch_ = error_reply(protocol::err::subscribed_context(r.spec->name), info_.resp);
+  scratch_ = error_reply(error, info_.resp);
   replies_.ready_now(scratch_, conn_.output());
   pop_front();
-  return true;
 }
 
 bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
@@ -181,12 +185,7 @@ bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
   auto busy = scripting::busy_error(std::atoll(threshold.c_str()), unix_ms());
   if (busy.empty())
     return false;
-  // As a refusal in MULTI, it makes EXEC fail.
-  if (info_.multi >= 0)
-    multi_failed_ = true;
-  scratch_ = error_reply(busy, info_.resp);
-  replies_.ready_now(scratch_, conn_.output());
-  pop_front();
+  refuse_front(spec, busy);
   return true;
 }
 

@@ -173,6 +173,9 @@ private:
   /// While a script runs past busy-reply-threshold, answers the front
   /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
   bool refuse_while_busy(const commands::command_spec& spec);
+  /// Answers the front command with `error` instead of running it, as
+  /// Redis's rejectCommand: counted as rejected, and it fails a MULTI.
+  void refuse_front(const commands::command_spec& spec, std::string_view error);
   /// Removes the front command (started, or answered as rejected).
   void pop_front();
   void run_inline(const commands::command_spec& spec, const protocol::command_args& argv,
