@@ -88,6 +88,13 @@ void reply_builder::error_verbatim(std::string_view line) {
   count_error(start);
 }
 
+void reply_builder::error_counted_before(std::string_view line) {
+  out_->push_back('-');
+  append_one_line(*out_, line);
+  out_->append("\r\n", 2);
+  ++errors_;
+}
+
 void reply_builder::integer(long long v) { append_line(*out_, ':', v); }
 
 void reply_builder::bulk(std::string_view s) { append_bulk(*out_, s); }

@@ -45,6 +45,11 @@ public:
   /// Error line sent as given, never prefixed (Lua error replies: Redis sends
   /// redis.error_reply("my error") as "-my error"). CR/LF become spaces.
   void error_verbatim(std::string_view line);
+  /// error_verbatim() of an error whose code was counted already (a
+  /// script's error raised from a nested command's: Redis's
+  /// ERR_REPLY_FLAG_NO_STATS_UPDATE): errors() counts it, the error
+  /// listener (INFO errorstats) does not see it again.
+  void error_counted_before(std::string_view line);
   void integer(long long v);              // :v
   void bulk(std::string_view s);          // $len s
   void null();                            // RESP2 $-1, RESP3 _

@@ -79,7 +79,16 @@ bool reply_special_table(lua_State* L, protocol::reply_builder& out, int script_
                          int depth) {
   raw_field(L, "err");
   if (lua_type(L, -1) == LUA_TSTRING) {
-    out.error_verbatim(lua_tostring(L, -1));
+    std::string_view line = lua_tostring(L, -1);
+    // The table sits below the message now.
+    lua_pushstring(L, "ignore_error_stats_update");
+    lua_rawget(L, -3);
+    bool counted = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (counted)
+      out.error_counted_before(line);
+    else
+      out.error_verbatim(line);
     lua_pop(L, 1);
     return true;
   }

@@ -254,8 +254,14 @@ void reply_script_error(lua_State* L, const std::string& sha, protocol::reply_bu
   if (lua_isstring(L, -2) && lua_isstring(L, -1)) {
     msg += " script: " + sha + ", on " + lua_tostring(L, -2) + ":" + lua_tostring(L, -1) + ".";
   }
-  lua_pop(L, 3);
-  reply.error_verbatim(msg);
+  lua_getfield(L, -4, "ignore_error_stats_update");
+  bool counted = lua_toboolean(L, -1);
+  lua_pop(L, 4);
+  // An error raised from a nested command's was counted when it replied.
+  if (counted)
+    reply.error_counted_before(msg);
+  else
+    reply.error_verbatim(msg);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "protocol/reply.hpp"
 #include "scripting/functions.hpp"
 #include "scripting/lua_internal.hpp"
 #include "scripting/script_cache.hpp"
@@ -82,6 +83,10 @@ bool push_call_result(lua_State* L) {
   std::string out;
   auto refusal = run->host->call(argv, run->resp, out);
   if (!refusal.empty()) {
+    // Counted in errorstats here, as Redis counts a refused call; the
+    // script's error reply made from it is not counted again.
+    std::string counted;
+    protocol::reply_builder(counted).error(refusal);
     push_error_table(L, refusal);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, "ignore_error_stats_update");
