@@ -21,13 +21,6 @@ namespace {
 /// split into chained batches so no single message monopolizes a loop.
 constexpr size_t max_batch_commands = 1024;
 
-std::string error_reply(std::string_view error, int resp) {
-  std::string bytes;
-  protocol::reply_builder out(bytes, resp);
-  out.error(error);
-  return bytes;
-}
-
 /// A parked command of this connection: the partition that serves it tells
 /// the connection actor, whichever loop it runs on.
 class pipeline_waiter final : public commands::blocked_client {
@@ -47,6 +40,18 @@ private:
 };
 
 } // namespace
+
+std::string error_reply(std::string_view error, int resp) {
+  std::string bytes;
+  protocol::reply_builder out(bytes, resp);
+  out.error(error);
+  return bytes;
+}
+
+void sort_unique(std::vector<uint32_t>& parts) {
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+}
 
 client_pipeline::client_pipeline(host& conn, client_info& info, reply_queue& replies,
                                  loop_context& loop, caf::io::broker* self)
@@ -276,8 +281,7 @@ void client_pipeline::start_transaction_unit() {
       unit->push_back(unit_command{r.spec, std::move(queue_.front().argv), replies_.reserve()});
     pop_front();
   }
-  std::sort(parts.begin(), parts.end());
-  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  sort_unique(parts);
   waiting_ = waiting_for::transaction;
   int db = info_.db;
   int resp = info_.resp;

@@ -54,6 +54,12 @@
 
 namespace actis::actors {
 
+/// RESP of one error line in protocol `resp`, for a reply made outside a
+/// command (a refusal, a failed unit).
+std::string error_reply(std::string_view error, int resp);
+/// Sorts `parts` and drops repeats: the partitions a unit holds, ascending.
+void sort_unique(std::vector<uint32_t>& parts);
+
 class client_pipeline : public std::enable_shared_from_this<client_pipeline> {
 public:
   /// Batches for one partition that may be in flight at once.

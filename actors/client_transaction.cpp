@@ -34,13 +34,6 @@ bool ends_queueing(const commands::command_spec* spec) {
   return std::find(std::begin(ending), std::end(ending), spec) != std::end(ending);
 }
 
-std::string error_bytes(std::string_view error, int resp) {
-  std::string bytes;
-  protocol::reply_builder out(bytes, resp);
-  out.error(error);
-  return bytes;
-}
-
 void add_partitions(const route& r, std::vector<uint32_t>& parts, uint32_t partition_count) {
   switch (r.where) {
     case destination::partition:
@@ -58,11 +51,6 @@ void add_partitions(const route& r, std::vector<uint32_t>& parts, uint32_t parti
   }
 }
 
-void sort_unique(std::vector<uint32_t>& parts) {
-  std::sort(parts.begin(), parts.end());
-  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-}
-
 } // namespace
 
 bool client_pipeline::queue_in_multi(const route& r) {
@@ -75,7 +63,7 @@ bool client_pipeline::queue_in_multi(const route& r) {
     std::string_view why = r.error;
     if (why.rfind("ERR ", 0) == 0)
       why.remove_prefix(4);
-    scratch_ = error_bytes(std::string(protocol::err::exec_abort_because) + std::string(why),
+    scratch_ = error_reply(std::string(protocol::err::exec_abort_because) + std::string(why),
                            info_.resp);
     replies_.ready_now(scratch_, conn_.output());
     pop_front();
@@ -88,7 +76,7 @@ bool client_pipeline::queue_in_multi(const route& r) {
     refusal = protocol::err::not_allowed_in_multi;
   if (!refusal.empty()) {
     multi_failed_ = true;
-    scratch_ = error_bytes(refusal, info_.resp);
+    scratch_ = error_reply(refusal, info_.resp);
   } else {
     auto& cmd = queue_.front();
     multi_.push_back(multi_command{r.spec, std::move(cmd.argv), std::move(cmd.r)});
@@ -171,7 +159,7 @@ void client_pipeline::start_watch(protocol::command_args argv) {
           self->replies_.fill(slot, std::string(protocol::ok_reply));
       },
       [slot](client_pipeline& self, const std::string& error) {
-        self.replies_.fill(slot, error_bytes(error, self.info_.resp));
+        self.replies_.fill(slot, error_reply(error, self.info_.resp));
       });
 }
 
@@ -185,7 +173,7 @@ void client_pipeline::start_exec() {
   if (multi_failed_) {
     multi_failed_ = false;
     commands::stats::executed(*spec_named("exec"), 0, true);
-    replies_.fill(header, error_bytes(protocol::err::exec_abort, info_.resp));
+    replies_.fill(header, error_reply(protocol::err::exec_abort, info_.resp));
     unwatch();
     return;
   }
@@ -275,7 +263,7 @@ void client_pipeline::start_exec() {
   };
   auto failed = [slots](client_pipeline& self, const std::string& error) {
     for (auto slot : *slots)
-      self.replies_.fill(slot, slot == slots->front() ? error_bytes(error, self.info_.resp)
+      self.replies_.fill(slot, slot == slots->front() ? error_reply(error, self.info_.resp)
                                                       : std::string());
   };
   if (parts.empty()) {
