@@ -9,8 +9,6 @@ namespace actis::commands {
 
 namespace {
 
-constexpr uint32_t lru_clock_max = (1u << 24) - 1;
-
 bool config_is(std::string_view name, std::string_view want) {
   return config::registry::instance().get_one(name) == want;
 }
@@ -21,14 +19,11 @@ bool lfu_policy() {
 }
 
 /// Redis's objectSetLRUOrLFU for an idle time: the access `idle_s` seconds
-/// before `now`, wrapped into the 24-bit clock; an idle time longer than
-/// the clock reaches back gives half a clock period ago.
+/// before `now` on the 24-bit clock, wrapping as Redis's 24-bit field does.
 uint32_t lru_for_idle(long long idle_s, int64_t now_ms) {
-  long long now_clock = lru_clock_at(now_ms);
-  long long at = now_clock - idle_s;
-  if (at < 0)
-    at = (now_clock + lru_clock_max / 2) % lru_clock_max;
-  return static_cast<uint32_t>(at);
+  auto at = static_cast<unsigned long long>(lru_clock_at(now_ms)) -
+            static_cast<unsigned long long>(idle_s);
+  return static_cast<uint32_t>(at & 0xFFFFFF);
 }
 
 } // namespace
@@ -57,7 +52,10 @@ op_result<restore_outcome> op_restore(keyspace& ks, int db, std::string_view key
   // value: the footer was checked above.
   auto body = payload.substr(1);
   std::string error;
-  auto v = persistence::read_value(static_cast<uint8_t>(payload[0]), body, error);
+  // sanitize-dump-payload "clients" sanitizes what clients send, which
+  // RESTORE always is here (replication is not there yet).
+  bool deep = !config_is("sanitize-dump-payload", "no");
+  auto v = persistence::read_value(static_cast<uint8_t>(payload[0]), body, error, deep);
   if (!v)
     return op_status::bad_data_format;
 

@@ -80,7 +80,7 @@ void put_set(std::string& out, const datatypes::set_value& s, bool compress) {
       datatypes::parse_ll(m, v);
       ints.push_back(v);
     });
-    put_string(out, intset_blob(ints.data(), ints.size()), compress);
+    put_string(out, intset_blob(ints.data(), ints.size(), s.intset_width()), compress);
     return;
   }
   put_len(out, s.size());

@@ -261,7 +261,11 @@ bool parse_score(std::string_view s, double& d) {
 /// Builds values of each type from decoded elements.
 class builder {
 public:
-  builder(input& in, const load_limits& lim) : in_(in), lim_(lim) {}
+  /// `deep`: sanitize-dump-payload yes. Duplicates inside an embedded blob
+  /// and an unordered intset are then refused; otherwise the duplicates
+  /// merge (Redis would keep a corrupt value) and the intset is sorted.
+  /// Duplicates of the plain encodings are always refused, as in Redis.
+  builder(input& in, const load_limits& lim, bool deep) : in_(in), lim_(lim), deep_(deep) {}
 
   std::optional<value> list_from(uint8_t type) {
     value v = datatypes::make_list_value();
@@ -312,12 +316,16 @@ public:
 
   std::optional<value> set_from(uint8_t type) {
     std::optional<value> v;
+    bool plain = type == rdb_type::set;
     auto add = [&](std::string_view m) {
       if (!v)
         v = type == rdb_type::set_intset ? datatypes::set_value::make_intset()
                                          : datatypes::set_value::make_for(m);
-      return datatypes::set_value::add(*v, m, lim_.max_intset) ||
+      return datatypes::set_value::add(*v, m, lim_.max_intset) || !(plain || deep_) ||
              in_.fail("duplicate set members");
+    };
+    auto walk_intset = [this](std::string_view blob, size_t& count, decltype(add)& fn) {
+      return for_each_intset(blob, count, fn, deep_);
     };
     std::string s;
     if (type == rdb_type::set) {
@@ -329,7 +337,7 @@ public:
           return std::nullopt;
     } else if (!in_.string(s) ||
                !(type == rdb_type::set_intset
-                     ? blob(for_each_intset<decltype(add)&>, s, add, "intset")
+                     ? blob(walk_intset, s, add, "intset")
                      : blob(for_each_listpack<decltype(add)&>, s, add, "set listpack"))) {
       return std::nullopt;
     }
@@ -385,7 +393,8 @@ public:
       double score = 0;
       if (!parse_score(s, score))
         return in_.fail("invalid sorted set score");
-      return z->insert(member, score, unlimited_zset) || in_.fail("duplicate sorted set members");
+      return z->insert(member, score, unlimited_zset) || !deep_ ||
+             in_.fail("duplicate sorted set members");
     };
     std::string s;
     if (!in_.string(s))
@@ -409,16 +418,6 @@ public:
     value v = datatypes::make_hash();
     auto& h = datatypes::as_hash(v);
     std::string field, val;
-    bool have_field = false;
-    auto pair = [&](std::string_view s) {
-      if (!have_field) {
-        field.assign(s);
-        have_field = true;
-        return true;
-      }
-      have_field = false;
-      return h.set(field, s, lim_.hash) || in_.fail("duplicate hash fields");
-    };
     if (type == rdb_type::hash) {
       uint64_t n = 0;
       if (!in_.len(n))
@@ -436,6 +435,29 @@ public:
     std::string s;
     if (!in_.string(s))
       return std::nullopt;
+    // A listpack stays a listpack unless it has too many fields, whatever
+    // the length of its values (Redis 7.0 looks at the count only); the
+    // older blobs convert on either limit.
+    auto limits = lim_.hash;
+    size_t count = 0;
+    if (type == rdb_type::hash_listpack) {
+      if (!for_each_listpack(s, count, [](std::string_view) { return true; })) {
+        in_.fail("invalid hash listpack");
+        return std::nullopt;
+      }
+      if (count / 2 <= limits.max_entries)
+        limits.max_value = std::numeric_limits<size_t>::max();
+    }
+    bool have_field = false;
+    auto pair = [&](std::string_view e) {
+      if (!have_field) {
+        field.assign(e);
+        have_field = true;
+        return true;
+      }
+      have_field = false;
+      return h.set(field, e, limits) || !deep_ || in_.fail("duplicate hash fields");
+    };
     bool ok = type == rdb_type::hash_zipmap
                   ? blob(for_each_zipmap<decltype(pair)&>, s, pair, "zipmap")
               : type == rdb_type::hash_ziplist
@@ -498,10 +520,11 @@ private:
 
   input& in_;
   const load_limits& lim_;
+  bool deep_;
 };
 
-std::optional<value> read_object(input& in, uint8_t type, const load_limits& lim) {
-  builder b(in, lim);
+std::optional<value> read_object(input& in, uint8_t type, const load_limits& lim, bool deep) {
+  builder b(in, lim, deep);
   switch (type) {
   case rdb_type::string: {
     std::string s;
@@ -548,7 +571,8 @@ std::optional<rdb_error> error_of(const input& in) {
 
 } // namespace
 
-std::optional<rdb_error> load_rdb(byte_source& src, rdb_handler& h, bool verify_checksum) {
+std::optional<rdb_error> load_rdb(byte_source& src, rdb_handler& h, bool verify_checksum,
+                                  bool deep_sanitize) {
   input in(src, true);
   char header[9];
   if (!in.read(header, sizeof header))
@@ -640,7 +664,7 @@ std::optional<rdb_error> load_rdb(byte_source& src, rdb_handler& h, bool verify_
     default: {
       if (!in.string(key))
         return error_of(in);
-      auto v = read_object(in, type, lim);
+      auto v = read_object(in, type, lim, deep_sanitize);
       if (!v) {
         if (!in.empty_key)
           return error_of(in);
@@ -675,11 +699,12 @@ std::optional<rdb_error> load_rdb(byte_source& src, rdb_handler& h, bool verify_
   return std::nullopt;
 }
 
-std::optional<value> read_value(uint8_t type, std::string_view& bytes, std::string& error) {
+std::optional<value> read_value(uint8_t type, std::string_view& bytes, std::string& error,
+                                bool deep_sanitize) {
   view_source src(bytes);
   input in(src, false);
   auto lim = load_limits::now();
-  auto v = read_object(in, type, lim);
+  auto v = read_object(in, type, lim, deep_sanitize);
   if (!v) {
     error = in.error();
     return std::nullopt;

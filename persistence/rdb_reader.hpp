@@ -86,13 +86,18 @@ struct rdb_error {
 /// its contents to `h`. The source is not read past the checksum. Nothing
 /// on success; else what is wrong and where. `verify_checksum`: compare the
 /// CRC64 trailer (a zero trailer means "saved without checksum").
-std::optional<rdb_error> load_rdb(byte_source& src, rdb_handler& h, bool verify_checksum);
+/// `deep_sanitize` (sanitize-dump-payload yes) also refuses duplicates
+/// inside embedded blobs and unordered intsets, which are otherwise merged
+/// and sorted; the structure is validated either way.
+std::optional<rdb_error> load_rdb(byte_source& src, rdb_handler& h, bool verify_checksum,
+                                  bool deep_sanitize = false);
 
 /// Decodes one value of RDB type `type` from the front of `bytes` (a DUMP
 /// payload's body), advancing `bytes` past it. Nothing on corrupt input or
-/// an empty collection, with `error` saying why.
+/// an empty collection, with `error` saying why. `deep_sanitize` as for
+/// load_rdb.
 std::optional<datatypes::value> read_value(uint8_t type, std::string_view& bytes,
-                                           std::string& error);
+                                           std::string& error, bool deep_sanitize = true);
 
 /// Decodes one RDB string (plain, integer-encoded or LZF) from the front of
 /// `bytes`, advancing it. False on corrupt input.

@@ -249,8 +249,7 @@ bool ziplist_entry(std::string_view blob, size_t& off, size_t& prev_len, blob_st
 
 // -- intset -----------------------------------------------------------------
 
-std::string intset_blob(const int64_t* values, size_t n) {
-  unsigned width = 2;
+std::string intset_blob(const int64_t* values, size_t n, unsigned width) {
   for (size_t i = 0; i < n; ++i) {
     int64_t v = values[i];
     if (v < INT32_MIN || v > INT32_MAX)

@@ -33,20 +33,23 @@ private:
   size_t count_ = 0;
 };
 
-/// Redis's intset blob of `n` ascending values at the narrowest width
-/// (2, 4 or 8 bytes) holding them all.
-std::string intset_blob(const int64_t* values, size_t n);
+/// Redis's intset blob of `n` ascending values at `width` bytes (2, 4, 8)
+/// or wider when a value needs it.
+std::string intset_blob(const int64_t* values, size_t n, unsigned width = 2);
 
 /// Calls fn(std::string_view) for each entry of a listpack, ziplist,
 /// intset or zipmap blob (a zipmap alternates keys and values; integers are
 /// rendered as decimal text valid for the call). False if the blob is
 /// malformed or fn returned false; `count` receives the number of entries.
+/// An intset's members must ascend only when `ordered` (Redis checks the
+/// order only under sanitize-dump-payload yes; an unordered one is still
+/// safe to read, and set_value sorts what it is given).
 template <class Fn>
 bool for_each_listpack(std::string_view blob, size_t& count, Fn&& fn);
 template <class Fn>
 bool for_each_ziplist(std::string_view blob, size_t& count, Fn&& fn);
 template <class Fn>
-bool for_each_intset(std::string_view blob, size_t& count, Fn&& fn);
+bool for_each_intset(std::string_view blob, size_t& count, Fn&& fn, bool ordered = true);
 template <class Fn>
 bool for_each_zipmap(std::string_view blob, size_t& count, Fn&& fn);
 
@@ -104,7 +107,7 @@ bool for_each_ziplist(std::string_view blob, size_t& count, Fn&& fn) {
 }
 
 template <class Fn>
-bool for_each_intset(std::string_view blob, size_t& count, Fn&& fn) {
+bool for_each_intset(std::string_view blob, size_t& count, Fn&& fn, bool ordered) {
   unsigned width = 0;
   if (!intset_header(blob, width, count))
     return false;
@@ -112,7 +115,7 @@ bool for_each_intset(std::string_view blob, size_t& count, Fn&& fn) {
   for (size_t i = 0; i < count; ++i) {
     int64_t v = intset_at(blob, width, i);
     // Strictly ascending: sorted and free of duplicates.
-    if (i > 0 && intset_at(blob, width, i - 1) >= v)
+    if (ordered && i > 0 && intset_at(blob, width, i - 1) >= v)
       return false;
     if (!fn(render_int(v, digits)))
       return false;
