@@ -80,6 +80,13 @@ def describe(r, key):
     return (r.type(key), r.object("encoding", key), r.execute_command("DEBUG", "DIGEST-VALUE", key))
 
 
+def single_node(r, key):
+    if r.type(key) != b"list":
+        return True
+    info = r.execute_command("DEBUG", "OBJECT", key).decode()
+    return "ql_nodes:1 " in info + " "
+
+
 def transfer(src, dst, keys):
     for key in keys:
         payload = src.dump(key)
@@ -90,9 +97,11 @@ def transfer(src, dst, keys):
             assert abs(dst.pttl(key) - pttl) < 2000, key
         # The encoding Redis writes for the same contents: identical bytes
         # for everything except the hashtable encodings (whose order is the
-        # table's).
+        # table's) and lists of several nodes (RESTORE refills the nodes by
+        # actis's fill rule, which measures its own listpack bytes, so the
+        # boundaries of a restored list may differ from the payload's).
         enc = src.object("encoding", key)
-        if enc not in (b"hashtable", b"skiplist"):
+        if enc not in (b"hashtable", b"skiplist") and single_node(src, key):
             assert dst.dump(key) == payload, key
 
 
