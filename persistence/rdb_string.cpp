@@ -1,5 +1,6 @@
 #include "persistence/rdb_string.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -86,8 +87,21 @@ std::optional<std::string> lzf_compress(std::string_view input, size_t max_out) 
   constexpr unsigned max_ref = (1u << 8) + (1u << 3);
   if (input.size() < 3 || max_out == 0)
     return std::nullopt;
-  thread_local std::vector<unsigned> htab;
-  htab.assign(hsize, 0);
+  // The zeroed table of 64Ki slots is emulated with a generation tag per
+  // slot, so a call does not clear 256 KiB first: a slot written by an
+  // earlier call reads as 0, as a fresh table would.
+  thread_local std::vector<uint64_t> htab(hsize, 0);
+  thread_local uint32_t generation = 0;
+  if (++generation == 0) {
+    std::fill(htab.begin(), htab.end(), 0);
+    generation = 1;
+  }
+  const uint64_t tag = static_cast<uint64_t>(generation) << 32;
+  auto load = [&](unsigned slot) -> unsigned {
+    uint64_t e = htab[slot];
+    return (e & ~uint64_t{0xFFFFFFFF}) == tag ? static_cast<unsigned>(e) : 0;
+  };
+  auto store = [&](unsigned slot, size_t offset) { htab[slot] = tag | offset; };
   auto idx = [](unsigned h) { return ((h >> (3 * 8 - hlog)) - h * 5) & (hsize - 1); };
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   const unsigned char* ip = in;
@@ -101,9 +115,9 @@ std::optional<std::string> lzf_compress(std::string_view input, size_t max_out) 
   unsigned hval = (static_cast<unsigned>(ip[0]) << 8) | ip[1];
   while (ip < in_end - 2) {
     hval = (hval << 8) | ip[2];
-    unsigned* hslot = &htab[idx(hval)];
-    const unsigned char* ref = in + *hslot;
-    *hslot = static_cast<unsigned>(ip - in);
+    unsigned slot = idx(hval);
+    const unsigned char* ref = in + load(slot);
+    store(slot, static_cast<size_t>(ip - in));
     unsigned long off;
     if ((off = static_cast<unsigned long>(ip - ref - 1)) < max_off && ref > in &&
         ref[2] == ip[2] && ref[0] == ip[0] && ref[1] == ip[1]) {
@@ -144,10 +158,10 @@ std::optional<std::string> lzf_compress(std::string_view input, size_t max_out) 
       ip -= 2;
       hval = (static_cast<unsigned>(ip[0]) << 8) | ip[1];
       hval = (hval << 8) | ip[2];
-      htab[idx(hval)] = static_cast<unsigned>(ip - in);
+      store(idx(hval), static_cast<size_t>(ip - in));
       ++ip;
       hval = (hval << 8) | ip[2];
-      htab[idx(hval)] = static_cast<unsigned>(ip - in);
+      store(idx(hval), static_cast<size_t>(ip - in));
       ++ip;
     } else {
       if (op >= out_end)
