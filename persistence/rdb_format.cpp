@@ -1,5 +1,6 @@
 #include "persistence/rdb_format.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <stdexcept>
@@ -35,11 +36,17 @@ std::string score_text(double d) {
 
 /// Redis 7.0 writes lists as quicklist 2: each node is one listpack (or a
 /// plain node holding one big element). actis's nodes are found by walking
-/// the cursor, which names the node each element lives in.
+/// the cursor, which names the node each element lives in. Under
+/// list-compress-depth the inner nodes are written as Redis keeps them, LZF
+/// blobs made by its quicklist rule (at least 48 bytes, saving more than
+/// 8), whatever rdbcompression says.
 void put_list(std::string& out, const datatypes::quicklist& q, bool compress) {
-  put_len(out, q.node_count());
+  size_t nodes = q.node_count();
+  put_len(out, nodes);
   if (q.empty())
     return;
+  auto depth = static_cast<size_t>(std::max(q.describe().compress_depth, 0));
+  bool any_inner = depth > 0 && nodes > 2 * depth;
   size_t threshold = datatypes::quicklist_packed_threshold();
   listpack_builder lp;
   // A plain node's element, copied: the view dies when the cursor moves on.
@@ -55,7 +62,18 @@ void put_list(std::string& out, const datatypes::quicklist& q, bool compress) {
       return;
     }
     put_len(out, quicklist_node_packed);
-    put_string(out, lp.finish(), compress);
+    std::string blob = lp.finish();
+    if (any_inner && node >= depth && node < nodes - depth && blob.size() >= 48) {
+      auto packed = lzf_compress(blob, blob.size());
+      if (packed && packed->size() + 8 < blob.size()) {
+        out.push_back(static_cast<char>(0xC0 | enc_lzf));
+        put_len(out, packed->size());
+        put_len(out, blob.size());
+        out += *packed;
+        return;
+      }
+    }
+    put_string(out, blob, compress);
   };
   bool more = true;
   while (more) {
@@ -190,11 +208,19 @@ void put_resize_db(std::string& out, uint64_t keys, uint64_t expires) {
 }
 
 void put_entry(std::string& out, std::string_view key, const value& v, int64_t expire_ms,
-               bool compress) {
+               bool compress, int64_t idle_s, int lfu_freq) {
   uint8_t type = type_byte(v);
   if (expire_ms >= 0) {
     out.push_back(static_cast<char>(rdb_opcode::expiretime_ms));
     put_le(out, static_cast<uint64_t>(expire_ms), 8);
+  }
+  if (idle_s >= 0) {
+    out.push_back(static_cast<char>(rdb_opcode::idle));
+    put_len(out, static_cast<uint64_t>(idle_s));
+  }
+  if (lfu_freq >= 0) {
+    out.push_back(static_cast<char>(rdb_opcode::freq));
+    out.push_back(static_cast<char>(lfu_freq & 0xFF));
   }
   out.push_back(static_cast<char>(type));
   put_string(out, key, compress);

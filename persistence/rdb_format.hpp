@@ -68,11 +68,13 @@ void put_aux(std::string& out, std::string_view key, std::string_view value);
 void put_aux(std::string& out, std::string_view key, long long value);
 void put_select_db(std::string& out, int db);
 void put_resize_db(std::string& out, uint64_t keys, uint64_t expires);
-/// One key: EXPIRETIME_MS when `expire_ms` >= 0, the type byte, the key,
-/// the value. `compress` is rdbcompression. Throws std::invalid_argument
-/// for a type the format cannot hold yet (streams).
+/// One key: EXPIRETIME_MS when `expire_ms` >= 0, IDLE when `idle_s` >= 0
+/// (Redis writes it under an LRU maxmemory-policy), FREQ when `lfu_freq`
+/// >= 0 (under an LFU policy), the type byte, the key, the value.
+/// `compress` is rdbcompression. Throws std::invalid_argument for a type
+/// the format cannot hold yet (streams).
 void put_entry(std::string& out, std::string_view key, const datatypes::value& v,
-               int64_t expire_ms, bool compress);
+               int64_t expire_ms, bool compress, int64_t idle_s = -1, int lfu_freq = -1);
 /// A function library (RDB_OPCODE_FUNCTION2 and its code).
 void put_function(std::string& out, std::string_view library_code, bool compress = true);
 /// The EOF opcode; the caller appends the CRC64 (or 8 zero bytes).

@@ -394,13 +394,16 @@ struct collected : rdb_handler {
     std::string key;
     std::string digest;
     int64_t expire;
+    int64_t idle;
+    int freq;
   };
   std::vector<item> items;
   std::map<std::string, std::string> aux_fields;
   std::vector<std::string> functions;
   void aux(std::string_view k, std::string_view v) override { aux_fields[std::string(k)] = v; }
-  void entry(int db, std::string key, value v, int64_t expire_ms, int64_t, int) override {
-    items.push_back({db, std::move(key), digest(v), expire_ms});
+  void entry(int db, std::string key, value v, int64_t expire_ms, int64_t idle,
+             int freq) override {
+    items.push_back({db, std::move(key), digest(v), expire_ms, idle, freq});
   }
   void function(std::string code) override { functions.push_back(std::move(code)); }
 };
@@ -420,6 +423,8 @@ std::string sample_file() {
   put_resize_db(f, 2, 0);
   put_entry(f, "hash", hash_of({{"f", "v"}}), -1, true);
   put_entry(f, "zset", zset_of({{"m", 1}}), -1, true);
+  put_entry(f, "idle", value::from_string("x"), -1, true, 12345);
+  put_entry(f, "freq", value::from_string("y"), 1900000000000, true, -1, 200);
   put_eof(f);
   put_le(f, crc64(0, f), 8);
   return f;
@@ -438,7 +443,12 @@ TEST_CASE("rdb: a whole file loads, stopping right after its checksum") {
   CHECK(h.aux_fields["redis-bits"] == "64");
   CHECK(h.aux_fields["ctime"] == "1700000000");
   REQUIRE(h.functions.size() == 1);
-  REQUIRE(h.items.size() == 4);
+  REQUIRE(h.items.size() == 6);
+  CHECK(h.items[4].idle == 12345);
+  CHECK(h.items[4].freq == -1);
+  CHECK(h.items[5].freq == 200);
+  CHECK(h.items[5].expire == 1900000000000);
+  CHECK(h.items[3].idle == -1);
   CHECK(h.items[1].key == "list");
   CHECK(h.items[1].expire == 1800000000000);
   CHECK(h.items[0].expire == -1);
