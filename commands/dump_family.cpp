@@ -4,6 +4,7 @@
 #include "commands/context.hpp"
 #include "commands/dump_ops.hpp"
 #include "commands/families.hpp"
+#include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
 namespace actis::commands {
@@ -71,9 +72,13 @@ void restore_handler(command_context& ctx) {
     return reply_error(ctx, r.error());
   const auto& done = r.value();
   if (!done.stored) {
-    // Already expired: only the removal of the old key reaches the stream.
+    // Already expired: only the removal of the old key reaches the stream,
+    // as UNLINK under lazyfree-lazy-server-del.
     if (done.deleted_old)
-      ctx.propagate_as({"DEL", argv[1]});
+      ctx.propagate_as({config::registry::instance().get_one("lazyfree-lazy-server-del") == "yes"
+                            ? "UNLINK"
+                            : "DEL",
+                        argv[1]});
     else
       ctx.suppress_propagation();
   } else if (done.expire_ms != 0 && !opt.absttl) {

@@ -1,5 +1,8 @@
 #include "commands/dump_ops.hpp"
 
+#include <climits>
+#include <cstdint>
+
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 #include "persistence/rdb_format.hpp"
@@ -62,9 +65,13 @@ op_result<restore_outcome> op_restore(keyspace& ks, int db, std::string_view key
   restore_outcome out;
   if (old != nullptr)
     out.deleted_old = ks.remove(db, key);
-  if (ttl != 0 && !opt.absttl)
+  // A relative TTL that overflows wraps negative in Redis, which then
+  // takes the key for already expired: the same outcome here, without the
+  // overflow.
+  bool wrapped = ttl != 0 && !opt.absttl && ttl > INT64_MAX - ks.now_ms();
+  if (ttl != 0 && !opt.absttl && !wrapped)
     ttl += ks.now_ms();
-  if (ttl != 0 && ttl <= ks.now_ms()) {
+  if (wrapped || (ttl != 0 && ttl <= ks.now_ms())) {
     if (out.deleted_old)
       ks.notify(db, key, event_class::generic, "del");
     return out;
