@@ -6,6 +6,7 @@
 #include "actors/fan_out.hpp"
 #include "actors/partition.hpp"
 #include "actors/pubsub.hpp"
+#include "actors/rdb_saver.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "config/config.hpp"
@@ -93,7 +94,8 @@ void client_pipeline::run() {
     // Redis's processCommand checks the pub/sub context before a busy script.
     if (refused_when_subscribed(r))
       continue;
-    if (r.where != destination::rejected && refuse_while_busy(*r.spec))
+    if (r.where != destination::rejected
+        && (refuse_while_busy(*r.spec) || refuse_when_misconfigured(*r.spec)))
       continue;
     if (info_.multi >= 0 && queue_in_multi(r))
       continue;
@@ -191,6 +193,16 @@ bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
   if (busy.empty())
     return false;
   refuse_front(spec, busy);
+  return true;
+}
+
+bool client_pipeline::refuse_when_misconfigured(const commands::command_spec& spec) {
+  // One relaxed load per command while the last save succeeded.
+  if (rdb_status::instance().last_ok.load(std::memory_order_relaxed)
+      || ((spec.flags & commands::f_write) == 0 && spec.name != "ping")
+      || !rdb_status::instance().refuses_writes())
+    return false;
+  refuse_front(spec, protocol::err::misconf);
   return true;
 }
 

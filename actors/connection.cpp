@@ -174,6 +174,12 @@ public:
                   reset_stats_atom::value);
   }
 
+  void persist(persist_op op, std::function<void(std::string)> done) override {
+    self_->request(srv_.persistence, caf::infinite, persist_atom::value, static_cast<int32_t>(op))
+        .then([done](std::string& reply) { done(std::move(reply)); },
+              [done](caf::error& err) { done("-ERR " + caf::to_string(err) + "\r\n"); });
+  }
+
   bool is_local() const override { return info_.loopback; }
 
   // -- client_pipeline::host --------------------------------------------------

@@ -432,6 +432,9 @@ std::string start_loops(const loop_settings& settings) {
     systems.push_back(std::make_unique<caf::actor_system>(*configs.back()));
     srv.loops.push_back(std::make_unique<loop_slot>());
   }
+  if (settings.load_dataset)
+    if (auto err = settings.load_dataset(); !err.empty())
+      return err;
   for (uint32_t p = 0; p < loops; ++p) {
     auto& part = srv.partitions[p];
     auto& ctx = loop_context::get(part.loop);
@@ -444,6 +447,8 @@ std::string start_loops(const loop_settings& settings) {
     env.active_expire = &srv.active_expire_enabled;
     part.actor = systems[part.loop]->middleman().spawn_broker(partition_broker, env);
   }
+  if (settings.start_services)
+    settings.start_services(*systems[0]);
   for (uint32_t i = 0; i < loops; ++i)
     srv.loops[i]->manager = systems[i]->middleman().spawn_broker(loop_manager, i, fds[i]);
   return {};

@@ -31,6 +31,7 @@ void register_all_commands() {
   register_server_family(t);
   register_command_family(t);
   register_debug_family(t);
+  register_persistence_family(t);
   register_transaction_family(t);
   register_pubsub_family(t);
 }

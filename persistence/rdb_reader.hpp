@@ -20,17 +20,9 @@
 #include <vector>
 
 #include "datatypes/value.hpp"
+#include "persistence/file_io.hpp"
 
 namespace actis::persistence {
-
-/// Where RDB bytes come from.
-class byte_source {
-public:
-  virtual ~byte_source() = default;
-  /// Copies up to `n` bytes into `dst`; returns how many (0: end of input
-  /// or a read error, which the source may report its own way).
-  virtual size_t read(char* dst, size_t n) = 0;
-};
 
 /// A file descriptor read through a 64 KiB buffer. Bytes the RDB reader did
 /// not consume stay buffered here, so the caller can go on reading after the

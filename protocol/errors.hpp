@@ -216,6 +216,12 @@ inline constexpr std::string_view lfu_not_selected =
     "that when switching between policies at runtime LRU and LFU data will take some time to "
     "adjust.";
 inline constexpr std::string_view no_shutdown = "ERR No shutdown in progress.";
+inline constexpr std::string_view misconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
 inline constexpr std::string_view shutdown_failed = "ERR Errors trying to SHUTDOWN. Check logs.";
 /// Written straight to a connection refused at accept (not a command reply).
 inline constexpr std::string_view max_clients = "ERR max number of clients reached";
