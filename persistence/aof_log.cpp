@@ -160,6 +160,8 @@ aof_log::aof_log(aof_log_config cfg)
 aof_log::~aof_log() {
   worker_.reset();
   status_->enabled.store(false);
+  status_->rewrite_in_progress.store(false);
+  status_->rewrite_start_ms.store(0);
 }
 
 std::unique_ptr<aof_log> aof_log::open(aof_log_config cfg, std::string& err) {
@@ -227,6 +229,15 @@ bool aof_log::start(std::string& err) {
   other_size_ = cfg_.loaded_size > incr_size_ ? cfg_.loaded_size - incr_size_ : 0;
   status_->current_size.store(other_size_ + incr_size_);
   status_->base_size.store(cfg_.loaded_base_size);
+  // A status reused from an earlier log (appendonly turned off and on)
+  // starts clean; rewrite counters are the server's and stay.
+  status_->rewrite_in_progress.store(false);
+  status_->rewrite_start_ms.store(0);
+  status_->last_write_ok.store(true);
+  status_->last_fsync_ok.store(true);
+  status_->buffer_length.store(0);
+  status_->written_seq.store(0);
+  status_->durable_seq.store(0);
   status_->enabled.store(true);
   return true;
 }

@@ -8,6 +8,7 @@
 #include <caf/test/dsl.hpp>
 
 #include <map>
+#include <thread>
 #include <random>
 #include <string>
 #include <vector>
@@ -27,9 +28,59 @@ struct aof_config : caf::actor_system_config {
   aof_config() { actis::actors::add_message_types(*this); }
 };
 
+/// The disk as the process sees it: after the crash the process is dead,
+/// so whatever its actors still do touches nothing (files opened before
+/// write to versions the crash already dropped).
+class process_view final : public file_system {
+public:
+  explicit process_view(file_system& disk) : disk_(disk) {}
+  void die() { dead_ = true; }
+
+  std::unique_ptr<writable_file> open_append(const std::string& path, bool truncate,
+                                             std::string& err) override {
+    return alive(err) ? disk_.open_append(path, truncate, err) : nullptr;
+  }
+  std::unique_ptr<byte_source> open_read(const std::string& path, std::string& err) override {
+    return alive(err) ? disk_.open_read(path, err) : nullptr;
+  }
+  bool rename(const std::string& from, const std::string& to, std::string& err) override {
+    return alive(err) && disk_.rename(from, to, err);
+  }
+  bool remove(const std::string& path, std::string& err) override {
+    return alive(err) && disk_.remove(path, err);
+  }
+  bool truncate(const std::string& path, uint64_t size, std::string& err) override {
+    return alive(err) && disk_.truncate(path, size, err);
+  }
+  bool sync_dir(const std::string& dir, std::string& err) override {
+    return alive(err) && disk_.sync_dir(dir, err);
+  }
+  bool make_dir(const std::string& dir, std::string& err) override {
+    return alive(err) && disk_.make_dir(dir, err);
+  }
+  bool exists(const std::string& path) override { return !dead_ && disk_.exists(path); }
+  std::optional<uint64_t> file_size(const std::string& path) override {
+    return dead_ ? std::nullopt : disk_.file_size(path);
+  }
+  std::vector<std::string> list_dir(const std::string& dir) override {
+    return dead_ ? std::vector<std::string>{} : disk_.list_dir(dir);
+  }
+
+private:
+  bool alive(std::string& err) {
+    if (dead_)
+      err = "the process is dead";
+    return !dead_;
+  }
+  file_system& disk_;
+  bool dead_ = false;
+};
+
 struct aof_fixture : test_coordinator_fixture<aof_config> {
   std::unique_ptr<simulated_file_system> disk = std::make_unique<simulated_file_system>();
   simulated_file_system& fs() { return *disk; }
+  /// What the running writer uses.
+  std::unique_ptr<process_view> process;
   /// The SET seqs sent, in order, and the [first, last] SET seqs of each
   /// transaction.
   std::vector<uint64_t> sent_sets;
@@ -59,7 +110,8 @@ struct aof_fixture : test_coordinator_fixture<aof_config> {
 
   aof_log_config config(fsync_policy p) {
     aof_log_config cfg;
-    cfg.fs = disk.get();
+    process = std::make_unique<process_view>(*disk);
+    cfg.fs = process.get();
     cfg.dir = "/data/appendonlydir";
     cfg.policy = p;
     cfg.status = status;
@@ -122,12 +174,14 @@ struct aof_fixture : test_coordinator_fixture<aof_config> {
   }
 };
 
-/// The base a rewrite writes: every SET up to `cut`, crash-safely.
-void write_base(file_system& fs, const std::string& path, uint64_t cut) {
+/// The base a rewrite writes: every SET of `sets` up to `cut`, durably.
+void write_base(file_system& fs, const std::string& path, const std::vector<uint64_t>& sets,
+                uint64_t cut) {
   aof_encoder enc;
   std::string bytes;
-  for (uint64_t s = 1; s <= cut; ++s)
-    enc.append(bytes, static_cast<int>(s % 3), {"SET", "k" + std::to_string(s), std::to_string(s)});
+  for (uint64_t s : sets)
+    if (s <= cut)
+      enc.append(bytes, static_cast<int>(s % 3), {"SET", "k" + std::to_string(s), std::to_string(s)});
   std::string err;
   auto f = fs.open_append(path, true, err);
   f->append(bytes);
@@ -182,7 +236,9 @@ CAF_TEST(group_commit) {
 // nothing announced durable is lost, nothing appears twice, the directory
 // always loads (after cutting a torn tail).
 CAF_TEST(always_survives_random_crashes) {
-  for (unsigned seed = 1; seed <= 150; ++seed) {
+  uint64_t announced_total = 0;
+  int rewrites_done = 0;
+  for (unsigned seed = 1; seed <= 300; ++seed) {
     std::mt19937_64 rng(seed);
     disk = std::make_unique<simulated_file_system>();
     *durable = 0;
@@ -190,7 +246,7 @@ CAF_TEST(always_survives_random_crashes) {
     sent_sets.clear();
     transactions.clear();
     start_writer(fsync_policy::always);
-    uint64_t crash_after = rng() % 60;
+    uint64_t crash_after = rng() % 150;
     uint64_t durable_at_crash = 0;
     bool rewriting = false;
     auto cut = std::make_shared<uint64_t>(0);
@@ -199,12 +255,13 @@ CAF_TEST(always_survives_random_crashes) {
       if (step == crash_after) {
         durable_at_crash = *durable;
         fs().crash(rng);
+        process->die();
         break;
       }
       auto r = rng() % 10;
-      if (r < 4) {
+      if (r < 3) {
         send_batch(1 + rng() % 4, r == 0);
-      } else if (r == 4 && !rewriting) {
+      } else if (r == 3 && !rewriting) {
         rewriting = true;
         *cut = 0;
         *finished = false;
@@ -216,14 +273,14 @@ CAF_TEST(always_survives_random_crashes) {
                   *cut = c;
               });
         });
-      } else if (r == 5 && rewriting && *cut != 0) {
+      } else if (r == 4 && rewriting && *cut != 0) {
         std::string temp = "/data/appendonlydir/temp-rewrite.aof";
-        write_base(fs(), temp, *cut);
+        write_base(fs(), temp, sent_sets, *cut);
         rewriting = false;
         auto w = writer;
         sys.spawn([w, temp](caf::event_based_actor* a) {
           a->request(w, caf::infinite, aof_rewrite_finish_atom::value, temp, false)
-              .then([](const std::string&) {});
+              .then([](const std::string&) {}); // fails once the process is dead
         });
       } else if (sched.has_job()) {
         sched.run_once();
@@ -231,8 +288,10 @@ CAF_TEST(always_survives_random_crashes) {
     }
     stop_writer();
     sched.run();
+    announced_total += durable_at_crash;
     aof_load_result r;
     auto seqs = surviving(r);
+    rewrites_done += r.manifest.base_seq > 1;
     CAF_CHECK(r.status != aof_load_status::failed);
     if (r.status == aof_load_status::failed)
       CAF_MESSAGE("seed " << seed << ": " << r.error);
@@ -257,6 +316,164 @@ CAF_TEST(always_survives_random_crashes) {
     CAF_CHECK(r.status == aof_load_status::ok);
     CAF_CHECK_EQUAL(again.size(), seqs.size() + 1);
   }
+  // The crashes hit real work: announced writes, finished rewrites.
+  CAF_MESSAGE("announced " << announced_total << " seqs, " << rewrites_done << " rewrites");
+  CAF_CHECK_GREATER(announced_total, 1000u);
+  CAF_CHECK_GREATER(rewrites_done, 20);
+}
+
+// A rewrite with a cut ahead of the stream rotates exactly after the cut;
+// finishing it makes the new base current and deletes the old files.
+CAF_TEST(rewrite_rotates_at_the_cut) {
+  start_writer(fsync_policy::everysec);
+  send_batch(2, false);
+  sched.run();
+  auto answer = std::make_shared<std::pair<std::string, uint64_t>>("pending", 0);
+  auto w = writer;
+  sys.spawn([w, answer](caf::event_based_actor* a) {
+    a->request(w, caf::infinite, aof_rewrite_start_atom::value, uint64_t{4})
+        .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(answer->first, "pending");
+  send_batch(4, false); // seqs 3..6: 3 and 4 before the cut
+  sched.run();
+  CAF_CHECK_EQUAL(answer->first, "");
+  CAF_CHECK_EQUAL(answer->second, 4u);
+  CAF_CHECK(status->rewrite_in_progress.load());
+  CAF_CHECK_EQUAL(fs().contents("/data/appendonlydir/appendonly.aof.manifest"),
+                  "file appendonly.aof.1.base.aof seq 1 type b\n"
+                  "file appendonly.aof.1.incr.aof seq 1 type i\n"
+                  "file appendonly.aof.2.incr.aof seq 2 type i\n");
+  // A second rewrite cannot start meanwhile.
+  sys.spawn([w, answer](caf::event_based_actor* a) {
+    a->request(w, caf::infinite, aof_rewrite_start_atom::value, uint64_t{0})
+        .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(answer->first, "an AOF rewrite is already in progress");
+  write_base(fs(), "/data/appendonlydir/temp-rewrite.aof", sent_sets, 4);
+  auto finished = std::make_shared<std::string>("pending");
+  sys.spawn([w, finished](caf::event_based_actor* a) {
+    a->request(w, caf::infinite, aof_rewrite_finish_atom::value,
+               std::string("/data/appendonlydir/temp-rewrite.aof"), false)
+        .then([finished](const std::string& err) { *finished = err; });
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(*finished, "");
+  CAF_CHECK_EQUAL(fs().contents("/data/appendonlydir/appendonly.aof.manifest"),
+                  "file appendonly.aof.2.base.aof seq 2 type b\n"
+                  "file appendonly.aof.2.incr.aof seq 2 type i\n");
+  CAF_CHECK(!fs().exists("/data/appendonlydir/appendonly.aof.1.base.aof"));
+  CAF_CHECK(!fs().exists("/data/appendonlydir/appendonly.aof.1.incr.aof"));
+  CAF_CHECK(!status->rewrite_in_progress.load());
+  CAF_CHECK_EQUAL(status->rewrites.load(), 1u);
+  stop_writer();
+  aof_load_result r;
+  auto seqs = surviving(r);
+  CAF_CHECK_EQUAL(seqs, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
+  std::string info;
+  append_aof_info(info, status.get(), 0);
+  CAF_CHECK(info.find("aof_enabled:0\r\n") != std::string::npos);
+  CAF_CHECK(info.find("aof_rewrites:1\r\n") != std::string::npos);
+}
+
+// everysec: nothing is fsynced until a second has passed, then the fsync
+// runs on the background thread; the writer never waits for it.
+CAF_TEST(everysec_fsyncs_a_second_behind) {
+  start_writer(fsync_policy::everysec);
+  send_batch(3, false);
+  sched.run();
+  CAF_CHECK_EQUAL(status->written_seq.load(), 3u);
+  CAF_CHECK_EQUAL(*durable, 0u); // no announcements outside always
+  sched.advance_time(std::chrono::milliseconds(1000));
+  sched.run();
+  for (int i = 0; i < 200 && status->durable_seq.load() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CAF_CHECK_EQUAL(status->durable_seq.load(), 3u);
+  std::mt19937_64 rng(3);
+  fs().crash(rng);
+  aof_load_result r;
+  auto seqs = surviving(r);
+  CAF_CHECK_EQUAL(seqs, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+// no: the writer never fsyncs; a crash may take everything, but what is
+// left loads.
+CAF_TEST(policy_no_never_fsyncs) {
+  start_writer(fsync_policy::no);
+  send_batch(3, false);
+  sched.run();
+  sched.advance_time(std::chrono::milliseconds(5000));
+  sched.run();
+  CAF_CHECK_EQUAL(status->written_seq.load(), 3u);
+  CAF_CHECK_EQUAL(status->durable_seq.load(), 0u);
+  CAF_CHECK(!sched.has_pending_timeout());
+  std::mt19937_64 rng(5);
+  fs().crash(rng);
+  aof_load_result r;
+  surviving(r);
+  CAF_CHECK(r.status != aof_load_status::failed);
+}
+
+// A full disk: the write fails, the data stays buffered, nothing is
+// announced, INFO says err; when space returns the retry writes it all.
+CAF_TEST(disk_full_keeps_data_and_recovers) {
+  start_writer(fsync_policy::always);
+  send_batch(2, false);
+  sched.run();
+  CAF_CHECK_EQUAL(*durable, 2u);
+  fs().set_capacity(fs().contents("/data/appendonlydir/appendonly.aof.1.incr.aof").size() +
+                    fs().contents("/data/appendonlydir/appendonly.aof.manifest").size() + 10);
+  send_batch(3, false);
+  sched.run();
+  CAF_CHECK_EQUAL(*durable, 2u);
+  CAF_CHECK(status->write_error());
+  CAF_CHECK_EQUAL(status->error_text(), "No space left on device");
+  CAF_CHECK_GREATER(status->buffer_length.load(), 0u);
+  CAF_CHECK_EQUAL(log_lines.back(), "Error writing to the AOF file: No space left on device");
+  std::string info;
+  append_aof_info(info, status.get(), 0);
+  CAF_CHECK(info.find("aof_last_write_status:err\r\n") != std::string::npos);
+  // Retries while full change nothing and log nothing new.
+  auto lines = log_lines.size();
+  sched.advance_time(std::chrono::milliseconds(100));
+  sched.run();
+  CAF_CHECK_EQUAL(log_lines.size(), lines);
+  fs().set_capacity(UINT64_MAX);
+  sched.advance_time(std::chrono::milliseconds(100));
+  sched.run();
+  CAF_CHECK_EQUAL(*durable, 5u);
+  CAF_CHECK(!status->write_error());
+  CAF_CHECK_EQUAL(log_lines.back(), "AOF write error looks solved, Redis can write again.");
+  stop_writer();
+  aof_load_result r;
+  auto seqs = surviving(r);
+  CAF_CHECK_EQUAL(seqs, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+}
+
+// Leaving always releases what was held; aof_flush makes everything durable.
+CAF_TEST(policy_change_and_flush) {
+  start_writer(fsync_policy::everysec);
+  send_batch(2, false);
+  sched.run();
+  auto answer = std::make_shared<std::pair<std::string, uint64_t>>("pending", 0);
+  auto w = writer;
+  sys.spawn([w, answer](caf::event_based_actor* a) {
+    a->request(w, caf::infinite, aof_flush_atom::value)
+        .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(answer->first, "");
+  CAF_CHECK_EQUAL(answer->second, 2u);
+  caf::anon_send(writer, aof_policy_atom::value, std::string("always"));
+  send_batch(1, false);
+  sched.run();
+  CAF_CHECK_EQUAL(*durable, 3u);
+  caf::anon_send(writer, aof_policy_atom::value, std::string("no"));
+  send_batch(1, false);
+  sched.run();
+  CAF_CHECK_EQUAL(*durable, 3u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
