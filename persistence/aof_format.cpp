@@ -72,15 +72,16 @@ public:
     }
   }
 
-  /// Exactly `n` bytes into `out`; false at a short read.
+  /// Appends exactly `n` bytes to `out`; false at a short read (what was
+  /// there is appended).
   bool exact(size_t n, std::string& out) {
-    out.clear();
-    while (out.size() < n) {
+    while (n > 0) {
       if (pos_ == buf_.size() && !fill())
         return false;
-      size_t take_n = std::min(n - out.size(), buf_.size() - pos_);
+      size_t take_n = std::min(n, buf_.size() - pos_);
       out.append(buf_, pos_, take_n);
       pos_ += take_n;
+      n -= take_n;
     }
     return true;
   }
@@ -295,16 +296,11 @@ private:
       if (s != step::command)
         return s == step::end ? step::torn : s;
       std::string arg;
-      size_t want = static_cast<size_t>(len);
-      // Read in steps so a corrupt length cannot allocate more than exists.
-      while (arg.size() < want) {
-        std::string piece;
-        size_t n = std::min(read_step, want - arg.size());
-        bool whole = in_.exact(n, piece);
-        arg += piece;
-        if (!whole)
-          return in_.failed() ? step::read_error : step::torn;
-      }
+      // Reserve no more than a step: a corrupt length must not allocate
+      // more than the file holds.
+      arg.reserve(std::min(static_cast<size_t>(len), read_step));
+      if (!in_.exact(static_cast<size_t>(len), arg))
+        return in_.failed() ? step::read_error : step::torn;
       std::string crlf;
       if (!in_.exact(2, crlf))
         return in_.failed() ? step::read_error : step::torn;
