@@ -7,7 +7,9 @@
 
 #include <caf/test/dsl.hpp>
 
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <random>
 #include <string>
@@ -74,6 +76,82 @@ private:
   }
   file_system& disk_;
   bool dead_ = false;
+};
+
+/// A disk whose fsyncs wait while the gate is closed (a busy disk).
+class slow_disk final : public file_system {
+public:
+  explicit slow_disk(file_system& disk) : disk_(disk) {}
+
+  void close_gate() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    open_ = false;
+  }
+  void open_gate() {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      open_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  std::unique_ptr<writable_file> open_append(const std::string& path, bool truncate,
+                                             std::string& err) override {
+    auto inner = disk_.open_append(path, truncate, err);
+    if (!inner)
+      return nullptr;
+    return std::make_unique<gated_file>(*this, std::move(inner));
+  }
+  std::unique_ptr<byte_source> open_read(const std::string& path, std::string& err) override {
+    return disk_.open_read(path, err);
+  }
+  bool rename(const std::string& from, const std::string& to, std::string& err) override {
+    return disk_.rename(from, to, err);
+  }
+  bool remove(const std::string& path, std::string& err) override {
+    return disk_.remove(path, err);
+  }
+  bool truncate(const std::string& path, uint64_t size, std::string& err) override {
+    return disk_.truncate(path, size, err);
+  }
+  bool sync_dir(const std::string& dir, std::string& err) override {
+    return disk_.sync_dir(dir, err);
+  }
+  bool make_dir(const std::string& dir, std::string& err) override {
+    return disk_.make_dir(dir, err);
+  }
+  bool exists(const std::string& path) override { return disk_.exists(path); }
+  std::optional<uint64_t> file_size(const std::string& path) override {
+    return disk_.file_size(path);
+  }
+  std::vector<std::string> list_dir(const std::string& dir) override {
+    return disk_.list_dir(dir);
+  }
+
+private:
+  class gated_file final : public writable_file {
+  public:
+    gated_file(slow_disk& disk, std::unique_ptr<writable_file> inner)
+        : disk_(disk), inner_(std::move(inner)) {}
+    bool append(std::string_view data) override { return inner_->append(data); }
+    bool sync() override {
+      std::unique_lock<std::mutex> lock(disk_.mutex_);
+      disk_.changed_.wait(lock, [&] { return disk_.open_; });
+      lock.unlock();
+      return inner_->sync();
+    }
+    bool close() override { return inner_->close(); }
+    uint64_t size() const override { return inner_->size(); }
+
+  private:
+    slow_disk& disk_;
+    std::unique_ptr<writable_file> inner_;
+  };
+
+  file_system& disk_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = true;
 };
 
 struct aof_fixture : test_coordinator_fixture<aof_config> {
@@ -396,6 +474,42 @@ CAF_TEST(everysec_fsyncs_a_second_behind) {
   aof_load_result r;
   auto seqs = surviving(r);
   CAF_CHECK_EQUAL(seqs, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+// everysec on a busy disk: while the background fsync runs, writes wait
+// up to two seconds, then go ahead (aof_delayed_fsync counts it).
+CAF_TEST(everysec_postpones_writes_behind_a_slow_fsync) {
+  slow_disk disk(fs());
+  std::string err;
+  auto cfg = config(fsync_policy::everysec);
+  cfg.fs = &disk;
+  auto log = aof_log::open(cfg, err);
+  CAF_REQUIRE(log != nullptr);
+  disk.close_gate();
+  writer = spawn_aof_writer(sys, std::move(log), subscriber);
+  send_batch(1, false); // written; its fsync starts and hangs
+  sched.run();
+  for (int i = 0; i < 200 && status->pending_fsync.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CAF_CHECK_EQUAL(status->written_seq.load(), 1u);
+  send_batch(1, false); // postponed
+  sched.run();
+  CAF_CHECK_EQUAL(status->written_seq.load(), 1u);
+  CAF_CHECK_GREATER(status->buffer_length.load(), 0u);
+  for (int i = 0; i < 19; ++i) {
+    sched.advance_time(std::chrono::milliseconds(100));
+    sched.run();
+  }
+  CAF_CHECK_EQUAL(status->written_seq.load(), 1u);
+  for (int i = 0; i < 3; ++i) {
+    sched.advance_time(std::chrono::milliseconds(100));
+    sched.run();
+  }
+  CAF_CHECK_EQUAL(status->written_seq.load(), 2u);
+  CAF_CHECK_EQUAL(status->delayed_fsync.load(), 1u);
+  disk.open_gate();
+  stop_writer();
+  CAF_CHECK_EQUAL(status->pending_fsync.load(), 0u);
 }
 
 // no: the writer never fsyncs; a crash may take everything, but what is
