@@ -218,3 +218,36 @@ typename Inspector::result_type inspect(Inspector& f, partition_summary& x) {
 }
 
 } // namespace actis::commands
+
+// ----------------------------------------------------------- AOF writer
+//  * sequencer -> aof writer   write_batch (above): appended to the current
+//                              incr file; fsynced per appendfsync.
+//  * aof writer -> subscriber  aof_durable (uint64_t seq): under appendfsync
+//                              always, every record up to seq is fsynced
+//                              (release the replies held for them); also
+//                              sent once with the last written seq when the
+//                              policy leaves always, and on aof_flush.
+//  * lead -> aof writer        aof_rewrite_start (uint64_t cut) ->
+//                              (std::string err, uint64_t cut): records up to
+//                              `cut` (0 = what has arrived) stay in the
+//                              current incr file, later ones go to a new one;
+//                              answered once the new file is in the manifest.
+//                              aof_rewrite_finish (std::string temp_base_path,
+//                              bool rdb) -> std::string err: the rewrite's
+//                              base (covering records up to the cut) becomes
+//                              the base; old files become history.
+//                              aof_rewrite_abort: the rewrite failed.
+//                              aof_policy (std::string appendfsync value),
+//                              aof_timestamps (bool): CONFIG SET.
+//                              aof_flush -> (std::string err, uint64_t seq):
+//                              write and fsync everything now (SHUTDOWN,
+//                              appendonly no, DEBUG); seq = durable.
+namespace actis::actors {
+using aof_durable_atom = caf::atom_constant<caf::atom("aofdurabl")>;
+using aof_rewrite_start_atom = caf::atom_constant<caf::atom("aofrwstart")>;
+using aof_rewrite_finish_atom = caf::atom_constant<caf::atom("aofrwfin")>;
+using aof_rewrite_abort_atom = caf::atom_constant<caf::atom("aofrwabort")>;
+using aof_policy_atom = caf::atom_constant<caf::atom("aofpolicy")>;
+using aof_timestamps_atom = caf::atom_constant<caf::atom("aoftimest")>;
+using aof_flush_atom = caf::atom_constant<caf::atom("aofflush")>;
+} // namespace actis::actors
