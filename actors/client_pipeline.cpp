@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "actors/aof_service.hpp"
 #include "actors/fan_out.hpp"
 #include "actors/partition.hpp"
 #include "actors/pubsub.hpp"
@@ -197,12 +198,19 @@ bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
 }
 
 bool client_pipeline::refuse_when_misconfigured(const commands::command_spec& spec) {
-  // One relaxed load per command while the last save succeeded.
-  if (rdb_status::instance().last_ok.load(std::memory_order_relaxed)
-      || ((spec.flags & commands::f_write) == 0 && spec.name != "ping")
-      || !rdb_status::instance().refuses_writes())
+  // A relaxed load or two per command while persistence is healthy.
+  bool rdb_failed = !rdb_status::instance().last_ok.load(std::memory_order_relaxed);
+  auto* aof = aof_runtime::instance().status.get();
+  bool aof_failed = aof != nullptr && aof->write_error();
+  if ((!rdb_failed && !aof_failed)
+      || ((spec.flags & commands::f_write) == 0 && spec.name != "ping"))
     return false;
-  refuse_front(spec, protocol::err::misconf);
+  if (rdb_failed && rdb_status::instance().refuses_writes())
+    refuse_front(spec, protocol::err::misconf);
+  else if (aof_failed)
+    refuse_front(spec, protocol::err::misconf_aof(aof->error_text()));
+  else
+    return false;
   return true;
 }
 

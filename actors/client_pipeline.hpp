@@ -180,7 +180,8 @@ private:
   /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
   bool refuse_while_busy(const commands::command_spec& spec);
   /// MISCONF for writes (and PING) while the last save failed and
-  /// stop-writes-on-bgsave-error is on, as Redis's processCommand.
+  /// stop-writes-on-bgsave-error is on, or the AOF cannot be written, as
+  /// Redis's processCommand.
   bool refuse_when_misconfigured(const commands::command_spec& spec);
   /// Answers the front command with `error` instead of running it, as
   /// Redis's rejectCommand: counted as rejected, and it fails a MULTI.

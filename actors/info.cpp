@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "actors/aof_service.hpp"
 #include "actors/pubsub.hpp"
 #include "actors/rdb_saver.hpp"
 #include "actors/watchdog.hpp"
@@ -70,6 +71,8 @@ section_set select_sections(const commands::command_args& argv) {
 class section_writer {
 public:
   explicit section_writer(std::string& out) : out_(out) {}
+  /// Lines already formatted as "name:value\r\n".
+  void add_lines(std::string_view lines) { out_ += lines; }
   void add(std::string_view name, std::string_view value) {
     out_ += name;
     out_ += ':';
@@ -255,13 +258,9 @@ void persistence_section(section_writer& w, const summaries& ks) {
   w.add("rdb_last_cow_size", 0);
   w.add("rdb_last_load_keys_expired", rdb.loaded_expired.load());
   w.add("rdb_last_load_keys_loaded", rdb.loaded_keys.load());
-  w.zeros({"aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"});
-  w.add("aof_last_rewrite_time_sec", -1);
-  w.add("aof_current_rewrite_time_sec", -1);
-  w.add("aof_last_bgrewrite_status", "ok");
-  w.zeros({"aof_rewrites", "aof_rewrites_consecutive_failures"});
-  w.add("aof_last_write_status", "ok");
-  w.zeros({"aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"});
+  std::string aof;
+  persistence::append_aof_info(aof, aof_runtime::instance().status.get(), unix_ms());
+  w.add_lines(aof);
 }
 
 void stats_section(section_writer& w, const summaries& ks) {

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "actors/aof_service.hpp"
 #include "actors/families.hpp"
 #include "actors/log.hpp"
 #include "actors/loop.hpp"
@@ -57,6 +58,37 @@ uint32_t loop_count(config::registry& cfg) {
   if (threads > 0)
     return static_cast<uint32_t>(threads);
   return default_loop_count(std::thread::hardware_concurrency());
+}
+
+std::vector<commands::partition_data*> all_partitions() {
+  std::vector<commands::partition_data*> parts;
+  for (auto& p : actors::server::instance().partitions)
+    parts.push_back(p.data.get());
+  return parts;
+}
+
+/// Fills the partitions before the first client: from the AOF when
+/// appendonly is on (as Redis, the snapshot is then ignored), else from
+/// dbfilename. Returns the error that stops start-up.
+std::string load_dataset(persistence::file_system& fs, bool aof) {
+  auto started = actors::unix_ms();
+  auto parts = all_partitions();
+  if (aof)
+    return actors::load_aof_dataset(fs, parts);
+  auto& cfg = config::registry::instance();
+  auto loaded = actors::load_rdb_file(fs, cfg.get_one("dbfilename"), parts);
+  if (!loaded.error.empty() || !loaded.found)
+    return loaded.error;
+  auto& status = actors::rdb_status::instance();
+  status.loaded_keys = loaded.keys;
+  status.loaded_expired = loaded.expired;
+  actors::log(actors::log_level::notice,
+              "Done loading RDB, keys loaded: " + std::to_string(loaded.keys)
+                  + ", keys expired: " + std::to_string(loaded.expired) + ".");
+  actors::log(actors::log_level::notice,
+              "DB loaded from disk: " + std::to_string((actors::unix_ms() - started) / 1000.0)
+                  + " seconds");
+  return {};
 }
 
 } // namespace
@@ -110,7 +142,10 @@ int main(int argc, char** argv) {
   cfg.mark_implemented("requirepass");
   cfg.mark_implemented("protected-mode");
   for (auto name : {"save", "dbfilename", "rdbcompression", "rdbchecksum",
-                    "stop-writes-on-bgsave-error", "rdb-save-incremental-fsync"})
+                    "stop-writes-on-bgsave-error", "rdb-save-incremental-fsync", "appendonly",
+                    "appendfsync", "appenddirname", "appendfilename", "aof-load-truncated",
+                    "aof-use-rdb-preamble", "aof-timestamp-enabled", "aof-disable-auto-gc",
+                    "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size"})
     cfg.mark_implemented(name);
   if (auto warning = cfg.adjust_open_files_limit(); !warning.empty())
     actors::log(actors::log_level::warning, warning);
@@ -118,36 +153,17 @@ int main(int argc, char** argv) {
     actors::log(actors::log_level::warning,
                 "Config directive '" + name
                     + "' is accepted and reported by CONFIG GET but has no effect in actis yet");
-  if (cfg.get_one("appendonly") == "yes")
-    actors::log(actors::log_level::warning,
-                "appendonly is configured but actis does not write the AOF yet: only RDB "
-                "snapshots persist the dataset");
   auto& fs = persistence::file_system::posix();
-  settings.load_dataset = [&fs, &cfg] {
-    auto started = actors::unix_ms();
-    std::vector<commands::partition_data*> parts;
-    for (auto& p : actors::server::instance().partitions)
-      parts.push_back(p.data.get());
-    auto loaded = actors::load_rdb_file(fs, cfg.get_one("dbfilename"), parts);
-    if (!loaded.error.empty())
-      return loaded.error;
-    auto& status = actors::rdb_status::instance();
-    status.loaded_keys = loaded.keys;
-    status.loaded_expired = loaded.expired;
-    if (loaded.found)
-      actors::log(actors::log_level::notice,
-                  "Done loading RDB, keys loaded: " + std::to_string(loaded.keys)
-                      + ", keys expired: " + std::to_string(loaded.expired) + ".");
-    if (loaded.found)
-      actors::log(actors::log_level::notice,
-                  "DB loaded from disk: "
-                      + std::to_string((actors::unix_ms() - started) / 1000.0) + " seconds");
-    return std::string();
-  };
+  bool aof = cfg.get_one("appendonly") == "yes";
+  settings.load_dataset = [&fs, aof] { return load_dataset(fs, aof); };
   caf::actor_system* services = nullptr;
-  settings.start_services = [&fs, &services](caf::actor_system& sys) {
+  settings.start_services = [&fs, &services, aof](caf::actor_system& sys) {
     services = &sys;
     actors::spawn_rdb_saver(sys, fs);
+    if (!aof)
+      return std::string();
+    auto parts = all_partitions();
+    return actors::start_aof(sys, fs, parts);
   };
   if (auto err = actors::start_loops(settings); !err.empty()) {
     actors::log(actors::log_level::warning, err);
@@ -169,6 +185,7 @@ int main(int argc, char** argv) {
       actors::log(actors::log_level::warning, sig == SIGINT
                                                   ? "Received SIGINT scheduling shutdown..."
                                                   : "Received SIGTERM scheduling shutdown...");
+    actors::flush_aof(*services);
     if (srv.shutdown_saved || cfg.get_one("save").empty())
       break;
     actors::log(actors::log_level::notice, "Saving the final RDB snapshot before exiting.");

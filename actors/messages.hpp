@@ -84,6 +84,7 @@ enum class persist_op : int32_t {
   bgsave_schedule, // BGSAVE SCHEDULE
   reload,          // DEBUG RELOAD: save, empty, load, all partitions held
   reload_nosave,   // DEBUG RELOAD NOSAVE: empty and load the existing file
+  bgrewriteaof,    // BGREWRITEAOF: a snapshot cut becomes the AOF's base
 };
 
 /// A client's watched keys in one partition, to forget.

@@ -1,4 +1,4 @@
-// The persistence commands: SAVE, BGSAVE and LASTSAVE, answered by the RDB
+// The persistence commands: SAVE, BGSAVE, BGREWRITEAOF and LASTSAVE, answered by the RDB
 // persistence actor (actors/rdb_saver.hpp).
 #include "actors/connection_hooks.hpp"
 #include "actors/families.hpp"
@@ -31,6 +31,8 @@ void bgsave_handler(command_context& ctx) {
     ctx.reply.error(err::syntax);
 }
 
+void bgrewriteaof_handler(command_context& ctx) { ask_persistence(ctx, persist_op::bgrewriteaof); }
+
 void lastsave_handler(command_context& ctx) {
   ctx.reply.integer(rdb_status::instance().last_save_s.load(std::memory_order_relaxed));
 }
@@ -49,6 +51,9 @@ void register_persistence_family(commands::command_table& t) {
       {.name = "bgsave", .arity = -1, .flags = background, .group = server,
        .handler = bgsave_handler,
        .docs = {"Asynchronously saves the database(s) to disk.", "1.0.0", "O(1)"}},
+      {.name = "bgrewriteaof", .arity = 1, .flags = background, .group = server,
+       .handler = bgrewriteaof_handler,
+       .docs = {"Asynchronously rewrites the append-only file to disk.", "1.0.0", "O(1)"}},
       {.name = "lastsave", .arity = 1, .flags = f_loading | f_stale | f_fast, .group = server,
        .handler = lastsave_handler, .tips = "nondeterministic_output",
        .extra_acl = acl_admin | acl_dangerous,

@@ -78,23 +78,15 @@ private:
 
 } // namespace
 
-rdb_load_result load_rdb_file(persistence::file_system& fs, const std::string& path,
-                              std::vector<commands::partition_data*>& parts) {
+rdb_load_result load_rdb_stream(persistence::byte_source& src, const std::string& name,
+                                std::vector<commands::partition_data*>& parts) {
   rdb_load_result result;
-  if (!fs.exists(path))
-    return result;
   result.found = true;
-  std::string err;
-  auto src = fs.open_read(path, err);
-  if (!src) {
-    result.error = "Fatal error loading the DB " + path + ": " + err + ". Exiting.";
-    return result;
-  }
   partition_filler filler(parts);
   try {
-    if (auto failure = persistence::load_rdb(*src, filler, true))
+    if (auto failure = persistence::load_rdb(src, filler, true))
       result.error = "Short read or OOM loading DB. Unrecoverable error, aborting now. ("
-                     + path + " at offset " + std::to_string(failure->offset) + ": "
+                     + name + " at offset " + std::to_string(failure->offset) + ": "
                      + failure->message + ")";
   } catch (const load_refused& refused) {
     result.error = refused.what();
@@ -104,6 +96,21 @@ rdb_load_result load_rdb_file(persistence::file_system& fs, const std::string& p
   result.keys = filler.keys;
   result.expired = filler.expired;
   return result;
+}
+
+rdb_load_result load_rdb_file(persistence::file_system& fs, const std::string& path,
+                              std::vector<commands::partition_data*>& parts) {
+  if (!fs.exists(path))
+    return {};
+  std::string err;
+  auto src = fs.open_read(path, err);
+  if (!src) {
+    rdb_load_result result;
+    result.found = true;
+    result.error = "Fatal error loading the DB " + path + ": " + err + ". Exiting.";
+    return result;
+  }
+  return load_rdb_stream(*src, path, parts);
 }
 
 } // namespace actis::actors

@@ -22,5 +22,8 @@ struct rdb_load_result {
 /// as a master does.
 rdb_load_result load_rdb_file(persistence::file_system& fs, const std::string& path,
                               std::vector<commands::partition_data*>& parts);
+/// The same from an open source (an AOF base); `name` for messages.
+rdb_load_result load_rdb_stream(persistence::byte_source& src, const std::string& name,
+                                std::vector<commands::partition_data*>& parts);
 
 } // namespace actis::actors

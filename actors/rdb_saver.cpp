@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "actors/aof_service.hpp"
 #include "actors/fan_out.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
@@ -55,6 +56,11 @@ std::string rdb_path() { return config::registry::instance().get_one("dbfilename
 
 /// One snapshot being written.
 struct running_save {
+  /// A BGREWRITEAOF base rather than dbfilename: the AOF writer renames
+  /// it into the AOF directory.
+  bool aof_base = false;
+  /// Where it goes when complete (empty for an AOF base).
+  std::string target_path;
   std::string temp_path;
   std::unique_ptr<persistence::writable_file> file;
   uint64_t crc = 0;
@@ -64,6 +70,10 @@ struct running_save {
   size_t partitions_left = 0;
   bool failed = false;
   std::string error;
+  /// An AOF base: the writer rotated its incr file at the cut; the base is
+  /// handed to it only then (finish_pending until).
+  bool rotated = false;
+  bool finish_pending = false;
   /// SAVE callers, answered when the file is on disk.
   std::vector<caf::response_promise> waiters;
   /// BGSAVE callers, answered at the cut: what they wrote before is in the
@@ -76,6 +86,7 @@ struct saver_state {
   request_watchdog watchdog;
   std::unique_ptr<running_save> current;
   bool scheduled = false;
+  bool rewrite_scheduled = false;
   int64_t last_try_ms = 0;
   bool summary_in_flight = false;
 };
@@ -124,7 +135,42 @@ std::string preamble() {
 }
 
 void finish(saver_actor* self);
-bool start(saver_actor* self);
+bool start(saver_actor* self, bool aof_base);
+
+/// A rewrite that could not start or did not complete.
+void aof_rewrite_failed(const std::string& why) {
+  log(log_level::warning, "Background AOF rewrite failed: " + why);
+  if (auto& status = aof_runtime::instance().status) {
+    status->last_rewrite_ok = false;
+    status->rewrite_failures.fetch_add(1);
+  }
+}
+
+/// At the cut of a rewrite (every partition held, so no change can be
+/// numbered meanwhile): the writer ends the current incr file after record
+/// `cut` and starts a new one for what follows.
+void cut_aof(saver_actor* self, uint64_t cut) {
+  self->request(aof_runtime::instance().writer, caf::infinite, aof_rewrite_start_atom::value, cut)
+      .then(
+          [self](std::string& err, uint64_t) {
+            auto* run = self->state.current.get();
+            if (!err.empty()) {
+              run->failed = true;
+              run->error = err;
+            }
+            run->rotated = true;
+            if (run->finish_pending)
+              finish(self);
+          },
+          [self](caf::error& e) {
+            auto* run = self->state.current.get();
+            run->failed = true;
+            run->error = caf::to_string(e);
+            run->rotated = true;
+            if (run->finish_pending)
+              finish(self);
+          });
+}
 
 void ask_chunk(saver_actor* self, const partition_ref& ref) {
   self->request(ref.actor, caf::infinite, snapshot_chunk_atom::value)
@@ -151,8 +197,9 @@ void ask_chunk(saver_actor* self, const partition_ref& ref) {
           });
 }
 
-/// Ends the file: EOF and checksum, fsync, rename over dbfilename, fsync of
-/// the directory. Leaves run.failed and run.error set on failure.
+/// Ends the file: EOF and checksum, fsync, and (unless it is an AOF base)
+/// rename over its target and fsync of the directory. Leaves run.failed and
+/// run.error set on failure.
 void commit(running_save& run, persistence::file_system& fs) {
   if (run.failed)
     return;
@@ -166,8 +213,8 @@ void commit(running_save& run, persistence::file_system& fs) {
   if (!run.file->append(tail) || !run.file->sync() || !run.file->close()) {
     run.failed = true;
     run.error = run.file->error();
-  } else if (!fs.rename(run.temp_path, rdb_path(), err) ||
-             !fs.sync_dir(persistence::dir_of(rdb_path()), err)) {
+  } else if (!run.aof_base && (!fs.rename(run.temp_path, run.target_path, err) ||
+                               !fs.sync_dir(persistence::dir_of(run.target_path), err))) {
     run.failed = true;
     run.error = err;
   }
@@ -192,52 +239,108 @@ void record_outcome(running_save& run, persistence::file_system& fs) {
   }
 }
 
+/// Hands a finished AOF base to the writer, which makes it the base.
+void finish_aof_base(saver_actor* self, running_save& run) {
+  auto& st = self->state;
+  auto writer = aof_runtime::instance().writer;
+  if (run.failed) {
+    std::string ignored;
+    st.fs->remove(run.temp_path, ignored);
+    self->send(writer, aof_rewrite_abort_atom::value);
+    aof_rewrite_failed(run.error);
+    return;
+  }
+  self->request(writer, caf::infinite, aof_rewrite_finish_atom::value, run.temp_path, true)
+      .then(
+          [](std::string& err) {
+            if (err.empty())
+              log(log_level::notice, "Background AOF rewrite finished successfully");
+            else
+              aof_rewrite_failed(err);
+          },
+          [](caf::error& e) { aof_rewrite_failed(caf::to_string(e)); });
+}
+
 void finish(saver_actor* self) {
   auto& st = self->state;
+  if (st.current->aof_base && !st.current->rotated) {
+    st.current->finish_pending = true; // cut_aof's answer finishes it
+    return;
+  }
   auto run = std::move(st.current);
   commit(*run, *st.fs);
-  record_outcome(*run, *st.fs);
+  if (run->aof_base)
+    finish_aof_base(self, *run);
+  else
+    record_outcome(*run, *st.fs);
   for (auto& w : run->waiters)
     w.deliver(run->failed ? failed_reply : ok_reply);
   for (auto& w : run->cut_waiters) // the cut itself failed
     w.deliver(failed_reply);
-  if (st.scheduled) {
+  if (st.rewrite_scheduled) {
+    st.rewrite_scheduled = false;
+    start(self, true);
+  } else if (st.scheduled) {
     st.scheduled = false;
-    start(self);
+    start(self, false);
   }
 }
 
-/// The temporary file of a new snapshot, with its preamble written; null
-/// (logged, and counted as a failed save) if it cannot be created.
-std::unique_ptr<running_save> open_save(saver_state& st) {
+/// The temporary file of a new snapshot of `target` (an AOF base when
+/// empty), with its preamble written; null (logged) if it cannot be created.
+std::unique_ptr<running_save> open_save(persistence::file_system& fs, const std::string& target) {
   auto run = std::make_unique<running_save>();
-  run->temp_path = persistence::join_path(persistence::dir_of(rdb_path()),
-                                          "temp-" + std::to_string(::getpid()) + ".rdb");
+  run->aof_base = target.empty();
+  run->target_path = target;
+  auto pid = std::to_string(::getpid());
+  run->temp_path = run->aof_base ? "temp-rewriteaof-bg-" + pid + ".aof"
+                                 : persistence::join_path(persistence::dir_of(target),
+                                                          "temp-" + pid + ".rdb");
   run->started_ms = unix_ms();
-  st.last_try_ms = run->started_ms;
   std::string err;
-  run->file = st.fs->open_append(run->temp_path, true, err);
+  run->file = fs.open_append(run->temp_path, true, err);
   if (!run->file) {
     log(log_level::warning, "Failed opening the temp RDB file " + run->temp_path
-                                + " (in server root dir " + persistence::dir_of(rdb_path())
-                                + ") for saving: " + err);
-    rdb_status::instance().last_ok = false;
+                                + " (in server root dir "
+                                + persistence::dir_of(run->temp_path) + ") for saving: " + err);
     return nullptr;
   }
   append(*run, preamble());
   return run;
 }
 
-/// Starts a snapshot; false (and nothing running) if the file cannot be
-/// created.
-bool start(saver_actor* self) {
+/// Serializes every partition of `parts` (held or owned by the caller)
+/// into `run` at once.
+void save_all_now(running_save& run, std::vector<commands::partition_data*>& parts) {
+  bool compress = config::registry::instance().get_one("rdbcompression") == "yes";
+  for (auto* p : parts) {
+    if (p == nullptr)
+      continue;
+    commands::partition_snapshot snapshot(*p, compress);
+    run.dirty_at_cut += p->stats.dirty;
+    while (!snapshot.done())
+      append(run, snapshot.next_chunk(std::numeric_limits<size_t>::max()));
+  }
+}
+
+/// Starts a snapshot into dbfilename, or with `aof_base` the base of a
+/// BGREWRITEAOF; false (and nothing running) if the file cannot be created.
+bool start(saver_actor* self, bool aof_base) {
   auto& st = self->state;
   auto& status = rdb_status::instance();
-  auto run = open_save(st);
-  if (!run)
+  st.last_try_ms = unix_ms();
+  auto run = open_save(*st.fs, aof_base ? std::string() : rdb_path());
+  if (!run) {
+    if (aof_base)
+      aof_rewrite_failed("cannot create the temporary file");
+    else
+      status.last_ok = false;
     return false;
-  status.in_progress = true;
-  status.current_start_ms = run->started_ms;
+  }
+  if (!aof_base) {
+    status.in_progress = true;
+    status.current_start_ms = run->started_ms;
+  }
   st.current = std::move(run);
   auto refs = all_partitions();
   bool compress = config::registry::instance().get_one("rdbcompression") == "yes";
@@ -251,7 +354,10 @@ bool start(saver_actor* self) {
           keys += p->snapshot->keys_total();
           run->dirty_at_cut += p->stats.dirty;
         }
-        rdb_status::instance().keys_total = keys;
+        if (run->aof_base)
+          cut_aof(self, last_write_seq());
+        else
+          rdb_status::instance().keys_total = keys;
         for (auto& w : run->cut_waiters)
           w.deliver(started_reply);
         run->cut_waiters.clear();
@@ -267,7 +373,8 @@ bool start(saver_actor* self) {
         run->partitions_left = 0;
         finish(self);
       });
-  log(log_level::notice, "Background saving started");
+  log(log_level::notice, aof_base ? "Background append only file rewriting started"
+                                   : "Background saving started");
   return true;
 }
 
@@ -275,27 +382,20 @@ bool start(saver_actor* self) {
 /// saves the dataset (unless `save` is false), empties it and loads the file
 /// back, as Redis's blocking DEBUG RELOAD.
 void reload(saver_actor* self, bool save, caf::response_promise promise) {
-  auto& st = self->state;
-  bool compress = config::registry::instance().get_one("rdbcompression") == "yes";
   hold_and_run(
-      self, all_partitions(), server::instance().partition_count(), st.watchdog,
-      [self, save, compress, promise](std::vector<commands::partition_data*>& parts) mutable {
+      self, all_partitions(), server::instance().partition_count(), self->state.watchdog,
+      [self, save, promise](std::vector<commands::partition_data*>& parts) mutable {
         auto& st = self->state;
         if (save) {
-          auto run = open_save(st);
-          if (!run) {
-            promise.deliver(failed_reply);
-            return;
+          st.last_try_ms = unix_ms();
+          auto run = open_save(*st.fs, rdb_path());
+          if (run) {
+            save_all_now(*run, parts);
+            commit(*run, *st.fs);
+            record_outcome(*run, *st.fs);
           }
-          for (auto* p : parts) {
-            commands::partition_snapshot snapshot(*p, compress);
-            run->dirty_at_cut += p->stats.dirty;
-            while (!snapshot.done())
-              append(*run, snapshot.next_chunk(std::numeric_limits<size_t>::max()));
-          }
-          commit(*run, *st.fs);
-          record_outcome(*run, *st.fs);
-          if (run->failed) {
+          if (!run || run->failed) {
+            rdb_status::instance().last_ok = false;
             promise.deliver(failed_reply);
             return;
           }
@@ -343,12 +443,49 @@ void check_save_points(saver_actor* self) {
               if (dirty >= p.changes && now / 1000 - status.last_save_s >= p.seconds) {
                 log(log_level::notice, std::to_string(p.changes) + " changes in "
                                            + std::to_string(p.seconds) + " seconds. Saving...");
-                start(self);
+                start(self, false);
                 return;
               }
             }
           }),
       summary_atom::value);
+}
+
+/// BGREWRITEAOF: a snapshot cut becomes the AOF's new base.
+std::string bgrewriteaof(saver_actor* self) {
+  auto& st = self->state;
+  if (!aof_runtime::instance().writer)
+    return "-ERR Background append only file rewriting needs appendonly yes\r\n";
+  if (st.current) {
+    if (st.current->aof_base)
+      return "-ERR Background append only file rewriting already in progress\r\n";
+    st.rewrite_scheduled = true;
+    return "+Background append only file rewriting scheduled\r\n";
+  }
+  if (!start(self, true))
+    return failed_reply;
+  return "+Background append only file rewriting started\r\n";
+}
+
+/// auto-aof-rewrite-percentage / auto-aof-rewrite-min-size, as serverCron:
+/// a rewrite once the AOF grew by the percentage over its last base.
+void check_aof_growth(saver_actor* self) {
+  auto& status = aof_runtime::instance().status;
+  if (!status || self->state.current || self->state.rewrite_scheduled)
+    return;
+  auto& cfg = config::registry::instance();
+  auto percentage = std::strtoull(cfg.get_one("auto-aof-rewrite-percentage").c_str(), nullptr, 10);
+  auto min_size = std::strtoull(cfg.get_one("auto-aof-rewrite-min-size").c_str(), nullptr, 10);
+  uint64_t size = status->current_size.load();
+  uint64_t base = std::max<uint64_t>(status->base_size.load(), 1);
+  if (percentage == 0 || size < min_size || (size - std::min(size, base)) * 100 / base < percentage)
+    return;
+  if (!status->last_rewrite_ok && unix_ms() - self->state.last_try_ms < retry_delay_ms)
+    return;
+  log(log_level::notice, "Starting automatic rewriting of AOF on "
+                             + std::to_string((size - std::min(size, base)) * 100 / base)
+                             + "% growth");
+  start(self, true);
 }
 
 caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
@@ -359,11 +496,17 @@ caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
       [self](persist_atom, int32_t op) -> caf::result<std::string> {
         auto& st = self->state;
         auto kind = static_cast<persist_op>(op);
+        if (kind == persist_op::bgrewriteaof)
+          return bgrewriteaof(self);
         if (st.current) {
           if (kind == persist_op::bgsave_schedule) {
             st.scheduled = true;
             return std::string("+Background saving scheduled\r\n");
           }
+          if (st.current->aof_base && kind == persist_op::bgsave)
+            return std::string("-ERR Another child process is active (AOF?): can't BGSAVE right "
+                               "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
+                               "possible.\r\n");
           return in_progress_reply;
         }
         if (kind == persist_op::reload || kind == persist_op::reload_nosave) {
@@ -371,7 +514,7 @@ caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
           reload(self, kind == persist_op::reload, promise);
           return caf::delegated<std::string>{};
         }
-        if (!start(self))
+        if (!start(self, false))
           return failed_reply;
         auto promise = self->make_response_promise();
         if (kind == persist_op::save)
@@ -385,6 +528,7 @@ caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
             unix_ms(),
             std::chrono::duration_cast<std::chrono::milliseconds>(cross_loop_timeout).count());
         check_save_points(self);
+        check_aof_growth(self);
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
   };
@@ -408,6 +552,16 @@ caf::actor spawn_rdb_saver(caf::actor_system& sys, persistence::file_system& fs)
   auto saver = sys.spawn<caf::detached>(rdb_saver, &fs);
   server::instance().persistence = saver;
   return saver;
+}
+
+std::string write_rdb_now(persistence::file_system& fs,
+                          std::vector<commands::partition_data*>& parts, const std::string& path) {
+  auto run = open_save(fs, path);
+  if (!run)
+    return "cannot create a temporary file in " + persistence::dir_of(path);
+  save_all_now(*run, parts);
+  commit(*run, fs);
+  return run->failed ? run->error : std::string();
 }
 
 bool save_now(caf::actor_system& sys) {

@@ -20,9 +20,11 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 
+#include "commands/keyspace.hpp"
 #include "persistence/file_io.hpp"
 
 namespace actis::actors {
@@ -55,6 +57,12 @@ struct rdb_status {
 /// Spawns the saver in `sys` (after the partitions exist) and records it in
 /// server::instance().persistence.
 caf::actor spawn_rdb_saver(caf::actor_system& sys, persistence::file_system& fs);
+
+/// Writes the dataset of `parts` (owned or held by the caller) to `path`
+/// at once, crash-safely (temporary file, fsync, rename, directory fsync):
+/// the AOF's first base. "" or the error.
+std::string write_rdb_now(persistence::file_system& fs,
+                          std::vector<commands::partition_data*>& parts, const std::string& path);
 
 /// Synchronous SAVE for the main thread (SIGTERM, SHUTDOWN): true once the
 /// file is on disk.

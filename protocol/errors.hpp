@@ -222,6 +222,9 @@ inline constexpr std::string_view misconf =
     "configured to report errors during writes if RDB snapshotting fails "
     "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
     "RDB error.";
+inline std::string misconf_aof(std::string_view why) {
+  return "MISCONF Errors writing to the AOF file: " + std::string(why);
+}
 inline constexpr std::string_view shutdown_failed = "ERR Errors trying to SHUTDOWN. Check logs.";
 /// Written straight to a connection refused at accept (not a command reply).
 inline constexpr std::string_view max_clients = "ERR max number of clients reached";
