@@ -21,31 +21,27 @@ namespace actis::persistence {
 
 using datatypes::value;
 
-size_t fd_source::read(char* dst, size_t n) {
+size_t buffered_source::read(char* dst, size_t n) {
   size_t done = 0;
   while (done < n) {
     if (pos_ == end_) {
+      // A large read goes straight to the destination.
       if (n - done >= buf_.size()) {
-        // A large read goes straight to the destination.
-        ssize_t r = ::read(fd_, dst + done, n - done);
-        if (r < 0 && errno == EINTR)
-          continue;
-        if (r <= 0) {
-          errno_ = r < 0 ? errno : 0;
+        size_t r = inner_.read(dst + done, n - done);
+        if (r == 0) {
+          error_ = inner_.error();
           break;
         }
-        done += static_cast<size_t>(r);
+        done += r;
         continue;
       }
-      ssize_t r = ::read(fd_, buf_.data(), buf_.size());
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0) {
-        errno_ = r < 0 ? errno : 0;
+      size_t r = inner_.read(buf_.data(), buf_.size());
+      if (r == 0) {
+        error_ = inner_.error();
         break;
       }
       pos_ = 0;
-      end_ = static_cast<size_t>(r);
+      end_ = r;
     }
     size_t k = std::min(n - done, end_ - pos_);
     std::memcpy(dst + done, buf_.data() + pos_, k);
@@ -53,6 +49,18 @@ size_t fd_source::read(char* dst, size_t n) {
     done += k;
   }
   return done;
+}
+
+size_t fd_source::raw::read(char* dst, size_t n) {
+  for (;;) {
+    ssize_t r = ::read(fd_, dst, n);
+    if (r >= 0)
+      return static_cast<size_t>(r);
+    if (errno != EINTR) {
+      error_out_ = std::strerror(errno);
+      return 0;
+    }
+  }
 }
 
 size_t view_source::read(char* dst, size_t n) {
@@ -107,7 +115,8 @@ public:
     while (got < n) {
       size_t r = src_.read(d + got, n - got);
       if (r == 0)
-        return fail("unexpected end of input");
+        return fail(src_.error().empty() ? "unexpected end of input"
+                                         : "read error: " + src_.error());
       got += r;
     }
     offset_ += n;
@@ -380,7 +389,21 @@ public:
       size_t size = z->size();
       return finish(value::from_collection(std::move(z)), size);
     }
-    auto z = std::make_unique<datatypes::zset>(true);
+    std::string s;
+    if (!in_.string(s))
+      return std::nullopt;
+    // Too many members for a listpack: straight into the skiplist, so a big
+    // blob does not cost a quadratic series of listpack inserts.
+    size_t count = 0;
+    bool counted = type == rdb_type::zset_ziplist
+                       ? for_each_ziplist(s, count, [](std::string_view) { return true; })
+                       : for_each_listpack(s, count, [](std::string_view) { return true; });
+    if (!counted) {
+      in_.fail(type == rdb_type::zset_ziplist ? "invalid sorted set ziplist"
+                                              : "invalid sorted set listpack");
+      return std::nullopt;
+    }
+    auto z = std::make_unique<datatypes::zset>(count / 2 <= lim_.zset.max_listpack_entries);
     std::string member;
     bool have_member = false;
     auto pair = [&](std::string_view s) {
@@ -396,9 +419,6 @@ public:
       return z->insert(member, score, unlimited_zset) || !deep_ ||
              in_.fail("duplicate sorted set members");
     };
-    std::string s;
-    if (!in_.string(s))
-      return std::nullopt;
     bool ok = type == rdb_type::zset_ziplist
                   ? blob(for_each_ziplist<decltype(pair)&>, s, pair, "sorted set ziplist")
                   : blob(for_each_listpack<decltype(pair)&>, s, pair, "sorted set listpack");

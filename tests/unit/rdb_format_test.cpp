@@ -449,6 +449,17 @@ TEST_CASE("rdb: a whole file loads, stopping right after its checksum") {
   CHECK(h.items[5].freq == 200);
   CHECK(h.items[5].expire == 1900000000000);
   CHECK(h.items[3].idle == -1);
+
+  // Through a buffer over a source: what follows the checksum is still
+  // there to read from the buffer.
+  string_source raw(file);
+  buffered_source buffered(raw);
+  collected hb;
+  REQUIRE_FALSE(load_rdb(buffered, hb, true));
+  char tail[64];
+  size_t n = buffered.read(tail, sizeof tail);
+  CHECK(std::string_view(tail, n) == "*1\r\n$4\r\nPING\r\n");
+  CHECK(hb.items.size() == 6);
   CHECK(h.items[1].key == "list");
   CHECK(h.items[1].expire == 1800000000000);
   CHECK(h.items[0].expire == -1);
