@@ -160,6 +160,20 @@ std::string start_aof(caf::actor_system& sys, persistence::file_system& fs,
   rt.hold_replies = always;
   rt.writer = spawn_aof_writer(sys, std::move(aof), sys.spawn(durability_relay));
   start_write_stream(sys, rt.writer);
+  // CONFIG SET of the policy: the writer changes how it fsyncs (leaving
+  // always, it releases every held reply) and connections stop holding.
+  cfg.set_apply_hook("appendfsync", [] {
+    auto& rt = aof_runtime::instance();
+    auto value = config::registry::instance().get_one("appendfsync");
+    rt.hold_replies = value == "always";
+    caf::anon_send(rt.writer, aof_policy_atom::value, value);
+    return std::string();
+  });
+  cfg.set_apply_hook("aof-timestamp-enabled", [] {
+    auto on = config::registry::instance().get_one("aof-timestamp-enabled") == "yes";
+    caf::anon_send(aof_runtime::instance().writer, aof_timestamps_atom::value, on);
+    return std::string();
+  });
   return {};
 }
 

@@ -420,6 +420,8 @@ private:
       n = durable_prefix(wr.size());
       if (n == 0)
         return;
+    } else {
+      held_marks_.clear(); // the policy no longer holds replies
     }
     bump(loop_slot_.stats.net_output_bytes, n);
     info_.tot_net_out += n;

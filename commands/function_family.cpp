@@ -83,6 +83,7 @@ void function_load(command_context& ctx) {
   error = registry.add(std::move(lib), replace);
   if (!error.empty())
     return ctx.reply.error(error);
+  ctx.ks->count_change();
   ctx.reply.bulk(header->name);
 }
 
@@ -130,12 +131,14 @@ void function_restore(command_context& ctx) {
     if (!error.empty())
       return ctx.reply.error(error);
   }
+  ctx.ks->count_change();
   ctx.reply.ok();
 }
 
 void function_delete(command_context& ctx) {
   if (!library_registry::instance().remove(ctx.argv[2]))
     return ctx.reply.error(err::library_not_found);
+  ctx.ks->count_change();
   ctx.reply.ok();
 }
 
@@ -145,6 +148,7 @@ void function_flush(command_context& ctx) {
   if (ctx.argv.size() == 3 && !iequals(ctx.argv[2], "sync") && !iequals(ctx.argv[2], "async"))
     return ctx.reply.error(err::function_flush_option);
   library_registry::instance().flush();
+  ctx.ks->count_change();
   ctx.reply.ok();
 }
 
@@ -339,14 +343,14 @@ void register_function_family(command_table& t) {
       {.name = "function", .arity = -2, .group = group,
        .docs = {"A container for function commands", "7.0.0", "Depends on subcommand."}},
       {.name = "function|delete", .arity = 3, .flags = f_write | f_noscript, .group = group,
-       .handler = function_delete, .tips = all_shards,
+       .scope = everywhere, .handler = function_delete, .tips = all_shards,
        .docs = {"Delete a function by name", "7.0.0", "O(1)"}},
       {.name = "function|dump", .arity = 2, .flags = f_noscript, .group = group,
        .handler = function_dump,
        .docs = {"Dump all functions into a serialized binary payload", "7.0.0",
                 "O(N) where N is the number of functions"}},
       {.name = "function|flush", .arity = -2, .flags = f_write | f_noscript, .group = group,
-       .handler = function_flush, .tips = all_shards,
+       .scope = everywhere, .handler = function_flush, .tips = all_shards,
        .docs = {"Deleting all functions", "7.0.0",
                 "O(N) where N is the number of functions deleted"}},
       {.name = "function|help", .arity = 2, .flags = f_loading | f_stale, .group = group,
@@ -361,11 +365,11 @@ void register_function_family(command_table& t) {
        .docs = {"List information about all the functions", "7.0.0",
                 "O(N) where N is the number of functions"}},
       {.name = "function|load", .arity = -3, .flags = f_write | f_denyoom | f_noscript,
-       .group = group, .handler = function_load, .tips = all_shards,
+       .group = group, .scope = everywhere, .handler = function_load, .tips = all_shards,
        .docs = {"Create a function with the given arguments (name, code, description)",
                 "7.0.0", "O(1) (considering compilation time is redundant)"}},
       {.name = "function|restore", .arity = -3, .flags = f_write | f_denyoom | f_noscript,
-       .group = group, .handler = function_restore, .tips = all_shards,
+       .group = group, .scope = everywhere, .handler = function_restore, .tips = all_shards,
        .docs = {"Restore all the functions on the given payload", "7.0.0",
                 "O(N) where N is the number of functions on the payload"}},
       {.name = "function|stats", .arity = 2, .flags = f_noscript | f_allow_busy, .group = group,

@@ -196,6 +196,16 @@ public:
   void notify(int db, std::string_view key, event_class cls, std::string_view event) {
     notify(change{db, key, cls, event});
   }
+  /// A change outside the keys (the function libraries): counted in the
+  /// dirty counter, so save points see it and the executor propagates the
+  /// command. Needs a held partition (all_partitions scope).
+  void count_change() {
+    for (auto* p : parts_)
+      if (p != nullptr) {
+        ++p->stats.dirty;
+        return;
+      }
+  }
   /// Sends a command to the write stream (no-op without a sink).
   void propagate(int db, protocol::command_args&& cmd);
   /// Same, copying `cmd` only when the stream is consumed (the executor
