@@ -110,6 +110,8 @@ bool load_one(file_system& fs, const aof_load_options& opt, const aof_read_callb
       r.total_size += fs.file_size(path).value_or(0);
       break;
   }
+  if (f.type == aof_file_type::base)
+    r.base_size = r.total_size;
   note(r, std::string("DB loaded from ") + kind + " file " + f.name + ": " +
               seconds_since(start) + " seconds");
   return true;

@@ -44,6 +44,8 @@ struct aof_load_result {
   /// Bytes of the base and incr files after any truncation (INFO's
   /// aof_current_size and aof_base_size start from it).
   uint64_t total_size = 0;
+  /// Bytes of the base file alone (INFO's aof_base_size after start-up).
+  uint64_t base_size = 0;
   uint64_t commands = 0;
   /// An old-style appendonly.aof was moved into the directory.
   bool upgraded = false;
