@@ -51,6 +51,11 @@ struct aof_load_result {
   bool upgraded = false;
 };
 
+/// The options from the configuration registry: dir "." (the server has
+/// changed into "dir"), appenddirname, appendfilename, aof-load-truncated.
+/// Locks the registry: start-up and CONFIG paths only.
+aof_load_options aof_load_options_from_config();
+
 /// `dir`/`dirname` as one path.
 std::string aof_dir_path(const aof_load_options& opt);
 
