@@ -312,9 +312,6 @@ inline constexpr std::string_view function_restore_policy =
     "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
 inline constexpr std::string_view script_debug_unsupported =
     "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
-/// Writes refused while the AOF cannot be written or fsynced; followed by
-/// the failure's strerror text (persistence::aof_status::error_text()).
-inline constexpr std::string_view aof_write_error_prefix = "MISCONF Errors writing to the AOF file: ";
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
