@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "actors/aof_service.hpp"
 #include "actors/fan_out.hpp"
 #include "actors/partition.hpp"
 #include "actors/pubsub.hpp"
+#include "actors/rdb_saver.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "config/config.hpp"
@@ -93,7 +95,8 @@ void client_pipeline::run() {
     // Redis's processCommand checks the pub/sub context before a busy script.
     if (refused_when_subscribed(r))
       continue;
-    if (r.where != destination::rejected && refuse_while_busy(*r.spec))
+    if (r.where != destination::rejected
+        && (refuse_while_busy(*r.spec) || refuse_when_misconfigured(*r.spec)))
       continue;
     if (info_.multi >= 0 && queue_in_multi(r))
       continue;
@@ -191,6 +194,23 @@ bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
   if (busy.empty())
     return false;
   refuse_front(spec, busy);
+  return true;
+}
+
+bool client_pipeline::refuse_when_misconfigured(const commands::command_spec& spec) {
+  // A relaxed load or two per command while persistence is healthy.
+  bool rdb_failed = !rdb_status::instance().last_ok.load(std::memory_order_relaxed);
+  auto* aof = aof_runtime::instance().status.get();
+  bool aof_failed = aof != nullptr && aof->write_error();
+  if ((!rdb_failed && !aof_failed)
+      || ((spec.flags & commands::f_write) == 0 && spec.name != "ping"))
+    return false;
+  if (rdb_failed && rdb_status::instance().refuses_writes())
+    refuse_front(spec, protocol::err::misconf);
+  else if (aof_failed)
+    refuse_front(spec, protocol::err::misconf_aof(aof->error_text()));
+  else
+    return false;
   return true;
 }
 

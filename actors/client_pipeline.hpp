@@ -179,6 +179,10 @@ private:
   /// While a script runs past busy-reply-threshold, answers the front
   /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
   bool refuse_while_busy(const commands::command_spec& spec);
+  /// MISCONF for writes (and PING) while the last save failed and
+  /// stop-writes-on-bgsave-error is on, or the AOF cannot be written, as
+  /// Redis's processCommand.
+  bool refuse_when_misconfigured(const commands::command_spec& spec);
   /// Answers the front command with `error` instead of running it, as
   /// Redis's rejectCommand: counted as rejected, and it fails a MULTI.
   void refuse_front(const commands::command_spec& spec, std::string_view error);

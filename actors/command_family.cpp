@@ -34,7 +34,7 @@ constexpr std::pair<uint32_t, std::string_view> flag_names[] = {
     {commands::f_stale, "stale"},         {commands::f_skip_monitor, "skip_monitor"},
     {commands::f_skip_slowlog, "skip_slowlog"}, {commands::f_fast, "fast"},
     {commands::f_no_auth, "no_auth"},     {commands::f_no_mandatory_keys, "no_mandatory_keys"},
-    {commands::f_no_multi, "no_multi"},
+    {commands::f_no_async_loading, "no_async_loading"}, {commands::f_no_multi, "no_multi"},
 };
 
 /// Key-spec flag names, indexed by bit number of commands::key_flag.

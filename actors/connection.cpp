@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 
+#include "actors/aof_service.hpp"
 #include "actors/client_info.hpp"
 #include "actors/client_pipeline.hpp"
 #include "actors/connection_hooks.hpp"
@@ -174,6 +176,12 @@ public:
                   reset_stats_atom::value);
   }
 
+  void persist(persist_op op, std::function<void(std::string)> done) override {
+    self_->request(srv_.persistence, caf::infinite, persist_atom::value, static_cast<int32_t>(op))
+        .then([done](std::string& reply) { done(std::move(reply)); },
+              [done](caf::error& err) { done("-ERR " + caf::to_string(err) + "\r\n"); });
+  }
+
   bool is_local() const override { return info_.loopback; }
 
   // -- client_pipeline::host --------------------------------------------------
@@ -248,6 +256,11 @@ public:
 
   void on_batch_failed(uint32_t partition, const std::string& error) override {
     pipeline_->batch_failed(partition, error);
+  }
+
+  void on_durable() override {
+    flush_output();
+    close_if_done();
   }
 
   // -- network input ----------------------------------------------------------
@@ -388,7 +401,8 @@ private:
   }
 
   void close_if_done() {
-    if (close_after_reply_ && !replies_.pending() && pipeline_->idle() && !multiplexer_writing_)
+    if (close_after_reply_ && !replies_.pending() && pipeline_->idle() && !multiplexer_writing_
+        && held_marks_.empty())
       close_now();
   }
 
@@ -401,29 +415,59 @@ private:
     auto& wr = output();
     if (wr.empty())
       return;
-    bump(loop_slot_.stats.net_output_bytes, wr.size());
-    info_.tot_net_out += wr.size();
+    size_t n = wr.size();
+    if (aof_runtime::instance().hold_replies.load(std::memory_order_relaxed) && !closing_) {
+      n = durable_prefix(wr.size());
+      if (n == 0)
+        return;
+    }
+    bump(loop_slot_.stats.net_output_bytes, n);
+    info_.tot_net_out += n;
     if (!multiplexer_writing_) {
-      auto n = ::send(info_.fd, wr.data(), wr.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n == static_cast<ssize_t>(wr.size())) {
-        wr.clear();
+      auto sent = ::send(info_.fd, wr.data(), n, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (sent == static_cast<ssize_t>(n)) {
+        wr.erase(wr.begin(), wr.begin() + static_cast<long>(n));
         return;
       }
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         wr.clear(); // the peer is gone; the read side reports the close
+        held_marks_.clear();
         return;
       }
-      if (n > 0)
-        wr.erase(wr.begin(), wr.begin() + n);
+      if (sent > 0) {
+        wr.erase(wr.begin(), wr.begin() + sent);
+        n -= static_cast<size_t>(sent);
+      }
       multiplexer_writing_ = true;
       self_->ack_writes(hdl_, true);
     }
     auto& mpx = self_->wr_buf(hdl_);
-    mpx.insert(mpx.end(), wr.begin(), wr.end());
-    multiplexer_pending_ += wr.size();
-    wr.clear();
-    info_.obuf = multiplexer_pending_;
+    mpx.insert(mpx.end(), wr.begin(), wr.begin() + static_cast<long>(n));
+    multiplexer_pending_ += n;
+    wr.erase(wr.begin(), wr.begin() + static_cast<long>(n));
+    info_.obuf = multiplexer_pending_ + wr.size();
     self_->flush(hdl_);
+  }
+
+  /// appendfsync always: how much of the `size` bytes of output may go out.
+  /// Each stretch of output is marked with the last write number at the
+  /// time it became ready, which covers every change its replies report
+  /// (changes are numbered before their replies exist); it is released once
+  /// the AOF writer announced that number durable.
+  size_t durable_prefix(size_t size) {
+    if (held_marks_.empty() || held_marks_.back().first < size)
+      held_marks_.emplace_back(size, last_write_seq());
+    uint64_t durable = aof_runtime::instance().durable_seq.load(std::memory_order_acquire);
+    size_t ready = 0;
+    while (!held_marks_.empty() && held_marks_.front().second <= durable) {
+      ready = held_marks_.front().first;
+      held_marks_.pop_front();
+    }
+    for (auto& mark : held_marks_)
+      mark.first -= ready;
+    if (!held_marks_.empty())
+      local_.awaiting_durability.insert(info_.id);
+    return ready;
   }
 
   /// client-output-buffer-limit (the pubsub class while subscribed, else
@@ -517,6 +561,9 @@ private:
   /// each read, so replies held there (while a unit is in flight) would be
   /// written later than a direct send() of newer ones.
   std::vector<char> output_;
+  /// appendfsync always: (end offset in output_, write number it waits for)
+  /// of the output not released yet, oldest first.
+  std::deque<std::pair<size_t, uint64_t>> held_marks_;
   /// Where replies go once the socket is closed.
   std::vector<char> discarded_;
   bool multiplexer_writing_ = false;

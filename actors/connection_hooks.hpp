@@ -31,6 +31,9 @@ public:
   /// Zeroes every partition's statistics (CONFIG RESETSTAT); `done` runs
   /// once all of them have.
   virtual void reset_partition_stats(std::function<void()> done) = 0;
+  /// Asks the persistence actor for SAVE, BGSAVE, ...; `done` receives
+  /// the command's RESP reply.
+  virtual void persist(actors::persist_op op, std::function<void(std::string)> done) = 0;
   /// True for a loopback peer (enable-debug-command local).
   virtual bool is_local() const = 0;
   /// Ends MULTI: drops the queued commands and forgets the watched keys

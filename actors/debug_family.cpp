@@ -279,6 +279,23 @@ void debug_protocol_handler(command_context& ctx) {
   ctx.reply.error(err::debug_protocol_type);
 }
 
+/// DEBUG RELOAD [NOSAVE]: save, empty the dataset and load the file back
+/// (the persistence actor does it holding every partition).
+void debug_reload_handler(command_context& ctx) {
+  if (!debug_prologue(ctx, 2, false))
+    return;
+  bool save = true;
+  for (size_t j = 2; j < ctx.argv.size(); ++j) {
+    if (iequals(ctx.argv[j], "nosave")) {
+      save = false;
+    } else {
+      ctx.reply.error(err::syntax);
+      return;
+    }
+  }
+  ctx.conn->persist(save ? persist_op::reload : persist_op::reload_nosave, ctx.conn->defer());
+}
+
 void debug_help_handler(command_context& ctx) {
   if (!debug_prologue(ctx, 2))
     return;
@@ -289,6 +306,9 @@ void debug_help_handler(command_context& ctx) {
               "    Reply with a hex signature of the value of each key.",
               "OBJECT <key>",
               "    Describe how the value at <key> is stored.",
+              "RELOAD [NOSAVE]",
+              "    Save the RDB on disk and reload it back to memory. NOSAVE loads the",
+              "    existing file without saving first.",
               "QUICKLIST-PACKED-THRESHOLD <size>",
               "    Sets the threshold for elements to be inserted as plain vs packed nodes",
               "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
@@ -335,6 +355,8 @@ void register_debug_family(commands::command_table& t) {
        .handler = debug_protocol_handler, .docs = part},
       {.name = "debug|quicklist-packed-threshold", .arity = -2, .flags = flags, .group = server,
        .handler = debug_packed_threshold_handler, .docs = part},
+      {.name = "debug|reload", .arity = -2, .flags = flags, .group = server,
+       .handler = debug_reload_handler, .docs = part},
       {.name = "debug|help", .arity = -2, .flags = flags, .group = server,
        .handler = debug_help_handler, .docs = part},
   };

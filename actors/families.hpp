@@ -26,6 +26,8 @@ void register_command_family(commands::command_table& t);    // actors/command_f
 void register_transaction_family(commands::command_table& t); // actors/transaction_family.cpp
 /// SUBSCRIBE, PUBLISH, PUBSUB and the pattern and shard variants.
 void register_pubsub_family(commands::command_table& t);     // actors/pubsub_family.cpp
+/// SAVE, BGSAVE, BGREWRITEAOF and LASTSAVE.
+void register_persistence_family(commands::command_table& t); // actors/persistence_family.cpp
 /// DEBUG and its parts.
 void register_debug_family(commands::command_table& t);      // actors/debug_family.cpp
 

@@ -25,8 +25,8 @@ struct fan_out_failure {
 /// that failed; the last failure is reported). For the rare requests that
 /// need every loop (INFO, DBSIZE, CLIENT LIST/KILL, CONFIG RESETSTAT), so a
 /// CAF request timeout is fine here. Thread: `self`'s.
-template <class T, class... Ts>
-void ask_all(caf::io::broker* self, const std::vector<caf::actor>& targets,
+template <class T, class Self, class... Ts>
+void ask_all(Self* self, const std::vector<caf::actor>& targets,
              std::function<void(std::vector<T>&, const fan_out_failure&)> done,
              const Ts&... msg) {
   struct state {

@@ -12,7 +12,10 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "actors/aof_service.hpp"
 #include "actors/pubsub.hpp"
+#include "actors/rdb_saver.hpp"
+#include "actors/watchdog.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
 #include "commands/command_stats.hpp"
@@ -68,6 +71,8 @@ section_set select_sections(const commands::command_args& argv) {
 class section_writer {
 public:
   explicit section_writer(std::string& out) : out_(out) {}
+  /// Lines already formatted as "name:value\r\n".
+  void add_lines(std::string_view lines) { out_ += lines; }
   void add(std::string_view name, std::string_view value) {
     out_ += name;
     out_ += ':';
@@ -234,26 +239,28 @@ void memory_section(section_writer& w) {
 }
 
 void persistence_section(section_writer& w, const summaries& ks) {
-  auto& srv = server::instance();
+  auto& rdb = rdb_status::instance();
+  bool saving = rdb.in_progress.load();
   w.zeros({"loading", "async_loading", "current_cow_peak", "current_cow_size",
            "current_cow_size_age"});
   w.add("current_fork_perc", "0.00");
-  w.zeros({"current_save_keys_processed", "current_save_keys_total"});
-  w.add("rdb_changes_since_last_save", partition_sum(ks, &commands::partition_stats::dirty));
-  w.add("rdb_bgsave_in_progress", 0);
-  w.add("rdb_last_save_time", srv.start_ms / 1000);
-  w.add("rdb_last_bgsave_status", "ok");
-  w.add("rdb_last_bgsave_time_sec", -1);
-  w.add("rdb_current_bgsave_time_sec", -1);
-  w.zeros({"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired",
-           "rdb_last_load_keys_loaded", "aof_enabled", "aof_rewrite_in_progress",
-           "aof_rewrite_scheduled"});
-  w.add("aof_last_rewrite_time_sec", -1);
-  w.add("aof_current_rewrite_time_sec", -1);
-  w.add("aof_last_bgrewrite_status", "ok");
-  w.zeros({"aof_rewrites", "aof_rewrites_consecutive_failures"});
-  w.add("aof_last_write_status", "ok");
-  w.zeros({"aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"});
+  w.add("current_save_keys_processed", 0);
+  w.add("current_save_keys_total", saving ? rdb.keys_total.load() : uint64_t{0});
+  uint64_t dirty = partition_sum(ks, &commands::partition_stats::dirty);
+  w.add("rdb_changes_since_last_save", dirty - std::min(dirty, rdb.dirty_at_last_save.load()));
+  w.add("rdb_bgsave_in_progress", saving ? 1 : 0);
+  w.add("rdb_last_save_time", rdb.last_save_s.load());
+  w.add("rdb_last_bgsave_status", rdb.last_ok ? "ok" : "err");
+  w.add("rdb_last_bgsave_time_sec", rdb.last_duration_s.load());
+  w.add("rdb_current_bgsave_time_sec",
+        saving ? (unix_ms() - rdb.current_start_ms.load()) / 1000 : -1);
+  w.add("rdb_saves", rdb.saves.load());
+  w.add("rdb_last_cow_size", 0);
+  w.add("rdb_last_load_keys_expired", rdb.loaded_expired.load());
+  w.add("rdb_last_load_keys_loaded", rdb.loaded_keys.load());
+  std::string aof;
+  persistence::append_aof_info(aof, aof_runtime::instance().status.get(), unix_ms());
+  w.add_lines(aof);
 }
 
 void stats_section(section_writer& w, const summaries& ks) {

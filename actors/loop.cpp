@@ -249,6 +249,14 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       close_idle_clients(self, ctx);
       self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
     },
+    [index](aof_durable_atom, uint64_t) {
+      auto& ctx = loop_context::get(index);
+      auto waiting = std::move(ctx.awaiting_durability);
+      ctx.awaiting_durability.clear();
+      for (auto id : waiting)
+        if (auto it = ctx.endpoints.find(id); it != ctx.endpoints.end())
+          it->second->on_durable();
+    },
     [self, index](flush_atom) {
       auto& ctx = loop_context::get(index);
       ctx.flush_posted = false;
@@ -432,6 +440,9 @@ std::string start_loops(const loop_settings& settings) {
     systems.push_back(std::make_unique<caf::actor_system>(*configs.back()));
     srv.loops.push_back(std::make_unique<loop_slot>());
   }
+  if (settings.load_dataset)
+    if (auto err = settings.load_dataset(); !err.empty())
+      return err;
   for (uint32_t p = 0; p < loops; ++p) {
     auto& part = srv.partitions[p];
     auto& ctx = loop_context::get(part.loop);
@@ -444,6 +455,9 @@ std::string start_loops(const loop_settings& settings) {
     env.active_expire = &srv.active_expire_enabled;
     part.actor = systems[part.loop]->middleman().spawn_broker(partition_broker, env);
   }
+  if (settings.start_services)
+    if (auto err = settings.start_services(*systems[0]); !err.empty())
+      return err;
   for (uint32_t i = 0; i < loops; ++i)
     srv.loops[i]->manager = systems[i]->middleman().spawn_broker(loop_manager, i, fds[i]);
   return {};

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -32,6 +33,9 @@ public:
   /// The oldest batch for `partition` did not run (the partition is gone or
   /// did not answer): each of its commands is answered with `error`.
   virtual void on_batch_failed(uint32_t partition, const std::string& error) = 0;
+  /// More writes are fsynced (appendfsync always): held replies they cover
+  /// may go out.
+  virtual void on_durable() = 0;
 };
 
 /// Commands that need several partitions, waiting for the loop's next
@@ -96,6 +100,8 @@ struct loop_context {
   void post_transaction(transaction_request txn);
 
   std::unordered_map<uint64_t, batch_client*> endpoints;
+  /// Clients holding replies until writes are fsynced (appendfsync always).
+  std::unordered_set<uint64_t> awaiting_durability;
   std::vector<partition_batch> outbox;          // per partition
   std::deque<transaction_request> waiting_txns;
   bool flush_posted = false;
@@ -115,10 +121,18 @@ struct loop_settings {
   uint32_t loops = 1;
   std::vector<std::string> bind_addresses{"127.0.0.1"};
   uint16_t port = 6379;
+  /// Fills the partitions (server::instance().partitions) before any actor
+  /// touches them: loads the AOF or the snapshot. Returns an error text.
+  std::function<std::string()> load_dataset;
+  /// Spawns the background actors (persistence) into the first loop's
+  /// system, after the partitions and before the first client. Returns an
+  /// error text.
+  std::function<std::string(caf::actor_system&)> start_services;
 };
 
-/// Creates the loops' actor systems, partitions and listeners. Returns an
-/// error text (empty on success). The systems live until the process exits.
+/// Creates the loops' actor systems, partitions and listeners, loads the
+/// dataset and starts the services, in that order. Returns an error text
+/// (empty on success). The systems live until the process exits.
 std::string start_loops(const loop_settings& settings);
 
 } // namespace actis::actors

@@ -9,13 +9,17 @@
 
 #include <unistd.h>
 
+#include "actors/aof_service.hpp"
 #include "actors/families.hpp"
 #include "actors/log.hpp"
 #include "actors/loop.hpp"
 #include "actors/partition.hpp"
+#include "actors/rdb_loader.hpp"
+#include "actors/rdb_saver.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
 #include "config/config.hpp"
+#include "persistence/file_io.hpp"
 
 namespace {
 
@@ -54,6 +58,37 @@ uint32_t loop_count(config::registry& cfg) {
   if (threads > 0)
     return static_cast<uint32_t>(threads);
   return default_loop_count(std::thread::hardware_concurrency());
+}
+
+std::vector<commands::partition_data*> all_partitions() {
+  std::vector<commands::partition_data*> parts;
+  for (auto& p : actors::server::instance().partitions)
+    parts.push_back(p.data.get());
+  return parts;
+}
+
+/// Fills the partitions before the first client: from the AOF when
+/// appendonly is on (as Redis, the snapshot is then ignored), else from
+/// dbfilename. Returns the error that stops start-up.
+std::string load_dataset(persistence::file_system& fs, bool aof) {
+  auto started = actors::unix_ms();
+  auto parts = all_partitions();
+  if (aof)
+    return actors::load_aof_dataset(fs, parts);
+  auto& cfg = config::registry::instance();
+  auto loaded = actors::load_rdb_file(fs, cfg.get_one("dbfilename"), parts);
+  if (!loaded.error.empty() || !loaded.found)
+    return loaded.error;
+  auto& status = actors::rdb_status::instance();
+  status.loaded_keys = loaded.keys;
+  status.loaded_expired = loaded.expired;
+  actors::log(actors::log_level::notice,
+              "Done loading RDB, keys loaded: " + std::to_string(loaded.keys)
+                  + ", keys expired: " + std::to_string(loaded.expired) + ".");
+  actors::log(actors::log_level::notice,
+              "DB loaded from disk: " + std::to_string((actors::unix_ms() - started) / 1000.0)
+                  + " seconds");
+  return {};
 }
 
 } // namespace
@@ -106,17 +141,30 @@ int main(int argc, char** argv) {
   // Enforced by the connections (AUTH / HELLO AUTH for the default user).
   cfg.mark_implemented("requirepass");
   cfg.mark_implemented("protected-mode");
+  for (auto name : {"save", "dbfilename", "rdbcompression", "rdbchecksum",
+                    "stop-writes-on-bgsave-error", "rdb-save-incremental-fsync", "appendonly",
+                    "appendfsync", "appenddirname", "appendfilename", "aof-load-truncated",
+                    "aof-use-rdb-preamble", "aof-timestamp-enabled", "aof-disable-auto-gc",
+                    "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size"})
+    cfg.mark_implemented(name);
   if (auto warning = cfg.adjust_open_files_limit(); !warning.empty())
     actors::log(actors::log_level::warning, warning);
   for (auto& name : cfg.accepted_but_inactive())
     actors::log(actors::log_level::warning,
                 "Config directive '" + name
                     + "' is accepted and reported by CONFIG GET but has no effect in actis yet");
-  // Redis saves by default; say plainly that nothing is written to disk yet.
-  if (!cfg.get_one("save").empty() || cfg.get_one("appendonly") == "yes")
-    actors::log(actors::log_level::warning,
-                "Persistence (save points / appendonly) is configured but actis does not "
-                "write RDB or AOF files yet: the dataset lives in memory only");
+  auto& fs = persistence::file_system::posix();
+  bool aof = cfg.get_one("appendonly") == "yes";
+  settings.load_dataset = [&fs, aof] { return load_dataset(fs, aof); };
+  caf::actor_system* services = nullptr;
+  settings.start_services = [&fs, &services, aof](caf::actor_system& sys) {
+    services = &sys;
+    actors::spawn_rdb_saver(sys, fs);
+    if (!aof)
+      return std::string();
+    auto parts = all_partitions();
+    return actors::start_aof(sys, fs, parts);
+  };
   if (auto err = actors::start_loops(settings); !err.empty()) {
     actors::log(actors::log_level::warning, err);
     return 1;
@@ -128,13 +176,29 @@ int main(int argc, char** argv) {
               "Server initialized, " + std::to_string(settings.loops) + " event loops");
   actors::log(actors::log_level::notice, "Ready to accept connections tcp");
 
-  int sig = 0;
-  sigwait(&signals, &sig);
-  actors::log(actors::log_level::warning, sig == SIGINT ? "Received SIGINT scheduling shutdown..."
-                                                        : "Received SIGTERM scheduling shutdown...");
+  // A signal stops the server after the save the configuration asks for;
+  // when that save fails the server keeps running, as Redis does.
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (!srv.shutdown_saved)
+      actors::log(actors::log_level::warning, sig == SIGINT
+                                                  ? "Received SIGINT scheduling shutdown..."
+                                                  : "Received SIGTERM scheduling shutdown...");
+    actors::flush_aof(*services);
+    if (srv.shutdown_saved || cfg.get_one("save").empty())
+      break;
+    actors::log(actors::log_level::notice, "Saving the final RDB snapshot before exiting.");
+    if (actors::save_now(*services))
+      break;
+    actors::log(actors::log_level::warning, "Error trying to save the DB, can't exit.");
+    actors::log(actors::log_level::warning,
+                "SIGTERM received but errors trying to shut down the server, check the logs "
+                "for more information");
+  }
   if (!pidfile.empty())
     unlink(pidfile.c_str());
   actors::log(actors::log_level::warning, "actis is now ready to exit, bye bye...");
-  // Loops hold no durable state yet: exit without tearing down actor systems.
+  // Everything promised is on disk: exit without tearing down actor systems.
   std::_Exit(0);
 }

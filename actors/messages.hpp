@@ -26,6 +26,13 @@
 //  * connection -> partition   unwatch: forget a client's watched keys
 //                              (UNWATCH, DISCARD, RESET, a failed EXEC, the
 //                              client leaving; commands/watch.hpp).
+//  * persistence -> partition  snapshot_chunk: the next serialized part of
+//                              the partition's share of the snapshot in
+//                              progress, answered (bytes, done);
+//                              snapshot_abandon: give the snapshot up
+//                              (actors/rdb_saver.hpp).
+//  * connection -> persistence persist: SAVE, BGSAVE, ... (persist_op),
+//                              answered by the command's RESP reply.
 #pragma once
 
 #include <cstdint>
@@ -65,6 +72,20 @@ using pubsub_atom = caf::atom_constant<caf::atom("pubsub")>;
 /// loop -> itself: end of the iteration's input; ship pub/sub batches and
 /// write the subscribers that got messages.
 using pubsub_flush_atom = caf::atom_constant<caf::atom("pubsubfl")>;
+
+using snapshot_chunk_atom = caf::atom_constant<caf::atom("snapchunk")>;
+using snapshot_abandon_atom = caf::atom_constant<caf::atom("snapaband")>;
+using persist_atom = caf::atom_constant<caf::atom("persist")>;
+
+/// What a client asks the persistence actor (carried as its int value).
+enum class persist_op : int32_t {
+  save,            // SAVE: answered when the file is on disk
+  bgsave,          // BGSAVE: answered when the snapshot started
+  bgsave_schedule, // BGSAVE SCHEDULE
+  reload,          // DEBUG RELOAD: save, empty, load, all partitions held
+  reload_nosave,   // DEBUG RELOAD NOSAVE: empty and load the existing file
+  bgrewriteaof,    // BGREWRITEAOF: a snapshot cut becomes the AOF's base
+};
 
 /// A client's watched keys in one partition, to forget.
 struct watch_release {

@@ -6,7 +6,9 @@
 //  * expire_tick - the active expire cycle, hz times a second;
 //  * unpark      - forget a parked blocking command (it timed out, was
 //                   served elsewhere, or its client left);
-//  * unwatch     - forget a client's watched keys.
+//  * unwatch     - forget a client's watched keys;
+//  * snapshot_chunk / snapshot_abandon - the next serialized part of its
+//                   share of the snapshot in progress (actors/rdb_saver.hpp).
 //
 // While held, everything but the holder's release is queued *inside* the
 // partition in arrival order (not skipped in the mailbox): on release the
@@ -37,6 +39,7 @@
 #include "commands/command.hpp"
 #include "commands/executor.hpp"
 #include "commands/keyspace.hpp"
+#include "commands/snapshot.hpp"
 #include "commands/summary.hpp"
 #include "config/config.hpp"
 
@@ -76,8 +79,35 @@ struct queued_reset {
 struct queued_unpark {
   commands::waiter_ptr waiter;
 };
+struct queued_chunk {
+  caf::response_promise promise;
+};
+struct queued_abandon {};
 using queued_work = std::variant<queued_batch, queued_hold, queued_summary, queued_reset,
-                                 queued_unpark, watch_release>;
+                                 queued_unpark, watch_release, queued_chunk, queued_abandon>;
+
+/// Bytes a partition serializes per snapshot_chunk: about a millisecond of
+/// work between two commands, and a bounded amount of memory in flight.
+constexpr size_t snapshot_chunk_bytes = 128 * 1024;
+
+/// The next part of `p`'s share of the snapshot in progress, and whether it
+/// is the last (then the partition forgets the snapshot).
+inline std::pair<std::string, bool> snapshot_chunk(commands::partition_data& p) {
+  if (p.snapshot == nullptr)
+    return {std::string(), true};
+  auto bytes = p.snapshot->next_chunk(snapshot_chunk_bytes);
+  bool done = p.snapshot->done();
+  if (done)
+    p.snapshot.reset();
+  return {std::move(bytes), done};
+}
+
+inline void snapshot_abandon(commands::partition_data& p) {
+  if (p.snapshot != nullptr) {
+    p.snapshot->abandon();
+    p.snapshot.reset();
+  }
+}
 
 /// Removes `w` from the waiter queues of `p`.
 inline void unpark(commands::partition_data& p, const commands::waiter_ptr& w) {
@@ -139,6 +169,11 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
         detail::unpark(*st->env.data, u->waiter);
       } else if (auto* w = std::get_if<watch_release>(&work)) {
         detail::unwatch(*st->env.data, *w);
+      } else if (auto* c = std::get_if<detail::queued_chunk>(&work)) {
+        auto [bytes, done] = detail::snapshot_chunk(*st->env.data);
+        c->promise.deliver(std::move(bytes), done);
+      } else if (std::holds_alternative<detail::queued_abandon>(work)) {
+        detail::snapshot_abandon(*st->env.data);
       }
     }
   };
@@ -219,6 +254,20 @@ caf::behavior partition_behavior(Self* self, partition_env env) {
         st->queue.emplace_back(std::move(r));
       else
         detail::unwatch(*st->env.data, r);
+    },
+    [self, st](snapshot_chunk_atom) -> caf::result<std::string, bool> {
+      if (!*st->env.held) {
+        auto [bytes, done] = detail::snapshot_chunk(*st->env.data);
+        return {std::move(bytes), done};
+      }
+      st->queue.emplace_back(detail::queued_chunk{self->make_response_promise()});
+      return caf::delegated<std::string, bool>{};
+    },
+    [st](snapshot_abandon_atom) {
+      if (*st->env.held)
+        st->queue.emplace_back(detail::queued_abandon{});
+      else
+        detail::snapshot_abandon(*st->env.data);
     },
     [self, st, hz, tick_interval](expire_tick_atom) {
       // A held partition belongs to its holder: skip this tick.

@@ -22,6 +22,7 @@ void register_all_commands() {
   commands::register_geo_family(t);
   commands::register_script_family(t);
   commands::register_function_family(t);
+  commands::register_dump_family(t);
   // redis.log writes to the server log; Redis's LL_* levels are log_level's.
   scripting::set_log_callback([](int level, std::string_view line) {
     log(static_cast<log_level>(level), line);
@@ -30,6 +31,7 @@ void register_all_commands() {
   register_server_family(t);
   register_command_family(t);
   register_debug_family(t);
+  register_persistence_family(t);
   register_transaction_family(t);
   register_pubsub_family(t);
 }

@@ -64,12 +64,18 @@ public:
   /// The loop managers, in loop order (for ask_all).
   std::vector<caf::actor> manager_actors() const;
 
+  /// The RDB persistence actor (actors/rdb_saver.hpp).
+  caf::actor persistence;
+
   std::string run_id;
   int64_t start_ms = 0;
   uint16_t port = 6379;
   std::string config_file;
   std::string executable;
   std::atomic<uint64_t> next_client_id{1};
+  /// SHUTDOWN saved already (or was told NOSAVE): the signal handler must
+  /// not save again.
+  std::atomic<bool> shutdown_saved{false};
   /// DEBUG SET-ACTIVE-EXPIRE.
   std::atomic<bool> active_expire_enabled{true};
   /// Sum of one counter over all loops.

@@ -30,12 +30,13 @@ namespace err = protocol::err;
 
 // ------------------------------------------------------------ SHUTDOWN
 
-/// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted yet,
-/// so SAVE fails like a failed save would; otherwise the process stops the
-/// way SIGTERM stops it (the main thread owns the exit). No reply: the
-/// client sees the connection close, as with Redis.
+/// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saves first when asked to
+/// or when save points are configured (and not NOSAVE); a failed save keeps
+/// the server running unless FORCE. The process then stops the way SIGTERM
+/// stops it (the main thread owns the exit), told not to save again. No
+/// reply on success: the client sees the connection close, as with Redis.
 void shutdown_handler(command_context& ctx) {
-  bool save = false, nosave = false, abort = false;
+  bool save = false, nosave = false, abort = false, force = false;
   for (size_t j = 1; j < ctx.argv.size(); ++j) {
     auto& opt = ctx.argv[j];
     if (iequals(opt, "nosave"))
@@ -44,7 +45,9 @@ void shutdown_handler(command_context& ctx) {
       save = true;
     else if (iequals(opt, "abort"))
       abort = true;
-    else if (!iequals(opt, "now") && !iequals(opt, "force")) {
+    else if (iequals(opt, "force"))
+      force = true;
+    else if (!iequals(opt, "now")) {
       ctx.reply.error(err::syntax);
       return;
     }
@@ -57,14 +60,28 @@ void shutdown_handler(command_context& ctx) {
     ctx.reply.error(err::no_shutdown);
     return;
   }
-  if (save) {
-    log(log_level::warning, "SHUTDOWN SAVE refused: actis cannot write an RDB file yet");
-    ctx.reply.error(err::shutdown_failed);
+  auto* conn = ctx.conn;
+  auto stop = [conn] {
+    log(log_level::warning, "User requested shutdown...");
+    server::instance().shutdown_saved = true;
+    conn->close_after_reply();
+    ::kill(::getpid(), SIGTERM);
+  };
+  bool save_points = !config::registry::instance().get_one("save").empty();
+  if (nosave || (!save && !save_points)) {
+    stop();
     return;
   }
-  log(log_level::warning, "User requested shutdown...");
-  ctx.conn->close_after_reply();
-  ::kill(::getpid(), SIGTERM);
+  auto reply = conn->defer();
+  conn->persist(persist_op::save, [reply, stop, force](std::string answer) {
+    if (answer != protocol::ok_reply && !force) {
+      log(log_level::warning, "Error trying to save the DB, can't exit.");
+      reply(std::string("-") + std::string(err::shutdown_failed) + "\r\n");
+      return;
+    }
+    reply(std::string());
+    stop();
+  });
 }
 
 // ---------------------------------------------------------------- TIME

@@ -86,6 +86,9 @@ class Server:
                     return
             except OSError:
                 pass
+            except BenchError as error:  # -LOADING while a file loads
+                if "LOADING" not in str(error):
+                    raise
             time.sleep(0.1)
         raise BenchError(f"{self.label} did not answer PING on port {self.port} "
                          f"within {timeout:.0f}s; log:\n{self.log_tail()}")

@@ -34,6 +34,8 @@ enum cmd_flag : uint32_t {
   f_protected = 1u << 16,
   /// The command may run without any key (EVAL with numkeys 0).
   f_no_mandatory_keys = 1u << 17,
+  /// Refused while a replica loads its dataset asynchronously.
+  f_no_async_loading = 1u << 18,
 };
 
 /// ACL categories; the bit order is the order COMMAND INFO lists them in.

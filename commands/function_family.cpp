@@ -86,28 +86,6 @@ void function_load(command_context& ctx) {
   ctx.reply.bulk(header->name);
 }
 
-/// Validates one library's code as FUNCTION LOAD does (into `lib`); the
-/// error line on failure.
-std::string build_library(scripting::engine& eng, const std::string& code,
-                          scripting::library& lib) {
-  std::string error;
-  auto header = scripting::parse_library_header(code, error);
-  if (!header)
-    return error;
-  if (!scripting::valid_function_name(header->name))
-    return std::string(err::library_name_invalid);
-  lib = {header->name, code, {}};
-  if (!eng.load_library(code, header->length, lib.functions, error, false))
-    return error;
-  return {};
-}
-
-void function_dump(command_context& ctx) {
-  std::vector<std::string> codes;
-  for (auto& l : library_registry::instance().snapshot())
-    codes.push_back(l.code);
-  ctx.reply.bulk(scripting::dump_functions(codes));
-}
 
 void function_restore(command_context& ctx) {
   if (ctx.argv.size() > 4)
@@ -320,6 +298,27 @@ void function_help(command_context& ctx) {
 }
 
 } // namespace
+
+std::string build_library(scripting::engine& eng, const std::string& code,
+                          scripting::library& lib) {
+  std::string error;
+  auto header = scripting::parse_library_header(code, error);
+  if (!header)
+    return error;
+  if (!scripting::valid_function_name(header->name))
+    return std::string(err::library_name_invalid);
+  lib = {header->name, code, {}};
+  if (!eng.load_library(code, header->length, lib.functions, error, false))
+    return error;
+  return {};
+}
+
+void function_dump(command_context& ctx) {
+  std::vector<std::string> codes;
+  for (auto& l : library_registry::instance().snapshot())
+    codes.push_back(l.code);
+  ctx.reply.bulk(scripting::dump_functions(codes));
+}
 
 void register_function_family(command_table& t) {
   constexpr auto group = command_group::scripting;

@@ -4,6 +4,7 @@
 #include <climits>
 #include <random>
 
+#include "commands/snapshot.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -238,6 +239,8 @@ op_result<bool> op_swapdb(keyspace& ks, int first, int second) {
   for (auto* p : ks.held()) {
     p->dbs[db_slot(first)].swap(p->dbs[db_slot(second)]);
     std::swap(p->expire_cursor[db_slot(first)], p->expire_cursor[db_slot(second)]);
+    if (p->snapshot != nullptr)
+      p->snapshot->dbs_swapped(first, second);
   }
   return true;
 }
@@ -345,6 +348,8 @@ void op_flushdb(keyspace& ks, int db) {
     removed += p->dbs[db_slot(db)].size();
   ks.notify(change{db, {}, event_class::generic, {}, removed, true});
   for (auto* p : ks.held()) {
+    if (p->snapshot != nullptr)
+      p->snapshot->detach_db(db);
     p->dbs[db_slot(db)].clear();
     p->expire_cursor[db_slot(db)] = 0;
   }

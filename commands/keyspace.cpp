@@ -4,6 +4,7 @@
 #include <cassert>
 #include <chrono>
 
+#include "commands/snapshot.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -25,7 +26,11 @@ constexpr int time_check_every = 16;
 void expire_key(partition_data& p, int db, std::string_view key, write_sink* sink) {
   // The view may point into the entry's own storage: copy before erasing.
   std::string name(key);
-  p.dbs[static_cast<size_t>(db)].erase(name);
+  auto& d = p.dbs[static_cast<size_t>(db)];
+  if (p.snapshot != nullptr)
+    if (entry* e = d.find(name))
+      p.snapshot->before_change(db, *e);
+  d.erase(name);
   notify(p, change{db, name, event_class::expired, "expired", 0});
   ++p.stats.expired_keys;
   if (sink != nullptr && sink->active())
@@ -53,6 +58,11 @@ std::pair<size_t, size_t> expire_round(partition_data& p, int db, int64_t now_ms
 }
 
 } // namespace
+
+partition_data::partition_data(uint32_t index, int databases)
+    : index(index), dbs(static_cast<size_t>(databases)) {}
+
+partition_data::~partition_data() = default;
 
 uint32_t lru_clock_at(int64_t now_ms) {
   return static_cast<uint32_t>(now_ms / 1000) & lru_clock_max;
@@ -140,8 +150,10 @@ entry* keyspace::lookup_peek(int db, std::string_view key) {
 
 entry* keyspace::lookup_write(int db, std::string_view key) {
   entry* e = lookup_peek(db, key);
-  if (e != nullptr)
+  if (e != nullptr) {
+    before_change(part(key), db, *e);
     e->lru = lru_clock_at(now_ms_);
+  }
   return e;
 }
 
@@ -149,6 +161,8 @@ entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
   auto& p = part(key);
   auto& d = p.dbs[static_cast<size_t>(db)];
   auto [e, created] = d.find_or_insert(key);
+  if (!created)
+    before_change(p, db, *e);
   e->val = std::move(v);
   e->lru = lru_clock_at(now_ms_);
   if (created)
@@ -159,6 +173,7 @@ entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
 }
 
 entry& keyspace::overwrite(int db, std::string_view key, entry& e, value v, bool keep_ttl) {
+  before_change(part(key), db, e);
   e.val = std::move(v);
   e.lru = lru_clock_at(now_ms_);
   if (!keep_ttl)
@@ -172,8 +187,10 @@ entry& keyspace::add(int db, std::string_view key, value v) {
   auto [e, created] = d.find_or_insert(key);
   // Callers add after a failed lookup; should the key exist after all, it
   // is overwritten like SET does, never left with a stale expire.
-  if (!created)
+  if (!created) {
+    before_change(p, db, *e);
     d.remove_expire(*e);
+  }
   e->val = std::move(v);
   e->lru = lru_clock_at(now_ms_);
   if (created)
@@ -187,6 +204,7 @@ bool keyspace::remove(int db, std::string_view key) {
   entry* e = d.find(key);
   if (e == nullptr || expire_if_needed(p, db, key, e))
     return false;
+  before_change(p, db, *e);
   return d.erase(key);
 }
 
@@ -198,11 +216,15 @@ int64_t keyspace::expire_at(int db, const entry& e) const {
 }
 
 void keyspace::set_expire(int db, entry& e, int64_t when_ms) {
-  part(e.key()).dbs[static_cast<size_t>(db)].set_expire(e, when_ms);
+  auto& p = part(e.key());
+  before_change(p, db, e);
+  p.dbs[static_cast<size_t>(db)].set_expire(e, when_ms);
 }
 
 bool keyspace::persist(int db, entry& e) {
-  return part(e.key()).dbs[static_cast<size_t>(db)].remove_expire(e);
+  auto& p = part(e.key());
+  before_change(p, db, e);
+  return p.dbs[static_cast<size_t>(db)].remove_expire(e);
 }
 
 void report_change(partition_data& p, const change& c) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@
 #include "protocol/resp_parser.hpp"
 
 namespace actis::commands {
+
+class partition_snapshot;
+void save_before_change(partition_snapshot& s, int db, datatypes::entry& e);
 
 using datatypes::entry;
 using datatypes::value;
@@ -37,8 +41,11 @@ struct partition_stats {
 /// Owned by exactly one partition actor; only the holder of the partition
 /// (its own loop, or a transaction that was granted it) may touch it.
 struct partition_data {
-  explicit partition_data(uint32_t index, int databases)
-      : index(index), dbs(static_cast<size_t>(databases)) {}
+  // Out of line: the snapshot's type is incomplete here.
+  partition_data(uint32_t index, int databases);
+  ~partition_data();
+  partition_data(const partition_data&) = delete;
+  partition_data& operator=(const partition_data&) = delete;
   uint32_t index;
   std::vector<datatypes::db> dbs;
   partition_stats stats;
@@ -53,7 +60,17 @@ struct partition_data {
   /// Keys of this partition that clients WATCH; the watch hook while not
   /// empty.
   watch_table watches{dbs};
+  /// The snapshot in progress (commands/snapshot.hpp), null when none.
+  std::unique_ptr<partition_snapshot> snapshot;
 };
+
+/// Lets a snapshot in progress save `e` as it was at the cut. Called before
+/// every change of an existing entry (keyspace does it); one pointer test
+/// when no snapshot runs.
+inline void before_change(partition_data& p, int db, entry& e) {
+  if (p.snapshot != nullptr) [[unlikely]]
+    save_before_change(*p.snapshot, db, e);
+}
 
 /// Tells the observers of `p` about `c`; use notify().
 void report_change(partition_data& p, const change& c);

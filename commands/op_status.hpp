@@ -97,6 +97,12 @@ enum class op_status : uint8_t {
   geo_any_without_count,
   /// ZADD INCR / ZINCRBY produced NaN.
   score_nan,
+  /// RESTORE: the target exists (no REPLACE), a negative TTL, a payload
+  /// whose version or CRC64 is wrong, a body that does not decode.
+  busy_key,
+  restore_ttl_negative,
+  dump_payload_invalid,
+  bad_data_format,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

@@ -33,6 +33,12 @@ private:
                               protocol::reply_builder& rb);
 };
 
+/// Validates one library's code as FUNCTION LOAD does (into `lib`): for
+/// FUNCTION RESTORE and for libraries read from RDB files. The error line
+/// on failure, empty on success.
+std::string build_library(scripting::engine& eng, const std::string& code,
+                          scripting::library& lib);
+
 /// The key specs of EVAL and FCALL (`read_write`) and of their _RO forms,
 /// with Redis's note unless `noted` is false (EVALSHA's specs have none).
 key_spec script_keys(bool read_write, bool noted = true);

@@ -177,12 +177,14 @@ db::~db() {
   delete impl_;
 }
 
-db::db(db&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+db::db(db&& other) noexcept
+    : impl_(std::exchange(other.impl_, nullptr)), epoch_(other.epoch_) {}
 
 db& db::operator=(db&& other) noexcept {
   if (this != &other) {
     delete impl_;
     impl_ = std::exchange(other.impl_, nullptr);
+    epoch_ = other.epoch_;
   }
   return *this;
 }
@@ -204,6 +206,7 @@ std::pair<entry*, bool> db::find_or_insert(std::string_view key) {
     return {e, false};
   void* mem = impl_->entry_pool.allocate();
   entry* e = new (mem) entry();
+  e->saved_epoch = epoch_;
   try {
     impl_->heap_key_bytes += entry_access::set_key(*e, key, h);
   } catch (...) {
@@ -245,6 +248,7 @@ void db::clear() {
 
 void db::swap(db& other) noexcept {
   std::swap(impl_, other.impl_);
+  std::swap(epoch_, other.epoch_);
 }
 
 int64_t db::expire_at(std::string_view key) const {

@@ -18,7 +18,10 @@ struct entry {
   value val;
   /// LRU clock in seconds (for OBJECT IDLETIME), 32 bits as Redis's 24-bit clock.
   uint32_t lru = 0;
-  bool has_expire = false;
+  bool has_expire : 1 = false;
+  /// The db's snapshot epoch when the entry was made or last saved by a
+  /// snapshot (db::pending).
+  bool saved_epoch : 1 = false;
 
 private:
   friend struct entry_access;
@@ -80,6 +83,14 @@ public:
   /// A random entry among those with an expire, nullptr if none.
   entry* random_volatile(std::mt19937_64& rng);
 
+  /// Snapshots without fork (commands/snapshot.hpp): flipping the epoch
+  /// makes every entry existing now pending, in O(1); entries inserted
+  /// afterwards are born saved. The snapshot saves each pending entry once,
+  /// before its first change or when its scan reaches it, and marks it.
+  void flip_snapshot_epoch() { epoch_ = !epoch_; }
+  bool pending(const entry& e) const { return e.saved_epoch != epoch_; }
+  void mark_saved(entry& e) const { e.saved_epoch = epoch_; }
+
   /// Does a bounded amount of incremental rehash work; true if more remains.
   bool rehash_step(int buckets = 100);
   /// Approximate bytes used by entries (including inline values), keys and
@@ -90,6 +101,7 @@ public:
 private:
   struct impl;
   impl* impl_;
+  bool epoch_ = false;
 };
 
 } // namespace actis::datatypes

@@ -47,6 +47,15 @@ inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
 inline constexpr std::string_view invalid_stream_id =
     "ERR Invalid stream ID specified as stream command argument";
 inline constexpr std::string_view busy_key = "BUSYKEY Target key name already exists.";
+// RESTORE
+inline constexpr std::string_view restore_ttl_negative = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view dump_payload_invalid =
+    "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view bad_data_format = "ERR Bad data format";
+inline constexpr std::string_view restore_idletime_negative =
+    "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view restore_freq_range =
+    "ERR Invalid FREQ value, must be >= 0 and <= 255";
 inline constexpr std::string_view exec_without_multi = "ERR EXEC without MULTI";
 inline constexpr std::string_view discard_without_multi = "ERR DISCARD without MULTI";
 inline constexpr std::string_view multi_nested = "ERR MULTI calls can not be nested";
@@ -207,6 +216,15 @@ inline constexpr std::string_view lfu_not_selected =
     "that when switching between policies at runtime LRU and LFU data will take some time to "
     "adjust.";
 inline constexpr std::string_view no_shutdown = "ERR No shutdown in progress.";
+inline constexpr std::string_view misconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
+inline std::string misconf_aof(std::string_view why) {
+  return "MISCONF Errors writing to the AOF file: " + std::string(why);
+}
 inline constexpr std::string_view shutdown_failed = "ERR Errors trying to SHUTDOWN. Check logs.";
 /// Written straight to a connection refused at accept (not a command reply).
 inline constexpr std::string_view max_clients = "ERR max number of clients reached";

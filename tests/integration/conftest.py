@@ -23,8 +23,10 @@ def free_port():
 class Server:
     """One actis-server process; stopped by stop() or at fixture teardown."""
 
-    def __init__(self, *flags, config_text=None):
-        self.dir = tempfile.mkdtemp(prefix="actis-it-")
+    def __init__(self, *flags, config_text=None, dir=None):
+        # A given dir is kept by cleanup(): a restart reuses it.
+        self.own_dir = dir is None
+        self.dir = dir or tempfile.mkdtemp(prefix="actis-it-")
         self.port = free_port()
         args = [SERVER]
         if config_text is not None:
@@ -33,7 +35,7 @@ class Server:
             args.append(str(path))
         args += ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
                  "--save", "", "--appendonly", "no", *flags]
-        self.log = open(pathlib.Path(self.dir) / "server.log", "w+")
+        self.log = open(pathlib.Path(self.dir) / "server.log", "a+")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         password = flags[flags.index("--requirepass") + 1] if "--requirepass" in flags else None
         deadline = time.time() + 10
@@ -72,7 +74,8 @@ class Server:
 
     def cleanup(self):
         self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -400,9 +400,9 @@ TEST_CASE("db expires") {
   auto [b, created_b] = d.find_or_insert("b");
   CHECK(d.expire_at("a") == -1);
   CHECK(d.expire_at("nope") == -1);
-  CHECK_FALSE(a->has_expire);
+  CHECK_FALSE(bool(a->has_expire));
   d.set_expire(*a, 1000);
-  CHECK(a->has_expire);
+  CHECK(bool(a->has_expire));
   CHECK(d.expire_at("a") == 1000);
   CHECK(d.expire_at(*a) == 1000);
   d.set_expire(*a, 2000);
@@ -412,7 +412,7 @@ TEST_CASE("db expires") {
   d.set_expire(*b, 5);
   CHECK(d.expires_size() == 2);
   CHECK(d.remove_expire(*a));
-  CHECK_FALSE(a->has_expire);
+  CHECK_FALSE(bool(a->has_expire));
   CHECK(d.expire_at(*a) == -1);
   CHECK(d.expires_size() == 1);
   CHECK(d.erase("b"));
@@ -431,13 +431,13 @@ TEST_CASE("db expires") {
   for (int i = 0; i < 200; ++i) {
     entry* e = d.random_volatile(rng);
     REQUIRE(e != nullptr);
-    CHECK(e->has_expire);
+    CHECK(bool(e->has_expire));
   }
   std::unordered_set<std::string> volatile_seen;
   uint64_t cursor = 0;
   do {
     cursor = d.scan_expires(cursor, 20, [&](entry& e) {
-      CHECK(e.has_expire);
+      CHECK(bool(e.has_expire));
       volatile_seen.insert(std::string(e.key()));
     });
   } while (cursor != 0);
