@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "config/config.hpp"
+
 namespace actis::persistence {
 
 namespace {
@@ -110,12 +112,23 @@ bool load_one(file_system& fs, const aof_load_options& opt, const aof_read_callb
       r.total_size += fs.file_size(path).value_or(0);
       break;
   }
+  if (f.type == aof_file_type::base)
+    r.base_size = r.total_size;
   note(r, std::string("DB loaded from ") + kind + " file " + f.name + ": " +
               seconds_since(start) + " seconds");
   return true;
 }
 
 } // namespace
+
+aof_load_options aof_load_options_from_config() {
+  auto& reg = config::registry::instance();
+  aof_load_options opt;
+  opt.dirname = reg.get_one("appenddirname");
+  opt.filename = reg.get_one("appendfilename");
+  opt.load_truncated = reg.get_one("aof-load-truncated") == "yes";
+  return opt;
+}
 
 std::string aof_dir_path(const aof_load_options& opt) { return join_path(opt.dir, opt.dirname); }
 

@@ -44,10 +44,17 @@ struct aof_load_result {
   /// Bytes of the base and incr files after any truncation (INFO's
   /// aof_current_size and aof_base_size start from it).
   uint64_t total_size = 0;
+  /// Bytes of the base file alone (INFO's aof_base_size after start-up).
+  uint64_t base_size = 0;
   uint64_t commands = 0;
   /// An old-style appendonly.aof was moved into the directory.
   bool upgraded = false;
 };
+
+/// The options from the configuration registry: dir "." (the server has
+/// changed into "dir"), appenddirname, appendfilename, aof-load-truncated.
+/// Locks the registry: start-up and CONFIG paths only.
+aof_load_options aof_load_options_from_config();
 
 /// `dir`/`dirname` as one path.
 std::string aof_dir_path(const aof_load_options& opt);

@@ -1,5 +1,7 @@
 #include "persistence/aof_log.hpp"
 
+#include "config/config.hpp"
+
 
 namespace actis::persistence {
 
@@ -64,6 +66,22 @@ void append_aof_info(std::string& out, const aof_status* st, int64_t now_ms) {
   num("aof_buffer_length", st->buffer_length.load());
   num("aof_pending_bio_fsync", st->pending_fsync.load());
   num("aof_delayed_fsync", st->delayed_fsync.load());
+}
+
+aof_log_config aof_log_config_from_config(file_system& fs, const aof_load_options& opt,
+                                          const aof_load_result& loaded) {
+  auto& reg = config::registry::instance();
+  aof_log_config cfg;
+  cfg.fs = &fs;
+  cfg.dir = aof_dir_path(opt);
+  cfg.filename = opt.filename;
+  parse_fsync_policy(reg.get_one("appendfsync"), cfg.policy);
+  cfg.timestamps = reg.get_one("aof-timestamp-enabled") == "yes";
+  cfg.auto_gc = reg.get_one("aof-disable-auto-gc") != "yes";
+  cfg.manifest = loaded.manifest;
+  cfg.loaded_size = loaded.total_size;
+  cfg.loaded_base_size = loaded.base_size;
+  return cfg;
 }
 
 // ------------------------------------------------------------ fsync thread

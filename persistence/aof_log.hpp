@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "persistence/aof_format.hpp"
+#include "persistence/aof_loader.hpp"
 #include "persistence/aof_manifest.hpp"
 #include "persistence/file_io.hpp"
 
@@ -92,6 +93,13 @@ struct aof_log_config {
   std::function<void(bool warning, std::string_view text)> log;
   std::shared_ptr<aof_status> status;
 };
+
+/// A config from the registry (appendfsync, aof-timestamp-enabled,
+/// aof-disable-auto-gc, the directory of `opt`) continuing the files of
+/// `loaded`. The caller adds status, log and write_rdb_base. Locks the
+/// registry: start-up and CONFIG paths only.
+aof_log_config aof_log_config_from_config(file_system& fs, const aof_load_options& opt,
+                                          const aof_load_result& loaded);
 
 class aof_log {
 public:

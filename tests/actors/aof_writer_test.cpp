@@ -219,7 +219,7 @@ struct aof_fixture : test_coordinator_fixture<aof_config> {
     }
   }
 
-  /// A batch of `n` records; every third batch is a transaction.
+  /// A batch of `n` SET records, wrapped in MULTI ... EXEC if `transaction`.
   void send_batch(size_t n, bool transaction) {
     std::vector<write_record> batch;
     if (transaction)
@@ -328,7 +328,6 @@ CAF_TEST(always_survives_random_crashes) {
     uint64_t durable_at_crash = 0;
     bool rewriting = false;
     auto cut = std::make_shared<uint64_t>(0);
-    auto finished = std::make_shared<bool>(false);
     for (uint64_t step = 0;; ++step) {
       if (step == crash_after) {
         durable_at_crash = *durable;
@@ -342,7 +341,6 @@ CAF_TEST(always_survives_random_crashes) {
       } else if (r == 3 && !rewriting) {
         rewriting = true;
         *cut = 0;
-        *finished = false;
         auto w = writer;
         sys.spawn([w, cut](caf::event_based_actor* a) {
           a->request(w, caf::infinite, aof_rewrite_start_atom::value, uint64_t{0})

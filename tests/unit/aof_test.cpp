@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "persistence/aof_format.hpp"
+#include "persistence/aof_log.hpp"
 #include "persistence/aof_loader.hpp"
 #include "persistence/aof_manifest.hpp"
 #include "persistence/simulated_file_system.hpp"
@@ -378,4 +380,46 @@ TEST_CASE("aof loader: base and incr files, truncation of the last, upgrade") {
   CHECK_FALSE(old.exists("/data/appendonly.aof"));
   CHECK(old.contents("/data/appendonlydir/appendonly.aof.manifest") ==
         "file appendonly.aof seq 1 type b\n");
+}
+
+TEST_CASE("aof: settings from the configuration registry") {
+  auto opt = aof_load_options_from_config();
+  CHECK(opt.dir == ".");
+  CHECK(opt.dirname == "appendonlydir");
+  CHECK(opt.filename == "appendonly.aof");
+  CHECK(opt.load_truncated);
+  simulated_file_system fs;
+  aof_load_result loaded;
+  loaded.total_size = 10;
+  loaded.base_size = 4;
+  auto cfg = aof_log_config_from_config(fs, opt, loaded);
+  CHECK(cfg.dir == "./appendonlydir");
+  CHECK(cfg.policy == fsync_policy::everysec);
+  CHECK_FALSE(cfg.timestamps);
+  CHECK(cfg.auto_gc);
+  CHECK(cfg.loaded_base_size == 4);
+}
+
+TEST_CASE("aof: INFO persistence lines as Redis 7.0 prints them") {
+  std::string off;
+  append_aof_info(off, nullptr, 0);
+  CHECK(off == "aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
+               "aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n"
+               "aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\n"
+               "aof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\n"
+               "aof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\n"
+               "module_fork_last_cow_size:0\r\n");
+  aof_status st;
+  st.enabled = true;
+  st.current_size = 94;
+  st.rewrite_in_progress = true;
+  st.rewrite_start_ms = 1000;
+  std::string on;
+  append_aof_info(on, &st, 4500);
+  CHECK(on.find("aof_rewrite_in_progress:1\r\n") != std::string::npos);
+  CHECK(on.find("aof_current_rewrite_time_sec:3\r\n") != std::string::npos);
+  std::string_view last = "module_fork_last_cow_size:0\r\n";
+  CHECK(on.substr(on.find(last) + last.size()) == "aof_current_size:94\r\naof_base_size:0\r\n"
+                                 "aof_pending_rewrite:0\r\naof_buffer_length:0\r\n"
+                                 "aof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n");
 }
