@@ -60,6 +60,9 @@ public:
   std::vector<std::string_view> keys;
   /// Relative timeout in ms; 0 waits forever.
   int64_t timeout_ms = 0;
+  /// Arguments the command resolved when it first ran, for the runs that
+  /// serve it (XREAD's `$`: the stream's last ID at that time).
+  std::vector<std::string> resolved;
 
   /// True for the first caller only: that caller owns the outcome (serve,
   /// time out, unblock, drop). Any thread.

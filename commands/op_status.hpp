@@ -97,6 +97,12 @@ enum class op_status : uint8_t {
   geo_any_without_count,
   /// ZADD INCR / ZINCRBY produced NaN.
   score_nan,
+  stream_id_zero,
+  stream_id_too_small,
+  stream_exhausted,
+  stream_setid_below_top,
+  stream_setid_below_deleted,
+  stream_setid_entries_added,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`
