@@ -101,7 +101,6 @@ enum class op_status : uint8_t {
   stream_id_too_small,
   stream_exhausted,
   stream_setid_below_top,
-  stream_setid_below_deleted,
   stream_setid_entries_added,
 };
 

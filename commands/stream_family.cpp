@@ -74,11 +74,6 @@ void xadd_cmd(command_context& ctx) {
 
 /// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
 void xtrim_cmd(command_context& ctx) {
-  auto found = op_read_stream(*ctx.ks, ctx.db, ctx.argv[1]);
-  if (!found.ok())
-    return reply_error(ctx, found.error());
-  if (*found == nullptr)
-    return ctx.reply.integer(0);
   xadd_args args;
   auto error = parse_trim_options(ctx.argv, false, args);
   if (!error.empty())
@@ -211,10 +206,9 @@ bool parse_read(command_context& ctx, bool xreadgroup, read_args& a) {
         ctx.reply.error(err::timeout_negative);
         return false;
       }
-      if (a.timeout_ms > LLONG_MAX - ctx.ks->now_ms()) {
-        ctx.reply.error(err::timeout_out_of_range);
-        return false;
-      }
+      // So far in the future that the deadline cannot overflow: forever.
+      if (a.timeout_ms > LLONG_MAX / 4)
+        a.timeout_ms = 0;
     } else if (datatypes::iequals(o, "count") && more > 0) {
       ++i;
       if (!ll_arg(ctx, argv[i], a.count))
@@ -225,8 +219,7 @@ bool parse_read(command_context& ctx, bool xreadgroup, read_args& a) {
       a.streams_at = i + 1;
       size_t n = argv.size() - a.streams_at;
       if (n % 2 != 0) {
-        ctx.reply.error(xreadgroup ? err::stream_unbalanced_xreadgroup
-                                   : err::stream_unbalanced_xread);
+        ctx.reply.error(err::stream_unbalanced_xread);
         return false;
       }
       a.nstreams = n / 2;

@@ -121,9 +121,10 @@ void xgroup_setid_cmd(command_context& ctx) {
     return;
   long long entries_read = stream_group::invalid_entries_read;
   if (ctx.argv.size() == 7) {
-    if (!datatypes::iequals(ctx.argv[5], "entriesread") ||
-        !datatypes::parse_ll(ctx.argv[6], entries_read))
+    if (!datatypes::iequals(ctx.argv[5], "entriesread"))
       return subcommand_error(ctx, "XGROUP");
+    if (!ll_arg(ctx, ctx.argv[6], entries_read))
+      return;
     if (entries_read < 0 && entries_read != stream_group::invalid_entries_read)
       return ctx.reply.error(err::stream_entries_read_range);
   }

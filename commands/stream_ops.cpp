@@ -55,7 +55,7 @@ uint64_t apply_trim(stream& s, const trim_args& args) {
   else if (args.how == trim_args::strategy::minid)
     removed = s.trim_minid(args.minid, args.approx, limit);
   if (removed > 0)
-    s.recorded_first_id = s.length() > 0 ? s.first_id() : stream_id::max();
+    s.recorded_first_id = s.length() > 0 ? s.first_id() : stream_id{};
   return removed;
 }
 
@@ -277,8 +277,6 @@ op_status op_xsetid(keyspace& ks, int db, std::string_view key, stream_id id,
   if (*found == nullptr)
     return op_status::no_such_key;
   stream& s = as_stream(**found);
-  if (id < s.max_deleted_id)
-    return op_status::stream_setid_below_deleted;
   if (s.length() > 0) {
     if (id < s.last_entry_id())
       return op_status::stream_setid_below_top;
@@ -383,8 +381,8 @@ read_group_result op_read_group(stream& s, stream_group& g, std::string_view con
          it != consumer.pending.end() && (count == 0 || r.entries.size() < count); ++it) {
       delivered d;
       stream::iterator si(s, *it, *it, false);
-      d.entry.id = *it;
       if (!si.next(d.entry)) {
+        d.entry = {*it, {}};
         d.missing = true;
       } else {
         auto& p = g.pel.at(*it);

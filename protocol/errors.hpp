@@ -333,8 +333,6 @@ inline constexpr std::string_view stream_invalid_start = "ERR invalid start ID f
 inline constexpr std::string_view stream_invalid_end = "ERR invalid end ID for the interval";
 inline constexpr std::string_view stream_setid_below_top =
     "ERR The ID specified in XSETID is smaller than the target stream top item";
-inline constexpr std::string_view stream_setid_below_deleted =
-    "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id";
 inline constexpr std::string_view stream_setid_below_given_deleted =
     "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
 inline constexpr std::string_view stream_setid_entries_added =
@@ -361,10 +359,6 @@ inline constexpr std::string_view stream_gt_outside_group =
     "<consumer> option.";
 inline constexpr std::string_view stream_unbalanced_xread =
     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
-inline constexpr std::string_view stream_unbalanced_xreadgroup =
-    "ERR Unbalanced XREADGROUP list of streams: for each stream key an ID or '>' must be "
-    "specified.";
-inline constexpr std::string_view timeout_out_of_range = "ERR timeout is out of range";
 inline constexpr std::string_view stream_timeout_not_integer =
     "ERR timeout is not an integer or out of range";
 inline constexpr std::string_view stream_group_gone =

@@ -1,0 +1,150 @@
+// The stream operations on one partition: XADD's ID rules and trimming,
+// XDEL's tombstones, delivery to consumer groups, acknowledgement, claims
+// and the entries-read / lag bookkeeping.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "commands/stream_group_ops.hpp"
+#include "ops_fixture.hpp"
+
+using namespace actis::commands;
+using actis::datatypes::stream_id;
+
+namespace {
+
+xadd_args explicit_id(stream_id id) {
+  xadd_args a;
+  a.id_given = true;
+  a.id = id;
+  return a;
+}
+
+const std::vector<std::string> fv = {"f", "v"};
+
+stream& stream_at(ops_test::world& w, std::string_view key) {
+  return **op_write_stream(w.ks, 0, key);
+}
+
+} // namespace
+
+TEST_CASE("stream ops: XADD IDs are monotonic; errors leave no key behind") {
+  ops_test::world w;
+  CHECK(op_xadd(w.ks, 0, "s", explicit_id({0, 0}), fv).status() == op_status::stream_id_zero);
+  CHECK(w.stored("s") == "<none>");
+  auto r = op_xadd(w.ks, 0, "s", explicit_id({5, 5}), fv);
+  REQUIRE(r.ok());
+  CHECK(*r->id == stream_id{5, 5});
+  CHECK(op_xadd(w.ks, 0, "s", explicit_id({5, 5}), fv).status() ==
+        op_status::stream_id_too_small);
+  xadd_args seq = explicit_id({5, 0});
+  seq.seq_given = false;
+  CHECK(*op_xadd(w.ks, 0, "s", seq, fv)->id == stream_id{5, 6});
+  // '*' uses the clock, or the last ID + 1 when the clock is behind it.
+  xadd_args any;
+  CHECK(*op_xadd(w.ks, 0, "s", any, fv)->id == stream_id{ops_test::world::start_ms, 0});
+  w.ks.set_now_ms(ops_test::world::start_ms - 10);
+  CHECK(*op_xadd(w.ks, 0, "s", any, fv)->id == stream_id{ops_test::world::start_ms, 1});
+  xadd_args nomk = explicit_id({1, 0});
+  nomk.nomkstream = true;
+  CHECK_FALSE(op_xadd(w.ks, 0, "missing", nomk, fv)->id.has_value());
+  CHECK(w.stored("missing") == "<none>");
+  w.put("str", "x");
+  CHECK(op_xadd(w.ks, 0, "str", explicit_id({1, 0}), fv).status() == op_status::wrong_type);
+}
+
+TEST_CASE("stream ops: trimming and XDEL keep the recorded first ID and tombstones") {
+  ops_test::world w;
+  for (uint64_t i = 1; i <= 5; ++i)
+    REQUIRE(op_xadd(w.ks, 0, "s", explicit_id({i, 0}), fv).ok());
+  auto& s = stream_at(w, "s");
+  CHECK(s.recorded_first_id == stream_id{1, 0});
+  const stream_id del[] = {{1, 0}, {3, 0}, {9, 0}};
+  CHECK(*op_xdel(w.ks, 0, "s", del) == 2);
+  CHECK(s.max_deleted_id == stream_id{3, 0});
+  CHECK(s.recorded_first_id == stream_id{2, 0});
+  trim_args t;
+  t.how = trim_args::strategy::maxlen;
+  t.maxlen = 1;
+  CHECK(*op_xtrim(w.ks, 0, "s", t) == 2);
+  CHECK(s.recorded_first_id == stream_id{5, 0});
+  CHECK(trim_threshold_after(w.ks, 0, "s", t) == "1");
+  t.maxlen = 0;
+  CHECK(*op_xtrim(w.ks, 0, "s", t) == 1);
+  CHECK(s.recorded_first_id == stream_id{});
+  CHECK(s.entries_added == 5);
+}
+
+TEST_CASE("stream ops: a group delivers each entry once, tracks entries-read and lag") {
+  ops_test::world w;
+  for (uint64_t i = 1; i <= 4; ++i)
+    REQUIRE(op_xadd(w.ks, 0, "s", explicit_id({i, 0}), fv).ok());
+  auto& s = stream_at(w, "s");
+  REQUIRE(op_group_create(w.ks, 0, "s", s, "g", {}, 0));
+  CHECK_FALSE(op_group_create(w.ks, 0, "s", s, "g", {}, 0));
+  auto& g = *s.find_group("g");
+  CHECK(*group_lag(s, g) == 4);
+  auto a = op_read_group(s, g, "alice", false, {}, 2, false, 100);
+  CHECK(a.consumer_created);
+  CHECK(a.last_id_moved);
+  REQUIRE(a.entries.size() == 2);
+  auto b = op_read_group(s, g, "bob", false, {}, 0, false, 200);
+  REQUIRE(b.entries.size() == 2);
+  CHECK(b.entries[0].entry.id == stream_id{3, 0});
+  CHECK(g.entries_read == 4);
+  CHECK(*group_lag(s, g) == 0);
+  CHECK(g.pel.size() == 4);
+  CHECK(g.consumers.at("alice").pending.size() == 2);
+  // History: only the consumer's own pending entries, delivery count grows.
+  auto h = op_read_group(s, g, "alice", true, {}, 0, false, 300);
+  REQUIRE(h.entries.size() == 2);
+  CHECK(g.pel.at({1, 0}).delivery_count == 2);
+  CHECK(op_xack(w.ks, 0, "s", g, {{1, 0}, {1, 0}, {7, 0}}) == 1);
+  const stream_id del[] = {{2, 0}};
+  REQUIRE(*op_xdel(w.ks, 0, "s", del) == 1);
+  h = op_read_group(s, g, "alice", true, {}, 0, false, 400);
+  REQUIRE(h.entries.size() == 1);
+  CHECK(h.entries[0].missing);
+  CHECK(h.entries[0].entry.id == stream_id{2, 0});
+  // NOACK delivers without a PEL entry.
+  REQUIRE(op_xadd(w.ks, 0, "s", explicit_id({5, 0}), fv).ok());
+  auto n = op_read_group(s, g, "carol", false, {}, 0, true, 500);
+  CHECK(n.entries.size() == 1);
+  CHECK(g.pel.count({5, 0}) == 0);
+}
+
+TEST_CASE("stream ops: XCLAIM and XAUTOCLAIM move ownership and drop deleted entries") {
+  ops_test::world w;
+  for (uint64_t i = 1; i <= 5; ++i)
+    REQUIRE(op_xadd(w.ks, 0, "s", explicit_id({i, 0}), fv).ok());
+  auto& s = stream_at(w, "s");
+  REQUIRE(op_group_create(w.ks, 0, "s", s, "g", {}, 0));
+  auto& g = *s.find_group("g");
+  op_read_group(s, g, "alice", false, {}, 0, false, w.ks.now_ms() - 1000);
+  xclaim_args c;
+  c.min_idle = 500;
+  c.ids = {{1, 0}, {9, 0}};
+  auto r = op_xclaim(w.ks, 0, "s", s, g, "bob", c);
+  REQUIRE(r.claimed.size() == 1);
+  CHECK(r.consumer_created);
+  CHECK(g.pel.at({1, 0}).consumer->name == "bob");
+  CHECK(g.pel.at({1, 0}).delivery_count == 2);
+  c.ids = {{1, 0}};
+  CHECK(op_xclaim(w.ks, 0, "s", s, g, "carol", c).claimed.empty());
+  const stream_id del[] = {{2, 0}};
+  REQUIRE(*op_xdel(w.ks, 0, "s", del) == 1);
+  auto a = op_xautoclaim(w.ks, 0, "s", s, g, "carol", 500, {}, 2, false);
+  CHECK(a.deleted == std::vector<stream_id>{{2, 0}});
+  REQUIRE(a.claimed.size() == 1);
+  CHECK(a.claimed[0].entry.id == stream_id{3, 0});
+  CHECK(a.cursor == stream_id{4, 0});
+  CHECK(g.pel.size() == 4);
+  a = op_xautoclaim(w.ks, 0, "s", s, g, "carol", 0, a.cursor, 10, true);
+  CHECK(a.claimed.size() == 2);
+  CHECK(a.cursor == stream_id{});
+  CHECK(g.consumers.at("carol").pending.size() == 3);
+  CHECK(g.consumers.at("alice").pending.empty());
+  CHECK(op_group_del_consumer(w.ks, 0, "s", g, "carol") == 3);
+  CHECK(g.pel.size() == 1);
+}
