@@ -60,11 +60,15 @@ void master_fields(const stream_node& n, std::vector<std::string_view>& out) {
     out.push_back(get_string(n.data, off));
 }
 
-bool same_names(const std::vector<std::string_view>& master, std::span<const std::string> kv) {
-  if (master.size() * 2 != kv.size())
+/// True if the entry's field names `kv` (field, value, ...) are the
+/// node's master fields, read from the header of `data`.
+bool same_names(const std::string& data, std::span<const std::string> kv) {
+  uint32_t off = 0;
+  auto fields = get_varint(data, off);
+  if (fields * 2 != kv.size())
     return false;
-  for (size_t i = 0; i < master.size(); ++i)
-    if (master[i] != kv[2 * i])
+  for (size_t i = 0; i < fields; ++i)
+    if (get_string(data, off) != kv[2 * i])
       return false;
   return true;
 }
@@ -194,9 +198,7 @@ void stream::append(stream_id id, std::span<const std::string> kv) {
   }
   stream_node& n = last->second;
   const stream_id base = last->first;
-  std::vector<std::string_view> master;
-  master_fields(n, master);
-  bool same = same_names(master, kv);
+  bool same = same_names(n.data, kv);
   n.data.push_back(static_cast<char>(same ? flag_same_fields : 0));
   uint64_t dms = id.ms - base.ms;
   put_varint(n.data, dms);
@@ -440,14 +442,19 @@ stream::iterator::iterator(const stream& s, stream_id start, stream_id end, bool
 
 bool stream::iterator::load(std::map<stream_id, stream_node>::const_iterator it) {
   node_ = it;
-  decode_offsets(it->second, master_, offsets_);
-  pos_ = rev_ ? offsets_.size() : 0;
+  if (rev_) {
+    decode_offsets(it->second, master_, offsets_);
+    pos_ = offsets_.size();
+  } else {
+    master_fields(it->second, master_);
+    pos_ = header_end(it->second);
+  }
   return true;
 }
 
 bool stream::iterator::next(stream_entry& out) {
   while (!done_) {
-    if (rev_ ? pos_ == 0 : pos_ == offsets_.size()) {
+    if (rev_ ? pos_ == 0 : pos_ == node_->second.data.size()) {
       if (rev_) {
         if (node_ == s_.nodes_.begin()) {
           done_ = true;
@@ -464,8 +471,10 @@ bool stream::iterator::next(stream_entry& out) {
       }
       continue;
     }
-    size_t i = rev_ ? --pos_ : pos_++;
-    decode_entry(node_->second, node_->first, offsets_[i], master_, out);
+    if (rev_)
+      decode_entry(node_->second, node_->first, offsets_[--pos_], master_, out);
+    else
+      pos_ = decode_entry(node_->second, node_->first, static_cast<uint32_t>(pos_), master_, out);
     if (rev_) {
       if (out.id > end_)
         continue;

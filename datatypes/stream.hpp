@@ -163,8 +163,11 @@ public:
     bool done_ = false;
     std::map<stream_id, stream_node>::const_iterator node_;
     std::vector<std::string_view> master_;
+    /// Entry offsets of the node, for descending walks only.
     std::vector<uint32_t> offsets_;
-    size_t pos_ = 0; // next index into offsets_ (rev: one past it)
+    /// Ascending: offset of the next entry in the node; descending: one
+    /// past the index of the next entry in offsets_.
+    size_t pos_ = 0;
   };
 
 private:
