@@ -86,6 +86,11 @@ private:
 
 using waiter_ptr = std::shared_ptr<blocked_client>;
 
+/// True if this run of a command flagged blocking may park: false for XREAD
+/// and XREADGROUP without BLOCK, which then run like any other command
+/// (batched, inline, pipelined). Any thread.
+bool may_block(const command_spec& spec, const protocol::command_args& argv);
+
 /// The waiters of one partition: per database and key, a FIFO of parked
 /// commands, and the keys changed since they were last served.
 /// Thread: the holder of the partition.

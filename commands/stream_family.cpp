@@ -368,31 +368,32 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
     if (serving && !begin_serving(ctx))
       return;
     auto r = op_read_group(*s, g, *a.consumer, history, ids[i], count, a.noack, ks.now_ms());
-    if (r.consumer_created) {
+    changed = true;
+    if (r.consumer_created)
       ks.notify(change{ctx.db, key, event_class::stream, "xgroup-createconsumer"});
+    // Redis 7.0's forms: an XCLAIM per delivery (creating the consumer on
+    // replay), else the consumer's creation; NOACK moves the group's ID.
+    bool claims = !history && !a.noack && !r.entries.empty();
+    if (r.consumer_created && !claims)
       props.push_back(create_consumer_form(key, *a.group, *a.consumer));
-    }
-    if (!history) {
+    if (claims)
       for (auto& d : r.entries)
-        if (!a.noack)
-          props.push_back(xclaim_form(key, *a.group,
-                                      {d.entry.id, *a.consumer, d.delivery_time, 1},
-                                      d.entry.id));
-      if (r.last_id_moved)
-        props.push_back(setid_form(key, *a.group, g));
-    }
-    bool served = history || !r.entries.empty() || serving;
-    if (!r.entries.empty() || (history && served)) {
-      changed = true;
+        props.push_back(xclaim_form(key, *a.group,
+                                    {d.entry.id, *a.consumer, d.delivery_time, 1},
+                                    d.entry.id));
+    if (a.noack && r.last_id_moved)
+      props.push_back(setid_form(key, *a.group, g));
+    if (!r.entries.empty() || history)
       ks.notify(change{ctx.db, key, event_class::stream, {}, 1});
-    }
-    if (served)
+    if (history || !r.entries.empty() || serving)
       parts.push_back({i, {}, std::move(r.entries)});
   }
   for (auto& p : props)
     ctx.propagate_as(std::move(p));
-  if (changed && props.empty() && xreadgroup)
-    ctx.propagate_as(ctx.argv);
+  // What is left (delivery counts of history reads, seen times) Redis does
+  // not propagate either.
+  if (changed && props.empty())
+    ctx.suppress_propagation();
 
   if (!parts.empty())
     return reply_parts(ctx, a, parts);

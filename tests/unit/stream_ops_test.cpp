@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "commands/command.hpp"
+#include "commands/executor.hpp"
+#include "commands/families.hpp"
 #include "commands/stream_group_ops.hpp"
 #include "ops_fixture.hpp"
 
@@ -147,4 +150,100 @@ TEST_CASE("stream ops: XCLAIM and XAUTOCLAIM move ownership and drop deleted ent
   CHECK(g.consumers.at("alice").pending.empty());
   CHECK(op_group_del_consumer(w.ks, 0, "s", g, "carol") == 3);
   CHECK(g.pel.size() == 1);
+}
+
+namespace {
+
+struct collecting_stream : write_sink {
+  std::vector<actis::protocol::command_args> emitted;
+  void emit(int, actis::protocol::command_args cmd) override { emitted.push_back(std::move(cmd)); }
+};
+
+/// The stream families behind the real executor, with the write stream
+/// collected.
+struct family_world : ops_test::world {
+  command_table table;
+  collecting_stream stream;
+  family_world() {
+    register_stream_family(table);
+    register_stream_group_family(table);
+  }
+  std::string run(const actis::protocol::command_args& argv) {
+    std::string out, error;
+    actis::protocol::reply_builder reply(out);
+    const auto* spec = table.resolve(argv, error);
+    REQUIRE_MESSAGE(spec != nullptr, error);
+    keyspace view(parts, 1, &stream, ks.now_ms());
+    execute(*spec, argv, reply, &view, 0, nullptr);
+    return out;
+  }
+};
+
+std::string joined(const actis::protocol::command_args& cmd) {
+  std::string s;
+  for (auto& a : cmd)
+    s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("stream family: deliveries and claims propagate as Redis 7.0's XCLAIM / XGROUP forms") {
+  family_world w;
+  const std::string t = std::to_string(ops_test::world::start_ms);
+  w.run({"XADD", "s", "*", "a", "1"});
+  w.run({"XADD", "s", t + "-*", "a", "2"});
+  REQUIRE(w.stream.emitted.size() == 2);
+  CHECK(joined(w.stream.emitted[0]) == "XADD s " + t + "-0 a 1");
+  CHECK(joined(w.stream.emitted[1]) == "XADD s " + t + "-1 a 2");
+  w.stream.emitted.clear();
+  for (int i = 0; i < 150; ++i)
+    w.run({"XADD", "big", "1-" + std::to_string(i + 1), "f", "v"});
+  w.stream.emitted.clear();
+  w.run({"XADD", "big", "MAXLEN", "~", "10", "LIMIT", "100", "2-*", "f", "v"});
+  REQUIRE(w.stream.emitted.size() == 1);
+  CHECK(joined(w.stream.emitted[0]) == "XADD big MAXLEN = 51 2-0 f v");
+  w.stream.emitted.clear();
+
+  w.run({"XGROUP", "CREATE", "s", "g", "0"});
+  w.run({"XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "s", ">"});
+  w.run({"XREADGROUP", "GROUP", "g", "bob", "NOACK", "STREAMS", "s", ">"});
+  w.run({"XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "0"});
+  w.run({"XCLAIM", "s", "g", "carol", "0", t + "-0", "JUSTID"});
+  w.run({"XCLAIM", "s", "g", "carol", "0", "LASTID", "9999999999999-0"});
+  std::vector<std::string> got;
+  for (auto& c : w.stream.emitted)
+    got.push_back(joined(c));
+  const std::vector<std::string> want = {
+      "XGROUP CREATE s g 0",
+      "XCLAIM s g alice 0 " + t + "-0 TIME " + t + " RETRYCOUNT 1 FORCE JUSTID LASTID " + t + "-0",
+      "XGROUP CREATECONSUMER s g bob",
+      "XGROUP SETID s g " + t + "-1 ENTRIESREAD 2",
+      "XGROUP CREATECONSUMER s g carol",
+      "XCLAIM s g carol 0 " + t + "-0 TIME " + t + " RETRYCOUNT 2 FORCE JUSTID LASTID " + t + "-1",
+      "XGROUP SETID s g 9999999999999-0 ENTRIESREAD 2",
+  };
+  CHECK(got == want);
+
+  // Replaying the write stream rebuilds the same groups and PELs.
+  family_world replica;
+  replica.run({"XADD", "s", t + "-0", "a", "1"});
+  replica.run({"XADD", "s", t + "-1", "a", "2"});
+  for (auto& cmd : w.stream.emitted)
+    replica.run(cmd);
+  for (auto* argv : {"XINFO GROUPS s", "XPENDING s g - + 10", "XPENDING s g"}) {
+    actis::protocol::command_args cmd;
+    std::string part;
+    for (const char* c = argv;; ++c) {
+      if (*c == ' ' || *c == '\0') {
+        cmd.push_back(part);
+        part.clear();
+        if (*c == '\0')
+          break;
+      } else {
+        part += *c;
+      }
+    }
+    CHECK(w.run(cmd) == replica.run(cmd));
+  }
 }
