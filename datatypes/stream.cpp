@@ -1,8 +1,11 @@
 #include "datatypes/stream.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <memory>
+
+#include "datatypes/strutil.hpp"
 
 namespace actis::datatypes {
 
@@ -58,6 +61,36 @@ void master_fields(const stream_node& n, std::vector<std::string_view>& out) {
   auto fields = get_varint(n.data, off);
   for (uint64_t i = 0; i < fields; ++i)
     out.push_back(get_string(n.data, off));
+}
+
+// Sizes of Redis's listpack elements, to close nodes where Redis does.
+size_t lp_backlen_size(size_t l) {
+  return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
+}
+
+size_t lp_int_size(int64_t v) {
+  size_t enc = v >= 0 && v <= 127                 ? 1
+               : v >= -4096 && v <= 4095          ? 2
+               : v >= -32768 && v <= 32767        ? 3
+               : v >= -8388608 && v <= 8388607    ? 4
+               : v >= INT32_MIN && v <= INT32_MAX ? 5
+                                                  : 9;
+  return enc + lp_backlen_size(enc);
+}
+
+/// A string element: stored as an integer when it reads as one.
+size_t lp_string_size(std::string_view s) {
+  long long v = 0;
+  if (s.size() <= 20 && parse_ll(s, v))
+    return lp_int_size(v);
+  size_t l = s.size();
+  size_t enc = l < 64 ? 1 + l : l < 4096 ? 2 + l : 5 + l;
+  return enc + lp_backlen_size(enc);
+}
+
+/// Redis's listpack bytes of `n` (header, end and counters included).
+size_t lp_bytes(const stream_node& n) {
+  return n.lp_rest + lp_int_size(n.count) + lp_int_size(n.deleted);
 }
 
 /// True if the entry's field names `kv` (field, value, ...) are the
@@ -181,24 +214,43 @@ uint32_t stream::decode_entry(const stream_node& n, stream_id base, uint32_t off
 }
 
 void stream::append(stream_id id, std::span<const std::string> kv) {
-  size_t payload = 0;
+  // Redis's rule (streamAppendItem): a new node when the raw size of the
+  // fields would take the node's listpack to the byte limit, or when live
+  // and deleted entries reach the entry limit.
+  size_t raw = 0;
   for (auto& s : kv)
-    payload += s.size() + 1;
+    raw += s.size();
   auto last = nodes_.empty() ? nodes_.end() : std::prev(nodes_.end());
-  if (last == nodes_.end() || last->second.count >= node_max_entries ||
-      last->second.data.size() + payload + 8 > node_max_bytes) {
+  if (last == nodes_.end() || lp_bytes(last->second) + raw >= node_max_bytes ||
+      last->second.count + last->second.deleted >= node_max_entries) {
     // The closed node keeps an exact-size block.
     if (last != nodes_.end())
       last->second.data.shrink_to_fit();
     stream_node fresh;
     put_varint(fresh.data, kv.size() / 2);
-    for (size_t i = 0; i < kv.size(); i += 2)
+    // Listpack header and end, the master fields and their terminator.
+    size_t lp = 7 + lp_int_size(static_cast<int64_t>(kv.size() / 2)) + lp_int_size(0);
+    for (size_t i = 0; i < kv.size(); i += 2) {
       put_string(fresh.data, kv[i]);
+      lp += lp_string_size(kv[i]);
+    }
+    fresh.lp_rest = static_cast<uint32_t>(lp);
     last = nodes_.emplace_hint(nodes_.end(), id, std::move(fresh));
   }
   stream_node& n = last->second;
   const stream_id base = last->first;
   bool same = same_names(n.data, kv);
+  // The entry as Redis lays it out: flags, ms and seq deltas, [count,
+  // fields,] values, its element count.
+  size_t nfields = kv.size() / 2;
+  size_t lp = lp_int_size(same ? 2 : 0) + lp_int_size(static_cast<int64_t>(id.ms - base.ms)) +
+              lp_int_size(static_cast<int64_t>(id.seq - base.seq)) +
+              lp_int_size(static_cast<int64_t>(same ? nfields + 3 : 2 * nfields + 4));
+  if (!same)
+    lp += lp_int_size(static_cast<int64_t>(nfields));
+  for (size_t i = same ? 1 : 0; i < kv.size(); i += same ? 2 : 1)
+    lp += lp_string_size(kv[i]);
+  n.lp_rest += static_cast<uint32_t>(lp);
   n.data.push_back(static_cast<char>(same ? flag_same_fields : 0));
   uint64_t dms = id.ms - base.ms;
   put_varint(n.data, dms);
@@ -240,6 +292,7 @@ bool stream::erase(stream_id id) {
     uint32_t next = decode_entry(n, it->first, off, master, e);
     if (e.id == id) {
       --length_;
+      ++n.deleted;
       if (--n.count == 0)
         nodes_.erase(it);
       else
@@ -264,6 +317,7 @@ void stream::drop_front(std::map<stream_id, stream_node>::iterator it, uint32_t 
     off = decode_entry(n, it->first, off, master, e);
   n.data.erase(start, off - start);
   n.count -= k;
+  n.deleted += k;
   length_ -= k;
 }
 

@@ -97,7 +97,14 @@ struct stream_group {
 /// Packed storage of a run of entries (see the file comment).
 struct stream_node {
   std::string data;
+  /// Live entries.
   uint32_t count = 0;
+  /// Entries deleted since the node was created: Redis keeps them in its
+  /// node (flagged), so they count towards node_max_entries.
+  uint32_t deleted = 0;
+  /// The size Redis's listpack for this node would have, without its two
+  /// counters (live, deleted): nodes close where Redis's would.
+  uint32_t lp_rest = 0;
 };
 
 class stream final : public collection {
