@@ -60,7 +60,7 @@ void xadd_cmd(command_context& ctx) {
   ctx.reply.bulk(r->id->str());
   bool rewrite_trim = args.trim.approx || args.trim.limit_index != 0;
   bool rewrite_id = !args.id_given || !args.seq_given;
-  if (!rewrite_trim && !rewrite_id)
+  if ((!rewrite_trim && !rewrite_id) || !ctx.ks->propagating())
     return;
   protocol::command_args out = rewrite_trim ? exact_trim_form(ctx, args.trim) : ctx.argv;
   if (rewrite_id) {
@@ -374,15 +374,17 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
     // Redis 7.0's forms: an XCLAIM per delivery (creating the consumer on
     // replay), else the consumer's creation; NOACK moves the group's ID.
     bool claims = !history && !a.noack && !r.entries.empty();
-    if (r.consumer_created && !claims)
-      props.push_back(create_consumer_form(key, *a.group, *a.consumer));
-    if (claims)
-      for (auto& d : r.entries)
-        props.push_back(xclaim_form(key, *a.group,
-                                    {d.entry.id, *a.consumer, d.delivery_time, 1},
-                                    d.entry.id));
-    if (a.noack && r.last_id_moved)
-      props.push_back(setid_form(key, *a.group, g));
+    if (ks.propagating()) {
+      if (r.consumer_created && !claims)
+        props.push_back(create_consumer_form(key, *a.group, *a.consumer));
+      if (claims)
+        for (auto& d : r.entries)
+          props.push_back(xclaim_form(key, *a.group,
+                                      {d.entry.id, *a.consumer, d.delivery_time, 1},
+                                      d.entry.id));
+      if (a.noack && r.last_id_moved)
+        props.push_back(setid_form(key, *a.group, g));
+    }
     if (!r.entries.empty() || history)
       ks.notify(change{ctx.db, key, event_class::stream, {}, 1});
     if (history || !r.entries.empty() || serving)

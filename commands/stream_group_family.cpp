@@ -278,6 +278,8 @@ void xpending_cmd(command_context& ctx) {
 // --- XCLAIM, XAUTOCLAIM -----------------------------------------------------------
 
 void propagate_claims(command_context& ctx, const stream_group& g, const claim_result& r) {
+  if (!ctx.ks->propagating())
+    return ctx.suppress_propagation();
   const std::string& key = ctx.argv[1];
   const std::string& group = ctx.argv[2];
   if (r.consumer_created)

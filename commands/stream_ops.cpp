@@ -1,5 +1,6 @@
 #include "commands/stream_ops.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -16,6 +17,15 @@ namespace {
 /// Redis's string2ull: a long long that is not negative, or what strtoull
 /// accepts beyond that range.
 bool parse_ull(std::string_view s, uint64_t& out) {
+  // Plain digits (leading zeros too, as strtoull takes them) without
+  // overflow: the common case, parsed in place.
+  if (!s.empty() && s.size() <= 19 &&
+      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    out = 0;
+    for (char c : s)
+      out = out * 10 + static_cast<uint64_t>(c - '0');
+    return true;
+  }
   long long ll = 0;
   if (datatypes::parse_ll(s, ll)) {
     if (ll < 0)
