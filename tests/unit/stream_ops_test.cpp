@@ -10,6 +10,7 @@
 #include "commands/executor.hpp"
 #include "commands/families.hpp"
 #include "commands/stream_group_ops.hpp"
+#include "config/config.hpp"
 #include "ops_fixture.hpp"
 
 using namespace actis::commands;
@@ -245,5 +246,70 @@ TEST_CASE("stream family: deliveries and claims propagate as Redis 7.0's XCLAIM 
       }
     }
     CHECK(w.run(cmd) == replica.run(cmd));
+  }
+}
+
+namespace {
+
+struct recording_events : keyspace_event_sink {
+  std::vector<std::string> events;
+  void publish(int, std::string_view key, std::string_view name, int) override {
+    events.push_back(std::string(name) + " " + std::string(key));
+  }
+};
+
+/// notify-keyspace-events for one test, cleared afterwards.
+struct keyspace_events {
+  explicit keyspace_events(const std::string& flags) { apply(flags); }
+  ~keyspace_events() { apply(""); }
+  static void apply(const std::string& flags) {
+    CHECK(actis::config::registry::instance().set({{"notify-keyspace-events", flags}}) == "");
+  }
+};
+
+} // namespace
+
+TEST_CASE("stream family: keyspace events and change counts as Redis reports them") {
+  keyspace_events on("KEA");
+  family_world w;
+  recording_events sink;
+  w.part.observers.events = &sink;
+  struct step {
+    actis::protocol::command_args argv;
+    std::vector<std::string> events;
+    uint64_t dirty;
+  };
+  const std::vector<step> steps = {
+      {{"XADD", "ev", "1-0", "a", "1"}, {"xadd ev"}, 1},
+      {{"XADD", "ev", "2-0", "a", "2"}, {"xadd ev"}, 1},
+      {{"XADD", "ev", "MAXLEN", "1", "3-0", "a", "3"}, {"xadd ev", "xtrim ev"}, 1},
+      {{"XADD", "ev", "NOMKSTREAM", "MAXLEN", "5", "4-0", "a", "3"}, {"xadd ev"}, 1},
+      {{"XTRIM", "ev", "MAXLEN", "0"}, {"xtrim ev"}, 2},
+      {{"XTRIM", "ev", "MAXLEN", "0"}, {}, 0},
+      {{"XADD", "ev", "5-0", "a", "4"}, {"xadd ev"}, 1},
+      {{"XDEL", "ev", "5-0", "9-0"}, {"xdel ev"}, 1},
+      {{"XDEL", "ev", "5-0"}, {}, 0},
+      {{"XSETID", "ev", "10-0"}, {"xsetid ev"}, 1},
+      {{"XGROUP", "CREATE", "ev", "g", "$"}, {"xgroup-create ev"}, 1},
+      {{"XGROUP", "SETID", "ev", "g", "0"}, {"xgroup-setid ev"}, 1},
+      {{"XGROUP", "CREATECONSUMER", "ev", "g", "c"}, {"xgroup-createconsumer ev"}, 1},
+      {{"XGROUP", "CREATECONSUMER", "ev", "g", "c"}, {}, 0},
+      {{"XADD", "ev", "11-0", "a", "1"}, {"xadd ev"}, 1},
+      {{"XREADGROUP", "GROUP", "g", "c2", "STREAMS", "ev", ">"},
+       {"xgroup-createconsumer ev"}, 2},
+      {{"XACK", "ev", "g", "11-0"}, {}, 1},
+      {{"XCLAIM", "ev", "g", "c3", "0", "11-0", "FORCE", "JUSTID"},
+       {"xgroup-createconsumer ev"}, 2},
+      {{"XGROUP", "DELCONSUMER", "ev", "g", "c"}, {"xgroup-delconsumer ev"}, 1},
+      {{"XGROUP", "DESTROY", "ev", "g"}, {"xgroup-destroy ev"}, 1},
+      {{"XGROUP", "CREATE", "ev2", "g", "$", "MKSTREAM"}, {"xgroup-create ev2"}, 1},
+  };
+  for (const auto& s : steps) {
+    sink.events.clear();
+    uint64_t before = w.dirty();
+    w.run(s.argv);
+    CAPTURE(joined(s.argv));
+    CHECK(sink.events == s.events);
+    CHECK(w.dirty() - before == s.dirty);
   }
 }
