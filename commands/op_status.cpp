@@ -34,6 +34,10 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::expire_nx_and_other: reply.error(err::expire_options); return;
     case op_status::expire_gt_and_lt: reply.error(err::expire_gt_lt); return;
     case op_status::lfu_idle_time: reply.error(err::lfu_idle_time); return;
+    case op_status::busy_key: reply.error(err::busy_key); return;
+    case op_status::restore_ttl_negative: reply.error(err::restore_ttl_negative); return;
+    case op_status::dump_payload_invalid: reply.error(err::dump_payload_invalid); return;
+    case op_status::bad_data_format: reply.error(err::bad_data_format); return;
     case op_status::lfu_not_selected: reply.error(err::lfu_not_selected); return;
     case op_status::lcs_not_strings: reply.error(err::lcs_not_strings); return;
     case op_status::lcs_len_and_idx: reply.error(err::lcs_len_and_idx); return;

@@ -102,6 +102,12 @@ enum class op_status : uint8_t {
   stream_exhausted,
   stream_setid_below_top,
   stream_setid_entries_added,
+  /// RESTORE: the target exists (no REPLACE), a negative TTL, a payload
+  /// whose version or CRC64 is wrong, a body that does not decode.
+  busy_key,
+  restore_ttl_negative,
+  dump_payload_invalid,
+  bad_data_format,
 };
 
 /// A status and the text a few statuses need (see op_status). `detail`

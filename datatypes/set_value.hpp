@@ -45,6 +45,9 @@ public:
   static void operator delete(void* p) { std::free(p); }
 
   bool is_intset() const { return width() != 0; }
+  /// Element width of an intset (2, 4, 8 bytes): the widest member it ever
+  /// held, as Redis never narrows an intset (its RDB blob shows it).
+  unsigned intset_width() const { return width(); }
   obj_encoding encoding() const {
     return is_intset() ? obj_encoding::intset : obj_encoding::hashtable;
   }

@@ -47,6 +47,15 @@ inline constexpr std::string_view invalid_cursor = "ERR invalid cursor";
 inline constexpr std::string_view invalid_stream_id =
     "ERR Invalid stream ID specified as stream command argument";
 inline constexpr std::string_view busy_key = "BUSYKEY Target key name already exists.";
+// RESTORE
+inline constexpr std::string_view restore_ttl_negative = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view dump_payload_invalid =
+    "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view bad_data_format = "ERR Bad data format";
+inline constexpr std::string_view restore_idletime_negative =
+    "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view restore_freq_range =
+    "ERR Invalid FREQ value, must be >= 0 and <= 255";
 inline constexpr std::string_view exec_without_multi = "ERR EXEC without MULTI";
 inline constexpr std::string_view discard_without_multi = "ERR DISCARD without MULTI";
 inline constexpr std::string_view multi_nested = "ERR MULTI calls can not be nested";

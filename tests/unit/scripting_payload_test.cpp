@@ -5,9 +5,13 @@
 #include <random>
 #include <string>
 
+#include "persistence/rdb_string.hpp"
 #include "scripting/function_payload.hpp"
 
 using namespace actis::scripting;
+using actis::persistence::crc64;
+using actis::persistence::lzf_compress;
+using actis::persistence::lzf_decompress;
 
 TEST_CASE("scripting payload: crc64 is Redis's (Jones, reflected)") {
   CHECK(crc64(0, "123456789") == 0xe9c6d914c4b8d9caULL);
