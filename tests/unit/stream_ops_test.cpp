@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands/command.hpp"
+#include "commands/dump_ops.hpp"
 #include "commands/executor.hpp"
 #include "commands/families.hpp"
 #include "commands/stream_group_ops.hpp"
@@ -312,4 +313,10 @@ TEST_CASE("stream family: keyspace events and change counts as Redis reports the
     CHECK(sink.events == s.events);
     CHECK(w.dirty() - before == s.dirty);
   }
+}
+
+TEST_CASE("stream ops: DUMP of a stream refuses instead of failing (no RDB encoding yet)") {
+  ops_test::world w;
+  REQUIRE(op_xadd(w.ks, 0, "s", explicit_id({1, 0}), fv).ok());
+  CHECK(op_dump(w.ks, 0, "s").status() == op_status::dump_unsupported_type);
 }
