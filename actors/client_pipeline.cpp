@@ -108,7 +108,8 @@ void client_pipeline::run() {
       continue;
     }
     bool keyed = r.where == destination::partition || r.where == destination::partitions;
-    if (keyed && (r.spec->flags & commands::f_blocking) != 0) {
+    if (keyed && (r.spec->flags & commands::f_blocking) != 0 &&
+        commands::may_block(*r.spec, queue_.front().argv)) {
       if (busy)
         break;
       queued cmd = std::move(queue_.front());
@@ -287,7 +288,8 @@ void client_pipeline::start_transaction_unit() {
     const route& r = route_front();
     if (r.where == destination::rejected) {
       replies_.fill(replies_.reserve(), error_reply(r.error, info_.resp));
-    } else if ((r.spec->flags & commands::f_blocking) != 0) {
+    } else if ((r.spec->flags & commands::f_blocking) != 0 &&
+               commands::may_block(*r.spec, queue_.front().argv)) {
       // Runs alone (start_blocking), after this unit.
       break;
     } else if (r.where == destination::partition) {

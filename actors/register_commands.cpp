@@ -22,6 +22,8 @@ void register_all_commands() {
   commands::register_geo_family(t);
   commands::register_script_family(t);
   commands::register_function_family(t);
+  commands::register_stream_family(t);
+  commands::register_stream_group_family(t);
   commands::register_dump_family(t);
   // redis.log writes to the server log; Redis's LL_* levels are log_level's.
   scripting::set_log_callback([](int level, std::string_view line) {

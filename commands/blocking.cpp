@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "commands/context.hpp"
+#include "datatypes/strutil.hpp"
 
 namespace actis::commands {
 
@@ -82,6 +83,23 @@ void waiter_table::signal_all(int db) {
 std::vector<std::pair<int, std::string>> waiter_table::take_ready() {
   ready_set_.clear();
   return std::exchange(ready_, {});
+}
+
+bool may_block(const command_spec& spec, const protocol::command_args& argv) {
+  if (spec.name != "xread" && spec.name != "xreadgroup")
+    return true;
+  // Their options come before STREAMS (keys named "block" after it).
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (datatypes::iequals(argv[i], "streams"))
+      return false;
+    if (datatypes::iequals(argv[i], "block"))
+      return true;
+    if (datatypes::iequals(argv[i], "group"))
+      i += 2;
+    else if (datatypes::iequals(argv[i], "count"))
+      ++i;
+  }
+  return false;
 }
 
 void park(command_context& ctx, std::vector<std::string_view> keys, int64_t timeout_ms) {

@@ -60,6 +60,9 @@ public:
   std::vector<std::string_view> keys;
   /// Relative timeout in ms; 0 waits forever.
   int64_t timeout_ms = 0;
+  /// Arguments the command resolved when it first ran, for the runs that
+  /// serve it (XREAD's `$`: the stream's last ID at that time).
+  std::vector<std::string> resolved;
 
   /// True for the first caller only: that caller owns the outcome (serve,
   /// time out, unblock, drop). Any thread.
@@ -82,6 +85,11 @@ private:
 };
 
 using waiter_ptr = std::shared_ptr<blocked_client>;
+
+/// True if this run of a command flagged blocking may park: false for XREAD
+/// and XREADGROUP without BLOCK, which then run like any other command
+/// (batched, inline, pipelined). Any thread.
+bool may_block(const command_spec& spec, const protocol::command_args& argv);
 
 /// The waiters of one partition: per database and key, a FIFO of parked
 /// commands, and the keys changed since they were last served.

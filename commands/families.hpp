@@ -18,6 +18,8 @@ void register_hll_family(command_table& t);      // commands/hll_family.cpp
 void register_geo_family(command_table& t);      // commands/geo_family.cpp
 void register_script_family(command_table& t);   // commands/script_family.cpp
 void register_function_family(command_table& t); // commands/function_family.cpp
+void register_stream_family(command_table& t);   // commands/stream_family.cpp
+void register_stream_group_family(command_table& t); // commands/stream_group_family.cpp
 void register_dump_family(command_table& t);     // commands/dump_family.cpp
 
 } // namespace actis::commands

@@ -206,6 +206,9 @@ public:
         return;
       }
   }
+  /// True while the write stream is consumed: otherwise handlers need not
+  /// build the rewritten forms they would propagate.
+  bool propagating() const { return sink_ != nullptr && sink_->active(); }
   /// Sends a command to the write stream (no-op without a sink).
   void propagate(int db, protocol::command_args&& cmd);
   /// Same, copying `cmd` only when the stream is consumed (the executor

@@ -76,6 +76,14 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::geo_by_missing: reply.error(err::geo_by_missing(detail)); return;
     case op_status::geo_any_without_count: reply.error(err::geo_any_without_count); return;
     case op_status::score_nan: reply.error(err::score_nan); return;
+    case op_status::stream_id_zero: reply.error(err::stream_id_zero); return;
+    case op_status::stream_id_too_small: reply.error(err::stream_id_too_small); return;
+    case op_status::stream_exhausted: reply.error(err::stream_exhausted); return;
+    case op_status::stream_setid_below_top: reply.error(err::stream_setid_below_top); return;
+    case op_status::dump_unsupported_type: reply.error(err::dump_unsupported_type); return;
+    case op_status::stream_setid_entries_added:
+      reply.error(err::stream_setid_entries_added);
+      return;
     case op_status::positive_count: reply.error(err::positive_count); return;
     case op_status::numkeys_too_many: reply.error(err::numkeys_too_many); return;
     case op_status::limit_negative: reply.error(err::limit_negative); return;

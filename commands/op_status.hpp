@@ -97,6 +97,13 @@ enum class op_status : uint8_t {
   geo_any_without_count,
   /// ZADD INCR / ZINCRBY produced NaN.
   score_nan,
+  stream_id_zero,
+  stream_id_too_small,
+  stream_exhausted,
+  stream_setid_below_top,
+  stream_setid_entries_added,
+  /// DUMP of a value whose RDB encoding does not exist yet (streams).
+  dump_unsupported_type,
   /// RESTORE: the target exists (no REPLACE), a negative TTL, a payload
   /// whose version or CRC64 is wrong, a body that does not decode.
   busy_key,

@@ -330,6 +330,88 @@ inline constexpr std::string_view function_restore_policy =
     "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
 inline constexpr std::string_view script_debug_unsupported =
     "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
+// Streams (XADD, XREAD, XGROUP, XCLAIM ...).
+/// Not Redis's: actis has no RDB encoding of streams yet.
+inline constexpr std::string_view dump_unsupported_type =
+    "ERR DUMP of stream values is not supported yet";
+inline constexpr std::string_view stream_id_zero =
+    "ERR The ID specified in XADD must be greater than 0-0";
+inline constexpr std::string_view stream_id_too_small =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+inline constexpr std::string_view stream_exhausted =
+    "ERR The stream has exhausted the last possible ID, unable to add more items";
+inline constexpr std::string_view stream_maxlen_and_minid =
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+inline constexpr std::string_view stream_maxlen_negative = "ERR The MAXLEN argument must be >= 0.";
+inline constexpr std::string_view stream_limit_negative = "ERR The LIMIT argument must be >= 0.";
+inline constexpr std::string_view stream_limit_without_strategy =
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+inline constexpr std::string_view stream_xtrim_without_strategy =
+    "ERR syntax error, XTRIM must be called with a trimming strategy";
+inline constexpr std::string_view stream_limit_without_approx =
+    "ERR syntax error, LIMIT cannot be used without the special ~ option";
+inline constexpr std::string_view stream_invalid_start = "ERR invalid start ID for the interval";
+inline constexpr std::string_view stream_invalid_end = "ERR invalid end ID for the interval";
+inline constexpr std::string_view stream_setid_below_top =
+    "ERR The ID specified in XSETID is smaller than the target stream top item";
+inline constexpr std::string_view stream_setid_below_given_deleted =
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+inline constexpr std::string_view stream_setid_entries_added =
+    "ERR The entries_added specified in XSETID is smaller than the target stream length";
+inline constexpr std::string_view stream_entries_added_negative =
+    "ERR entries_added must be positive";
+inline constexpr std::string_view stream_entries_read_range =
+    "ERR value for ENTRIESREAD must be positive or -1";
+inline constexpr std::string_view stream_busygroup = "BUSYGROUP Consumer Group name already exists";
+inline constexpr std::string_view stream_group_needs_key =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically.";
+inline constexpr std::string_view stream_noack_in_xread =
+    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view stream_group_in_xread =
+    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view stream_missing_group = "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view stream_dollar_in_group =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID "
+    "would just return an empty result set.";
+inline constexpr std::string_view stream_gt_outside_group =
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+    "<consumer> option.";
+inline constexpr std::string_view stream_unbalanced_xread =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr std::string_view stream_timeout_not_integer =
+    "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view stream_group_gone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+inline constexpr std::string_view xclaim_min_idle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view xclaim_idle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view xclaim_time = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view xclaim_retrycount =
+    "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr std::string_view xautoclaim_min_idle =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view xautoclaim_count = "ERR COUNT must be > 0";
+/// "NOGROUP No such key '<key>' or consumer group '<group>'" plus `suffix`
+/// (" in XREADGROUP with GROUP option" for XREADGROUP).
+inline std::string stream_no_key_or_group(std::string_view key, std::string_view group,
+                                          std::string_view suffix = {}) {
+  std::string s = "NOGROUP No such key '";
+  s.append(key).append("' or consumer group '").append(group).append("'").append(suffix);
+  return s;
+}
+/// "NOGROUP No such consumer group '<group>' for key name '<key>'"
+inline std::string stream_no_group(std::string_view key, std::string_view group) {
+  std::string s = "NOGROUP No such consumer group '";
+  s.append(group).append("' for key name '").append(key).append("'");
+  return s;
+}
+/// "ERR Unrecognized XCLAIM option '<opt>'"
+inline std::string xclaim_unknown_option(std::string_view opt) {
+  std::string s = "ERR Unrecognized XCLAIM option '";
+  s.append(opt).append("'");
+  return s;
+}
 } // namespace actis::protocol::err
 
 #include "protocol/errors_impl.hpp"
