@@ -23,16 +23,6 @@ namespace {
 
 using datatypes::iequals;
 
-persistence::aof_load_options load_options() {
-  auto& cfg = config::registry::instance();
-  persistence::aof_load_options opt;
-  opt.dir = ".";
-  opt.dirname = cfg.get_one("appenddirname");
-  opt.filename = cfg.get_one("appendfilename");
-  opt.load_truncated = cfg.get_one("aof-load-truncated") == "yes";
-  return opt;
-}
-
 /// What the load found, for start_aof to continue with.
 persistence::aof_load_result& last_load() {
   static persistence::aof_load_result result;
@@ -106,7 +96,7 @@ uint64_t last_write_seq() { return write_stream::next_seq.load(std::memory_order
 
 std::string load_aof_dataset(persistence::file_system& fs,
                              std::vector<commands::partition_data*>& parts) {
-  auto opt = load_options();
+  auto opt = persistence::aof_load_options_from_config();
   replayer replay(parts, opt.filename);
   persistence::aof_read_callbacks cb;
   cb.on_command = [&replay](const persistence::aof_argv& argv) { return replay.apply(argv); };
@@ -129,16 +119,8 @@ std::string load_aof_dataset(persistence::file_system& fs,
 std::string start_aof(caf::actor_system& sys, persistence::file_system& fs,
                       std::vector<commands::partition_data*>& parts) {
   auto& cfg = config::registry::instance();
-  auto opt = load_options();
-  persistence::aof_log_config log_cfg;
-  log_cfg.fs = &fs;
-  log_cfg.dir = persistence::aof_dir_path(opt);
-  log_cfg.filename = opt.filename;
-  persistence::parse_fsync_policy(cfg.get_one("appendfsync"), log_cfg.policy);
-  log_cfg.timestamps = cfg.get_one("aof-timestamp-enabled") == "yes";
-  log_cfg.auto_gc = cfg.get_one("aof-disable-auto-gc") == "no";
-  log_cfg.manifest = last_load().manifest;
-  log_cfg.loaded_size = last_load().total_size;
+  auto opt = persistence::aof_load_options_from_config();
+  auto log_cfg = persistence::aof_log_config_from_config(fs, opt, last_load());
   if (cfg.get_one("aof-use-rdb-preamble") == "yes")
     log_cfg.write_rdb_base = [&parts](persistence::file_system& f, const std::string& path) {
       return write_rdb_now(f, parts, path);

@@ -5,7 +5,9 @@ For N small keys (key:%08d -> value:%08d): SAVE time and dump.rdb size, the
 time from start to the first PING answer when loading that file, and the
 extra memory while BGSAVE runs under a redis-benchmark SET load (Redis:
 its own RSS plus the fork child's private pages; actis: its RSS growth).
-Prints one table with actis/redis ratios and the issue's targets.
+Then SET throughput (redis-benchmark, 50 clients) with appendonly yes under
+appendfsync always and everysec. Prints one table with actis/redis ratios
+and the issue's targets.
 
     /usr/bin/python3 bench/persistence.py [--keys 1000000] [--rounds 3]
 """
@@ -23,6 +25,8 @@ import run  # bench/run.py: Server, pipe_input, mib, ratio_text, verdict
 TARGET_SAVE_TIME = 1.0   # actis/redis SAVE seconds, at most
 TARGET_LOAD_TIME = 1.0   # actis/redis start-up load seconds, at most
 TARGET_BGSAVE_EXTRA = 0.10  # actis extra RSS during BGSAVE / dataset RSS, at most
+TARGET_AOF_SET = 1.0     # actis/redis SET req/s with the AOF on, at least
+AOF_REQUESTS = 50000
 
 
 def private_bytes(pid):
@@ -103,6 +107,20 @@ def bgsave_memory(server, keys):
     return base, peak
 
 
+def aof_set_rate(label, binary, flags, policy):
+    """redis-benchmark SET req/s against a fresh server with the AOF on."""
+    workdir = tempfile.mkdtemp(prefix=f"actis-bench-aof-{label}-")
+    server = run.Server(label, binary, flags + ["--dir", workdir, "--appendonly", "yes",
+                                                "--appendfsync", policy])
+    try:
+        server.start()
+        rps, _ = run.run_benchmark(server, "set", AOF_REQUESTS, 1)
+        return rps
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--actis", default=run.DEFAULT_ACTIS)
@@ -139,6 +157,18 @@ def main():
             s.stop()
         for d in dirs.values():
             shutil.rmtree(d, ignore_errors=True)
+    aof = {}
+    for policy in ("always", "everysec"):
+        for r in range(args.rounds):
+            for label, binary, flags in (
+                    ("actis", args.actis, ["--bind", "127.0.0.1", "--save", ""]
+                     + args.actis_flags.split()),
+                    ("redis", args.redis, ["--bind", "127.0.0.1", "--save", "",
+                                           "--daemonize", "no"])):
+                rate = aof_set_rate(label, binary, flags, policy)
+                aof.setdefault((policy, label), []).append(rate)
+                print(f"  round {r + 1} {label:<5} SET with appendfsync {policy}: "
+                      f"{rate:,.0f} req/s", file=sys.stderr)
     med = {label: {k: statistics.median(v) for k, v in r.items()} for label, r in results.items()}
     a, r = med["actis"], med["redis"]
     extra_share = a["extra"] / a["base"]
@@ -155,6 +185,12 @@ def main():
          f"{extra_share:.1%} of actis's dataset RSS", f"< {TARGET_BGSAVE_EXTRA:.0%}",
          run.verdict(extra_share, TARGET_BGSAVE_EXTRA, False)),
     ]
+    for policy in ("always", "everysec"):
+        a_rate = statistics.median(aof[(policy, "actis")])
+        r_rate = statistics.median(aof[(policy, "redis")])
+        rows.append((f"SET req/s, appendfsync {policy}", f"{a_rate:,.0f}", f"{r_rate:,.0f}",
+                     run.ratio_text(a_rate / r_rate), f">= {TARGET_AOF_SET}",
+                     run.verdict(a_rate / r_rate, TARGET_AOF_SET, True)))
     header = ("measure", "actis", "redis", "actis/redis", "target", "")
     print(f"\n{args.keys:,} keys, median of {args.rounds} rounds")
     print(run.format_text(header, rows))

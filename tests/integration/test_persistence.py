@@ -349,3 +349,30 @@ def test_a_corrupt_file_stops_start_up_with_its_name(tmp_path):
             stdout=out, stderr=subprocess.STDOUT, timeout=30)
     assert proc.returncode != 0
     assert "dump.rdb" in log.read_text()
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_a_crash_during_bgsave_leaves_the_previous_snapshot(tmp_path, threads):
+    s = start(str(tmp_path), threads)
+    try:
+        c = s.client()
+        c.set("first", "snapshot")
+        assert c.save()
+        saved = digest(c)
+        pipe = c.pipeline(transaction=False)
+        for i in range(300000):
+            pipe.set(f"k{i}", "v" * 50)
+            if i % 10000 == 9999:
+                pipe.execute()
+        pipe.execute()
+        assert c.bgsave()
+        kill9(s)  # mid-snapshot: the temporary file is never renamed
+    finally:
+        s.stop()
+        s.cleanup()
+    s = start(str(tmp_path), threads)
+    try:
+        assert digest(s.client()) == saved
+    finally:
+        s.stop()
+        s.cleanup()
