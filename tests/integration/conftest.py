@@ -1,7 +1,9 @@
 """Starts real actis-server processes on free loopback ports for the tests."""
+import contextlib
 import os
 import pathlib
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -76,6 +78,24 @@ class Server:
         self.log.close()
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running(*flags, **kw):
+    """A Server for a `with` block: stopped and cleaned up when it ends
+    (a given `dir` is kept, so a later one starts from its files)."""
+    s = Server(*flags, **kw)
+    try:
+        yield s
+    finally:
+        s.stop()
+        s.cleanup()
+
+
+def kill9(server):
+    """Kills the process as a crash would: nothing is flushed or saved."""
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait()
 
 
 @pytest.fixture

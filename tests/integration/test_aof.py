@@ -4,7 +4,6 @@ under writes, everysec's measured window, functions and transactions
 replayed, CONFIG SET appendfsync, and an AOF directory redis-server loads."""
 import random
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -12,19 +11,15 @@ import time
 import pytest
 import redis
 
-from conftest import Server, free_port
+from conftest import free_port, kill9, running
 
 THREADS = ["1", "4"]
 
 
 def start(dir, threads, *flags):
-    return Server("--threads", threads, "--enable-debug-command", "yes", "--appendonly", "yes",
-                  *flags, dir=dir)
+    return running("--threads", threads, "--enable-debug-command", "yes", "--appendonly", "yes",
+                   *flags, dir=dir)
 
-
-def kill9(server):
-    server.proc.send_signal(signal.SIGKILL)
-    server.proc.wait()
 
 
 class Writers:
@@ -80,8 +75,7 @@ def test_always_loses_nothing_acknowledged_across_kill9(tmp_path, threads):
     acked = {}
     rng = random.Random(threads)
     for cycle in range(15):
-        s = start(str(tmp_path), threads, "--appendfsync", "always")
-        try:
+        with start(str(tmp_path), threads, "--appendfsync", "always") as s:
             c = s.client()
             acked = check_and_rebase(c, acked, n)
             w = Writers(s, n, acked)
@@ -92,16 +86,9 @@ def test_always_loses_nothing_acknowledged_across_kill9(tmp_path, threads):
             kill9(s)
             w.join()
             acked = w.acked
-        finally:
-            s.stop()
-            s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         check_and_rebase(s.client(), acked, n)
         assert sum(v for k, v in acked.items() if isinstance(k, int)) > 0
-    finally:
-        s.stop()
-        s.cleanup()
     check = subprocess.run(["redis-check-aof", str(tmp_path / "appendonlydir"
                                                    / "appendonly.aof.manifest")],
                            capture_output=True, text=True)
@@ -110,8 +97,7 @@ def test_always_loses_nothing_acknowledged_across_kill9(tmp_path, threads):
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_everysec_window_and_replayed_state(tmp_path, threads, capsys):
-    s = start(str(tmp_path), threads, "--appendfsync", "everysec")
-    try:
+    with start(str(tmp_path), threads, "--appendfsync", "everysec") as s:
         c = s.client()
         c.execute_command("FUNCTION", "LOAD",
                           "#!lua name=lib\nredis.register_function('f', function() return 7 end)")
@@ -124,11 +110,7 @@ def test_everysec_window_and_replayed_state(tmp_path, threads, capsys):
         time.sleep(1.5)
         kill9(s)
         w.join()
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         assert c.fcall("f", 0) == 7
         assert c.mget("tx:a", "tx:b") == [b"1", b"2"]
@@ -141,15 +123,11 @@ def test_everysec_window_and_replayed_state(tmp_path, threads, capsys):
             print(f"\neverysec at --threads {threads}: {lost} acknowledged INCRs lost "
                   f"(~{lost / max(rate, 1):.2f} s of writes at {rate:.0f}/s)")
         assert lost <= rate * 2.5  # Redis promises at most about two seconds
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_rewrite_under_writes_and_policy_changes(tmp_path, threads):
-    s = start(str(tmp_path), threads, "--appendfsync", "everysec")
-    try:
+    with start(str(tmp_path), threads, "--appendfsync", "everysec") as s:
         c = s.client()
         c.mset({f"k{i}": i for i in range(20000)})
         w = Writers(s, 4, {})
@@ -169,20 +147,12 @@ def test_rewrite_under_writes_and_policy_changes(tmp_path, threads):
         assert info["aof_enabled"] == 1
         digest = c.execute_command("DEBUG", "DIGEST")
         kill9(s)
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         assert s.client().execute_command("DEBUG", "DIGEST") == digest
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 def test_redis_server_loads_the_aof_actis_wrote(tmp_path):
-    s = start(str(tmp_path), "4", "--appendfsync", "always")
-    try:
+    with start(str(tmp_path), "4", "--appendfsync", "always") as s:
         c = s.client()
         c.set("s", "v")
         c.rpush("l", *range(100))
@@ -194,9 +164,6 @@ def test_redis_server_loads_the_aof_actis_wrote(tmp_path):
         digest = c.execute_command("DEBUG", "DIGEST")
         c.shutdown(nosave=True)
         s.proc.wait(10)
-    finally:
-        s.stop()
-        s.cleanup()
     port = free_port()
     proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                              "--dir", str(tmp_path), "--appendonly", "yes", "--save", "",

@@ -13,18 +13,14 @@ import time
 import pytest
 import redis
 
-from conftest import Server, free_port
+from conftest import free_port, kill9, running
 
 THREADS = ["1", "4"]
 
 
 def start(dir, threads, *flags):
-    return Server("--threads", threads, "--enable-debug-command", "yes", *flags, dir=dir)
+    return running("--threads", threads, "--enable-debug-command", "yes", *flags, dir=dir)
 
-
-def kill9(server):
-    server.proc.send_signal(signal.SIGKILL)
-    server.proc.wait()
 
 
 def wait_bgsave(c, timeout=60):
@@ -67,8 +63,7 @@ def digest(c):
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_save_and_restart_keeps_every_type(tmp_path, threads):
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         fill_every_type(c)
         before = digest(c)
@@ -80,19 +75,12 @@ def test_save_and_restart_keeps_every_type(tmp_path, threads):
         assert info["rdb_changes_since_last_save"] == 0
         s.stop()
         assert s.proc.returncode == 0
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         assert digest(c) == before
         assert 0 < c.pttl("big-hash") <= ttl
         assert c.execute_command("FCALL", "f", 0) == 1
         assert c.info("persistence")["rdb_last_load_keys_loaded"] == 17
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 @pytest.mark.parametrize("threads", THREADS)
@@ -101,8 +89,7 @@ def test_bgsave_is_one_consistent_cut_under_writes(tmp_path, threads):
     runs over 200k other keys that also change; the file must hold a prefix
     of that order (c0 >= c1 >= ... >= c15 >= c0 - 1), and a FLUSHDB after
     BGSAVE answered must not reach the file."""
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         pipe = c.pipeline(transaction=False)
         for i in range(200000):
@@ -137,11 +124,7 @@ def test_bgsave_is_one_consistent_cut_under_writes(tmp_path, threads):
         t.join()
         assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
         kill9(s)
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         values = [int(c.get(f"c{i}") or 0) for i in range(16)]
         assert values[0] > 0
@@ -153,9 +136,6 @@ def test_bgsave_is_one_consistent_cut_under_writes(tmp_path, threads):
         c.execute_command("SELECT", 1)
         assert c.dbsize() == 20000
         assert c.get("after-cut") is None
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 def redis_server(dir, port, *flags):
@@ -189,8 +169,7 @@ def test_files_move_between_actis_and_redis(tmp_path, threads):
         r.shutdown(nosave=True)
         proc.wait()
     shutil.copy(redis_dir / "dump.rdb", actis_dir / "dump.rdb")
-    s = start(str(actis_dir), threads)
-    try:
+    with start(str(actis_dir), threads) as s:
         c = s.client()
         assert digest(c) == redis_digest
         # actis writes, redis-check-rdb accepts, redis-server loads.
@@ -198,9 +177,6 @@ def test_files_move_between_actis_and_redis(tmp_path, threads):
         c.zadd("big-zset", {"extra": 1e300})
         actis_digest = digest(c)
         assert c.save()
-    finally:
-        s.stop()
-        s.cleanup()
     check = subprocess.run(["redis-check-rdb", str(actis_dir / "dump.rdb")],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -218,8 +194,7 @@ def test_files_move_between_actis_and_redis(tmp_path, threads):
 def test_save_points_shutdown_and_sigterm(tmp_path, threads):
     rdb = tmp_path / "dump.rdb"
     # A save point fires by itself.
-    s = start(str(tmp_path), threads, "--save", "1 1")
-    try:
+    with start(str(tmp_path), threads, "--save", "1 1") as s:
         c = s.client()
         first = c.lastsave()
         c.set("a", 1)
@@ -232,44 +207,28 @@ def test_save_points_shutdown_and_sigterm(tmp_path, threads):
         c.set("b", 2)
         s.proc.send_signal(signal.SIGTERM)
         assert s.proc.wait(30) == 0
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         assert c.get("b") == b"2"
         # SHUTDOWN NOSAVE does not save; SHUTDOWN SAVE does without save points.
         c.set("c", 3)
         c.shutdown(nosave=True)  # redis-py returns when the connection closes
         s.proc.wait(30)
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         assert c.get("c") is None
         c.set("d", 4)
         c.shutdown(save=True)
         assert s.proc.wait(30) == 0
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         assert s.client().get("d") == b"4"
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_failed_save_refuses_writes_until_a_save_succeeds(tmp_path, threads):
     data = tmp_path / "data"
     data.mkdir()
-    s = start(str(data), threads, "--save", "3600 1", "--enable-protected-configs", "yes")
-    try:
+    with start(str(data), threads, "--save", "3600 1", "--enable-protected-configs", "yes") as s:
         c = s.client()
         c.set("kept", 1)
         assert c.save()
@@ -291,15 +250,11 @@ def test_failed_save_refuses_writes_until_a_save_succeeds(tmp_path, threads):
         assert c.save()
         c.set("after", 1)
         assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_debug_reload_and_bgsave_replies(tmp_path, threads):
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         fill_every_type(c)
         before = digest(c)
@@ -322,20 +277,13 @@ def test_debug_reload_and_bgsave_replies(tmp_path, threads):
         assert replies[3] == b"-ERR syntax error"
         raw.close()
         wait_bgsave(c)
-    finally:
-        s.stop()
-        s.cleanup()
 
 
 def test_a_corrupt_file_stops_start_up_with_its_name(tmp_path):
-    s = start(str(tmp_path), "1")
-    try:
+    with start(str(tmp_path), "1") as s:
         c = s.client()
         fill_every_type(c)
         assert c.save()
-    finally:
-        s.stop()
-        s.cleanup()
     rdb = tmp_path / "dump.rdb"
     blob = bytearray(rdb.read_bytes())
     blob[len(blob) // 2] ^= 0xFF
@@ -353,8 +301,7 @@ def test_a_corrupt_file_stops_start_up_with_its_name(tmp_path):
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_a_crash_during_bgsave_leaves_the_previous_snapshot(tmp_path, threads):
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         c = s.client()
         c.set("first", "snapshot")
         assert c.save()
@@ -367,12 +314,5 @@ def test_a_crash_during_bgsave_leaves_the_previous_snapshot(tmp_path, threads):
         pipe.execute()
         assert c.bgsave()
         kill9(s)  # mid-snapshot: the temporary file is never renamed
-    finally:
-        s.stop()
-        s.cleanup()
-    s = start(str(tmp_path), threads)
-    try:
+    with start(str(tmp_path), threads) as s:
         assert digest(s.client()) == saved
-    finally:
-        s.stop()
-        s.cleanup()

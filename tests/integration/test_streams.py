@@ -10,7 +10,6 @@ import threading
 import time
 
 import pytest
-import redis
 
 from test_blocking import in_thread, keys_on_distinct_partitions, wait_blocked
 
