@@ -42,6 +42,20 @@ void loop_write_sink::flush() {
   // An open transaction's records have no numbers yet.
   if (buffer_.empty() || atomic_depth_ > 0)
     return;
+  if (defer_) {
+    if (!ship_requested_) {
+      ship_requested_ = true;
+      defer_();
+    }
+    return;
+  }
+  ship();
+}
+
+void loop_write_sink::ship() {
+  ship_requested_ = false;
+  if (buffer_.empty() || atomic_depth_ > 0)
+    return;
   std::vector<write_record> out;
   out.swap(buffer_);
   caf::anon_send(write_stream::sequencer, write_batch_atom::value, std::move(out));

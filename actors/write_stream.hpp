@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -42,8 +43,16 @@ public:
   void begin_atomic() override;
   void end_atomic() override;
   /// Ships buffered records to the sequencer (call after each unit of work
-  /// on the loop: a read, a batch, an expire step).
+  /// on the loop: a read, a batch, an expire step); with defer_to, asks for
+  /// ship() at the end of the loop iteration instead.
   void flush();
+  /// Sends the buffered records to the sequencer now.
+  void ship();
+  /// Batches per loop iteration rather than per unit of work: `request`
+  /// (called once until the next ship()) makes the loop call ship() after
+  /// the input that is ready now was read. Each batch wakes the sequencer's
+  /// and the AOF writer's threads, so fewer batches are less CPU per write.
+  void defer_to(std::function<void()> request) { defer_ = std::move(request); }
   bool empty() const { return buffer_.empty(); }
 
 private:
@@ -52,6 +61,8 @@ private:
   int atomic_depth_ = 0;
   /// Where the open transaction's records start in buffer_.
   size_t atomic_start_ = 0;
+  std::function<void()> defer_;
+  bool ship_requested_ = false;
 };
 
 /// Sequencer: receives write_batch messages from every loop and forwards
