@@ -13,6 +13,8 @@
 #include "datatypes/stream.hpp"
 #include "persistence/rdb_format.hpp"
 #include "persistence/rdb_reader.hpp"
+#include "persistence/rdb_string.hpp"
+#include "persistence/redis_blobs.hpp"
 
 using namespace actis;
 using namespace actis::persistence;
@@ -195,4 +197,63 @@ TEST_CASE("rdb stream: corrupt stream payloads fail cleanly") {
   }
   CHECK(rejected > 1000);
   MESSAGE("stream fuzz: accepted " << accepted << ", rejected " << rejected);
+}
+
+TEST_CASE("rdb stream: STREAM_LISTPACKS (no v2 counters) loads, estimating entries_read") {
+  // Two live entries and one deleted, in one node at master 5-0; a group
+  // at the last entry with one pending entry of consumer "c".
+  listpack_builder lp;
+  for (long long v : {2, 1, 1})
+    lp.add(v);
+  lp.add("f");
+  lp.add(0LL);
+  auto same = [&](long long dms, long long dseq, std::string_view val, long long flags) {
+    lp.add(flags);
+    lp.add(dms);
+    lp.add(dseq);
+    lp.add(val);
+    lp.add(4LL);
+  };
+  same(0, 0, "a", 2);
+  same(0, 1, "gone", 3);
+  same(2, 7, "b", 2);
+  std::string body;
+  put_len(body, 1);
+  std::string key(16, '\0');
+  key[7] = 5;
+  put_string(body, key, false);
+  put_string(body, lp.finish(), false);
+  put_len(body, 2);
+  put_len(body, 7);
+  put_len(body, 7);
+  put_len(body, 1);
+  put_string(body, "g", false);
+  put_len(body, 7);
+  put_len(body, 7);
+  put_len(body, 1);
+  std::string raw_id(16, '\0');
+  raw_id[7] = 5;
+  body += raw_id;
+  put_le(body, 1234, 8);
+  put_len(body, 3);
+  put_len(body, 1);
+  put_string(body, "c", false);
+  put_le(body, 99, 8);
+  put_len(body, 1);
+  body += raw_id;
+  std::string_view in = body;
+  std::string error;
+  auto v = read_value(rdb_type::stream_listpacks, in, error);
+  REQUIRE_MESSAGE(v, error);
+  CHECK(in.empty());
+  auto& s = as_stream(*v);
+  CHECK(describe(s) ==
+        "len 2 last 7-7 first 5-0 maxdel 0-0 added 2\n5-0 [f] [a]\n7-7 [f] [b]\n"
+        "group g 7-7 2\n pel 5-0 1234 3 c\n consumer c 99: 5-0\n");
+
+  // A consumer's pending entry missing from the group's PEL is refused.
+  auto broken = body;
+  broken[broken.size() - 1] = 9;
+  in = broken;
+  CHECK_FALSE(read_value(rdb_type::stream_listpacks, in, error));
 }
