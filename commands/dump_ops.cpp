@@ -35,9 +35,6 @@ op_result<std::string> op_dump(keyspace& ks, int db, std::string_view key) {
   entry* e = ks.lookup_read(db, key);
   if (e == nullptr)
     return op_status::nil;
-  // Streams have no RDB encoding yet (dump_payload would throw).
-  if (e->val.type() == datatypes::obj_type::stream)
-    return op_status::dump_unsupported_type;
   return persistence::dump_payload(e->val, config_is("rdbcompression", "yes"));
 }
 

@@ -80,7 +80,6 @@ void reply_status(protocol::reply_builder& reply, op_status status, std::string_
     case op_status::stream_id_too_small: reply.error(err::stream_id_too_small); return;
     case op_status::stream_exhausted: reply.error(err::stream_exhausted); return;
     case op_status::stream_setid_below_top: reply.error(err::stream_setid_below_top); return;
-    case op_status::dump_unsupported_type: reply.error(err::dump_unsupported_type); return;
     case op_status::stream_setid_entries_added:
       reply.error(err::stream_setid_entries_added);
       return;

@@ -102,8 +102,6 @@ enum class op_status : uint8_t {
   stream_exhausted,
   stream_setid_below_top,
   stream_setid_entries_added,
-  /// DUMP of a value whose RDB encoding does not exist yet (streams).
-  dump_unsupported_type,
   /// RESTORE: the target exists (no REPLACE), a negative TTL, a payload
   /// whose version or CRC64 is wrong, a body that does not decode.
   busy_key,

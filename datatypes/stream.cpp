@@ -178,6 +178,10 @@ stream_group* stream::find_group(std::string_view name) {
   return it == groups.end() ? nullptr : &it->second;
 }
 
+void stream::master_field_names(const stream_node& n, std::vector<std::string_view>& out) {
+  master_fields(n, out);
+}
+
 void stream::decode_offsets(const stream_node& n, std::vector<std::string_view>& master,
                             std::vector<uint32_t>& offsets) {
   master_fields(n, master);

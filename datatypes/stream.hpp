@@ -143,6 +143,11 @@ public:
   uint64_t trim_maxlen(uint64_t maxlen, bool approx, uint64_t limit);
   uint64_t trim_minid(stream_id minid, bool approx, uint64_t limit);
 
+  /// The nodes by master ID, for the RDB writer (persistence/rdb_stream).
+  const std::map<stream_id, stream_node>& nodes() const { return nodes_; }
+  /// The master entry's field names of `n`, viewing its storage.
+  static void master_field_names(const stream_node& n, std::vector<std::string_view>& out);
+
   /// Number of nodes (XINFO STREAM's radix-tree-keys).
   size_t node_count() const { return nodes_.size(); }
   /// What Redis's radix tree of these node keys would count as its nodes

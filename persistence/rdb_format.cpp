@@ -9,9 +9,11 @@
 #include "datatypes/hash_value.hpp"
 #include "datatypes/list_value.hpp"
 #include "datatypes/set_value.hpp"
+#include "datatypes/stream.hpp"
 #include "datatypes/strutil.hpp"
 #include "datatypes/zset.hpp"
 #include "persistence/redis_blobs.hpp"
+#include "persistence/rdb_stream.hpp"
 #include "persistence/rdb_string.hpp"
 
 namespace actis::persistence {
@@ -154,9 +156,9 @@ uint8_t type_byte(const value& v) {
   case obj_type::hash:
     return datatypes::as_hash(v).is_listpack() ? rdb_type::hash_listpack : rdb_type::hash;
   case obj_type::stream:
-    break;
+    return rdb_type::stream_listpacks_2;
   }
-  throw std::invalid_argument("RDB: no encoding for this value type yet");
+  throw std::invalid_argument("RDB: no encoding for this value type");
 }
 
 void put_body(std::string& out, const value& v, bool compress) {
@@ -175,9 +177,9 @@ void put_body(std::string& out, const value& v, bool compress) {
   case obj_type::hash:
     return put_hash(out, datatypes::as_hash(v), compress);
   case obj_type::stream:
-    break;
+    return put_stream(out, *static_cast<const datatypes::stream*>(v.coll()), compress);
   }
-  throw std::invalid_argument("RDB: no encoding for this value type yet");
+  throw std::invalid_argument("RDB: no encoding for this value type");
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include "datatypes/strutil.hpp"
 #include "datatypes/zset.hpp"
 #include "persistence/rdb_format.hpp"
+#include "persistence/rdb_stream.hpp"
 #include "persistence/rdb_string.hpp"
 #include "persistence/redis_blobs.hpp"
 
@@ -577,8 +578,7 @@ std::optional<value> read_object(input& in, uint8_t type, const load_limits& lim
     return std::nullopt;
   case rdb_type::stream_listpacks:
   case rdb_type::stream_listpacks_2:
-    in.fail("stream values are not supported yet");
-    return std::nullopt;
+    return read_stream(in, type == rdb_type::stream_listpacks_2);
   default:
     in.fail("unknown value type " + std::to_string(type));
     return std::nullopt;

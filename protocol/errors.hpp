@@ -331,9 +331,6 @@ inline constexpr std::string_view function_restore_policy =
 inline constexpr std::string_view script_debug_unsupported =
     "ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not available in this server";
 // Streams (XADD, XREAD, XGROUP, XCLAIM ...).
-/// Not Redis's: actis has no RDB encoding of streams yet.
-inline constexpr std::string_view dump_unsupported_type =
-    "ERR DUMP of stream values is not supported yet";
 inline constexpr std::string_view stream_id_zero =
     "ERR The ID specified in XADD must be greater than 0-0";
 inline constexpr std::string_view stream_id_too_small =
