@@ -11,11 +11,41 @@
 
 namespace actis::persistence {
 
-size_t string_source::read(char* dst, size_t n) {
-  size_t take = n < bytes_.size() ? n : bytes_.size();
-  std::memcpy(dst, bytes_.data(), take);
-  bytes_.remove_prefix(take);
+size_t view_source::read(char* dst, size_t n) {
+  size_t take = std::min(n, rest_.size());
+  std::memcpy(dst, rest_.data(), take);
+  rest_.remove_prefix(take);
   return take;
+}
+
+size_t buffered_source::read(char* dst, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    if (pos_ == end_) {
+      // A large read goes straight to the destination.
+      if (n - done >= buf_.size()) {
+        size_t r = inner_.read(dst + done, n - done);
+        if (r == 0) {
+          error_ = inner_.error();
+          break;
+        }
+        done += r;
+        continue;
+      }
+      size_t r = inner_.read(buf_.data(), buf_.size());
+      if (r == 0) {
+        error_ = inner_.error();
+        break;
+      }
+      pos_ = 0;
+      end_ = r;
+    }
+    size_t k = std::min(n - done, end_ - pos_);
+    std::memcpy(dst + done, buf_.data() + pos_, k);
+    pos_ += k;
+    done += k;
+  }
+  return done;
 }
 
 namespace {
@@ -68,45 +98,26 @@ private:
   uint64_t size_;
 };
 
-/// Reads through a 64 KiB buffer: the RDB and AOF readers take a few bytes
-/// at a time.
+/// A file's read(2) calls; open_read puts a buffered_source in front.
 class posix_file_source final : public byte_source {
 public:
-  explicit posix_file_source(int fd) : fd_(fd), buf_(64 * 1024) {}
+  explicit posix_file_source(int fd) : fd_(fd) {}
   ~posix_file_source() override { ::close(fd_); }
 
   size_t read(char* dst, size_t n) override {
-    size_t done = 0;
-    while (done < n) {
-      if (pos_ == end_ && !fill())
-        break;
-      size_t take = std::min(n - done, end_ - pos_);
-      std::memcpy(dst + done, buf_.data() + pos_, take);
-      pos_ += take;
-      done += take;
+    for (;;) {
+      ssize_t got = ::read(fd_, dst, n);
+      if (got >= 0)
+        return static_cast<size_t>(got);
+      if (errno != EINTR) {
+        error_ = errno_text();
+        return 0;
+      }
     }
-    return done;
   }
 
 private:
-  bool fill() {
-    for (;;) {
-      ssize_t got = ::read(fd_, buf_.data(), buf_.size());
-      if (got >= 0) {
-        pos_ = 0;
-        end_ = static_cast<size_t>(got);
-        return got > 0;
-      }
-      if (errno != EINTR) {
-        error_ = errno_text();
-        return false;
-      }
-    }
-  }
-
   int fd_;
-  std::vector<char> buf_;
-  size_t pos_ = 0, end_ = 0;
 };
 
 class posix_file_system final : public file_system {
@@ -130,7 +141,7 @@ public:
       err = errno_text();
       return nullptr;
     }
-    return std::make_unique<posix_file_source>(fd);
+    return std::make_unique<buffered_source>(std::make_unique<posix_file_source>(fd));
   }
 
   bool rename(const std::string& from, const std::string& to, std::string& err) override {

@@ -29,14 +29,36 @@ protected:
   std::string error_;
 };
 
-/// Reads a string_view (RESTORE payloads, tests). The bytes must outlive it.
-class string_source final : public byte_source {
+/// Bytes in memory (RESTORE payloads, tests); `rest()` is what was not
+/// read yet. The bytes must outlive it.
+class view_source final : public byte_source {
 public:
-  explicit string_source(std::string_view bytes) : bytes_(bytes) {}
+  explicit view_source(std::string_view bytes) : rest_(bytes) {}
+  size_t read(char* dst, size_t n) override;
+  std::string_view rest() const { return rest_; }
+
+private:
+  std::string_view rest_;
+};
+
+/// Reads another source through a 64 KiB buffer (the RDB and AOF readers
+/// take a few bytes at a time; a file's reads are system calls). Bytes not
+/// read yet stay here, so a caller can go on after a part another reader
+/// consumed (an AOF base with an RDB preamble). error() repeats the inner
+/// source's.
+class buffered_source final : public byte_source {
+public:
+  explicit buffered_source(byte_source& inner) : inner_(inner), buf_(64 * 1024) {}
+  /// Owns `inner`.
+  explicit buffered_source(std::unique_ptr<byte_source> inner)
+      : owned_(std::move(inner)), inner_(*owned_), buf_(64 * 1024) {}
   size_t read(char* dst, size_t n) override;
 
 private:
-  std::string_view bytes_;
+  std::unique_ptr<byte_source> owned_;
+  byte_source& inner_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, end_ = 0;
 };
 
 /// A file opened for appending. Every call returns false on failure and
@@ -65,6 +87,7 @@ public:
   /// Opens `path` for appending, creating it; `truncate` empties it first.
   virtual std::unique_ptr<writable_file> open_append(const std::string& path, bool truncate,
                                                      std::string& err) = 0;
+  /// A buffered reader of the file.
   virtual std::unique_ptr<byte_source> open_read(const std::string& path, std::string& err) = 0;
   /// Atomically replaces `to` by `from` (rename(2)).
   virtual bool rename(const std::string& from, const std::string& to, std::string& err) = 0;

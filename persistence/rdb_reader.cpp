@@ -22,54 +22,6 @@ namespace actis::persistence {
 
 using datatypes::value;
 
-size_t buffered_source::read(char* dst, size_t n) {
-  size_t done = 0;
-  while (done < n) {
-    if (pos_ == end_) {
-      // A large read goes straight to the destination.
-      if (n - done >= buf_.size()) {
-        size_t r = inner_.read(dst + done, n - done);
-        if (r == 0) {
-          error_ = inner_.error();
-          break;
-        }
-        done += r;
-        continue;
-      }
-      size_t r = inner_.read(buf_.data(), buf_.size());
-      if (r == 0) {
-        error_ = inner_.error();
-        break;
-      }
-      pos_ = 0;
-      end_ = r;
-    }
-    size_t k = std::min(n - done, end_ - pos_);
-    std::memcpy(dst + done, buf_.data() + pos_, k);
-    pos_ += k;
-    done += k;
-  }
-  return done;
-}
-
-size_t fd_source::raw::read(char* dst, size_t n) {
-  for (;;) {
-    ssize_t r = ::read(fd_, dst, n);
-    if (r >= 0)
-      return static_cast<size_t>(r);
-    if (errno != EINTR) {
-      error_out_ = std::strerror(errno);
-      return 0;
-    }
-  }
-}
-
-size_t view_source::read(char* dst, size_t n) {
-  size_t k = std::min(n, rest_.size());
-  std::memcpy(dst, rest_.data(), k);
-  rest_.remove_prefix(k);
-  return k;
-}
 
 void rdb_handler::aux(std::string_view, std::string_view) {}
 void rdb_handler::resize_db(int, uint64_t, uint64_t) {}

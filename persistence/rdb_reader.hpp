@@ -24,54 +24,6 @@
 
 namespace actis::persistence {
 
-/// Reads through a 64 KiB buffer from another source (a file from
-/// file_system::open_read, whose reads are system calls). Bytes the RDB
-/// reader did not consume stay buffered here, so the caller can go on
-/// reading after the RDB part (an AOF base with an RDB preamble) from this
-/// object. Does not own `inner`; error() repeats the inner source's.
-class buffered_source final : public byte_source {
-public:
-  explicit buffered_source(byte_source& inner) : inner_(inner), buf_(64 * 1024) {}
-  size_t read(char* dst, size_t n) override;
-
-private:
-  byte_source& inner_;
-  std::vector<char> buf_;
-  size_t pos_ = 0, end_ = 0;
-};
-
-/// A file descriptor read through a buffered_source. Does not own the fd;
-/// error() tells a failed read(2).
-class fd_source final : public byte_source {
-public:
-  explicit fd_source(int fd) : raw_(fd, error_), buffered_(raw_) {}
-  size_t read(char* dst, size_t n) override { return buffered_.read(dst, n); }
-
-private:
-  class raw final : public byte_source {
-  public:
-    raw(int fd, std::string& error) : fd_(fd), error_out_(error) {}
-    size_t read(char* dst, size_t n) override;
-
-  private:
-    int fd_;
-    std::string& error_out_;
-  };
-  raw raw_;
-  buffered_source buffered_;
-};
-
-/// Bytes in memory; `rest()` is what was not read yet.
-class view_source final : public byte_source {
-public:
-  explicit view_source(std::string_view bytes) : rest_(bytes) {}
-  size_t read(char* dst, size_t n) override;
-  std::string_view rest() const { return rest_; }
-
-private:
-  std::string_view rest_;
-};
-
 /// Receives what load_rdb finds, in file order.
 struct rdb_handler {
   virtual ~rdb_handler() = default;

@@ -98,6 +98,28 @@ def kill9(server):
     server.proc.wait()
 
 
+def redis_reference(dir, *flags):
+    """A redis-server 7.0 on a free port with `dir` as its directory, for
+    files and payloads moved between the two servers: (process, client),
+    once it answers PING (after loading its files)."""
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--dir", dir, "--save", "", "--appendonly", "no",
+                             "--enable-debug-command", "yes", *flags],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    deadline = time.time() + 10
+    while True:
+        try:
+            client.ping()
+            return proc, client
+        except (redis.ConnectionError, redis.BusyLoadingError):
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def server():
     s = Server("--threads", "2", "--enable-debug-command", "yes")

@@ -11,7 +11,7 @@ import time
 import pytest
 import redis
 
-from conftest import free_port, kill9, running
+from conftest import kill9, redis_reference, running
 
 THREADS = ["1", "4"]
 
@@ -164,21 +164,8 @@ def test_redis_server_loads_the_aof_actis_wrote(tmp_path):
         digest = c.execute_command("DEBUG", "DIGEST")
         c.shutdown(nosave=True)
         s.proc.wait(10)
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                             "--dir", str(tmp_path), "--appendonly", "yes", "--save", "",
-                             "--enable-debug-command", "yes"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    r = redis.Redis(port=port, socket_timeout=10)
+    proc, r = redis_reference(str(tmp_path), "--appendonly", "yes")
     try:
-        deadline = time.time() + 10
-        while True:
-            try:
-                r.ping()
-                break
-            except (redis.ConnectionError, redis.BusyLoadingError):
-                assert time.time() < deadline and proc.poll() is None
-                time.sleep(0.05)
         assert r.execute_command("DEBUG", "DIGEST") == digest
     finally:
         proc.terminate()

@@ -13,7 +13,7 @@ import time
 import pytest
 import redis
 
-from conftest import free_port, kill9, running
+from conftest import free_port, kill9, redis_reference, running
 
 THREADS = ["1", "4"]
 
@@ -138,21 +138,6 @@ def test_bgsave_is_one_consistent_cut_under_writes(tmp_path, threads):
         assert c.get("after-cut") is None
 
 
-def redis_server(dir, port, *flags):
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                             "--dir", dir, "--save", "", "--enable-debug-command", "yes",
-                             *flags], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
-    deadline = time.time() + 10
-    while True:
-        try:
-            c.ping()
-            return proc, c
-        except redis.ConnectionError:
-            assert time.time() < deadline and proc.poll() is None, "redis-server did not start"
-            time.sleep(0.05)
-
-
 @pytest.mark.parametrize("threads", THREADS)
 def test_files_move_between_actis_and_redis(tmp_path, threads):
     actis_dir = tmp_path / "actis"
@@ -160,7 +145,7 @@ def test_files_move_between_actis_and_redis(tmp_path, threads):
     actis_dir.mkdir()
     redis_dir.mkdir()
     # redis-server writes, actis loads.
-    proc, r = redis_server(str(redis_dir), free_port())
+    proc, r = redis_reference(str(redis_dir))
     try:
         fill_every_type(r)
         redis_digest = digest(r)
@@ -181,7 +166,7 @@ def test_files_move_between_actis_and_redis(tmp_path, threads):
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     shutil.copy(actis_dir / "dump.rdb", redis_dir / "dump.rdb")
-    proc, r = redis_server(str(redis_dir), free_port())
+    proc, r = redis_reference(str(redis_dir))
     try:
         assert digest(r) == actis_digest
         assert r.fcall("f", 0) == 1

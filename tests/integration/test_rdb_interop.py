@@ -5,14 +5,11 @@ must have the same DEBUG DIGEST-VALUE, type and encoding as the original.
 Run at --threads 1 and 4."""
 import random
 import shutil
-import subprocess
 import tempfile
-import time
 
 import pytest
-import redis
 
-from conftest import free_port
+from conftest import redis_reference
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="redis-server not on PATH")
@@ -20,23 +17,8 @@ pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
 
 @pytest.fixture
 def reference():
-    port = free_port()
     d = tempfile.mkdtemp(prefix="actis-rdb-ref-")
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", d,
-                             "--enable-debug-command", "yes"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
-    deadline = time.time() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.time() > deadline:
-                proc.kill()
-                raise
-            time.sleep(0.05)
+    proc, client = redis_reference(d)
     yield client
     proc.terminate()
     proc.wait(5)

@@ -8,12 +8,10 @@ import random
 import shutil
 import subprocess
 import tempfile
-import time
 
 import pytest
-import redis
 
-from conftest import Server, free_port
+from conftest import Server, redis_reference
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="redis-server not on PATH")
@@ -21,27 +19,10 @@ pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
 THREADS = ["1", "4"]
 
 
-def redis_server(dir):
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", dir,
-                             "--enable-debug-command", "yes"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
-    deadline = time.time() + 10
-    while True:
-        try:
-            client.ping()
-            return proc, client
-        except redis.ConnectionError:
-            assert time.time() < deadline and proc.poll() is None, "redis-server did not start"
-            time.sleep(0.05)
-
-
 @pytest.fixture
 def reference():
     d = tempfile.mkdtemp(prefix="actis-rdb-streams-")
-    proc, client = redis_server(d)
+    proc, client = redis_reference(d)
     yield client
     proc.terminate()
     proc.wait(5)
@@ -147,7 +128,7 @@ def test_stream_files_move_between_actis_and_redis(tmp_path, threads):
     redis_dir = tmp_path / "redis"
     actis_dir.mkdir()
     redis_dir.mkdir()
-    proc, r = redis_server(str(redis_dir))
+    proc, r = redis_reference(str(redis_dir))
     try:
         keys, intact = fill(r, seed=3)
         expected = {k: describe(r, k, k in intact) for k in keys}
@@ -170,7 +151,7 @@ def test_stream_files_move_between_actis_and_redis(tmp_path, threads):
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     shutil.copy(actis_dir / "dump.rdb", redis_dir / "dump.rdb")
-    proc, r = redis_server(str(redis_dir))
+    proc, r = redis_reference(str(redis_dir))
     try:
         assert {k: describe(r, k, True) for k in keys} == expected
     finally:

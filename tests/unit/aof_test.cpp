@@ -38,7 +38,7 @@ collected read_all(std::string_view bytes, bool load_truncated = true,
       c.commands.push_back(argv);
       return std::string();
     };
-  string_source src(bytes);
+  view_source src(bytes);
   aof_read_options opt;
   opt.load_truncated = load_truncated;
   opt.name = "appendonly.aof.1.incr.aof";

@@ -451,7 +451,7 @@ TEST_CASE("rdb: a whole file loads, stopping right after its checksum") {
 
   // Through a buffer over a source: what follows the checksum is still
   // there to read from the buffer.
-  string_source raw(file);
+  view_source raw(file);
   buffered_source buffered(raw);
   collected hb;
   REQUIRE_FALSE(load_rdb(buffered, hb, true));
