@@ -92,6 +92,16 @@ aof_runtime& aof_runtime::instance() {
   return runtime;
 }
 
+caf::actor aof_runtime::writer() const {
+  std::lock_guard lock(mutex_);
+  return writer_;
+}
+
+void aof_runtime::set_writer(caf::actor writer) {
+  std::lock_guard lock(mutex_);
+  writer_ = std::move(writer);
+}
+
 uint64_t last_write_seq() { return write_stream::next_seq.load(std::memory_order_acquire) - 1; }
 
 std::string load_aof_dataset(persistence::file_system& fs,
@@ -116,63 +126,130 @@ std::string load_aof_dataset(persistence::file_system& fs,
   return {};
 }
 
-std::string start_aof(caf::actor_system& sys, persistence::file_system& fs,
-                      std::vector<commands::partition_data*>& parts) {
-  auto& cfg = config::registry::instance();
-  auto opt = persistence::aof_load_options_from_config();
-  auto log_cfg = persistence::aof_log_config_from_config(fs, opt, last_load());
-  if (cfg.get_one("aof-use-rdb-preamble") == "yes")
-    log_cfg.write_rdb_base = [&parts](persistence::file_system& f, const std::string& path) {
-      return write_rdb_now(f, parts, path);
-    };
+namespace {
+
+/// Opens the log of `log_cfg` and makes it the write stream's consumer.
+std::string open_writer(caf::actor_system& sys, persistence::aof_log_config log_cfg) {
+  auto& rt = aof_runtime::instance();
   log_cfg.log = [](bool warning, std::string_view text) {
     log(warning ? log_level::warning : log_level::notice, std::string(text));
   };
-  log_cfg.status = std::make_shared<persistence::aof_status>();
-  auto status = log_cfg.status;
+  log_cfg.status = rt.status;
+  log_cfg.first_seq = last_write_seq();
   bool always = log_cfg.policy == persistence::fsync_policy::always;
   std::string err;
   auto aof = persistence::aof_log::open(std::move(log_cfg), err);
   if (!aof)
     return err;
-  status->enabled = true;
-  auto& rt = aof_runtime::instance();
   rt.durable_seq = last_write_seq();
-  rt.status = status;
   rt.hold_replies = always;
-  rt.writer = spawn_aof_writer(sys, std::move(aof), sys.spawn(durability_relay));
-  start_write_stream(sys, rt.writer);
-  // CONFIG SET of the policy: the writer changes how it fsyncs (leaving
-  // always, it releases every held reply) and connections stop holding.
+  auto writer = spawn_aof_writer(sys, std::move(aof), sys.spawn(durability_relay));
+  rt.set_writer(writer);
+  connect_write_stream(sys, writer);
+  return {};
+}
+
+/// Asks `writer` to write and fsync every record up to the last one made
+/// (and with `stop` to close the AOF and exit), waiting for the answer.
+std::string sync_writer(caf::actor_system& sys, const caf::actor& writer, bool stop,
+                        caf::timespan timeout) {
+  std::string out;
+  caf::scoped_actor self{sys};
+  auto on_error = [&out](caf::error& e) { out = caf::to_string(e); };
+  auto on_done = [&out](std::string& err, uint64_t) { out = std::move(err); };
+  uint64_t up_to = last_write_seq();
+  if (stop)
+    self->request(writer, timeout, aof_stop_atom::value, up_to).receive(on_done, on_error);
+  else
+    self->request(writer, timeout, aof_flush_atom::value, up_to).receive(on_done, on_error);
+  return out;
+}
+
+} // namespace
+
+std::string start_aof(caf::actor_system& sys, persistence::file_system& fs,
+                      std::vector<commands::partition_data*>& parts) {
+  auto opt = persistence::aof_load_options_from_config();
+  auto log_cfg = persistence::aof_log_config_from_config(fs, opt, last_load());
+  if (config::registry::instance().get_one("aof-use-rdb-preamble") == "yes")
+    log_cfg.write_rdb_base = [&parts](persistence::file_system& f, const std::string& path) {
+      return write_rdb_now(f, parts, path);
+    };
+  return open_writer(sys, std::move(log_cfg));
+}
+
+std::string enable_aof_at_cut(caf::actor_system& sys, persistence::file_system& fs) {
+  auto opt = persistence::aof_load_options_from_config();
+  std::string err;
+  persistence::aof_load_result existing;
+  auto dir = persistence::aof_dir_path(opt);
+  existing.manifest =
+      persistence::load_manifest(fs, dir, opt.filename, err).value_or(persistence::aof_manifest{});
+  if (!err.empty())
+    return err;
+  auto log_cfg = persistence::aof_log_config_from_config(fs, opt, existing);
+  log_cfg.wait_for_base = true;
+  return open_writer(sys, std::move(log_cfg));
+}
+
+std::string disable_aof_at_cut(caf::actor_system& sys, caf::timespan timeout) {
+  auto& rt = aof_runtime::instance();
+  auto writer = rt.writer();
+  if (!writer)
+    return {};
+  disconnect_write_stream();
+  rt.set_writer(nullptr);
+  rt.status->enabled = false;
+  // Nothing is held for an AOF that is no longer kept.
+  rt.hold_replies = false;
+  auto err = sync_writer(sys, writer, true, timeout);
+  for (auto& loop : server::instance().loops)
+    if (loop->manager)
+      caf::anon_send(loop->manager, aof_durable_atom::value, last_write_seq());
+  return err;
+}
+
+std::string flush_aof(caf::actor_system& sys, caf::timespan timeout) {
+  auto writer = aof_runtime::instance().writer();
+  if (!writer)
+    return {};
+  return sync_writer(sys, writer, false, timeout);
+}
+
+void install_aof_config_hooks(caf::actor persistence) {
+  auto& cfg = config::registry::instance();
+  // The saver switches the AOF on or off with every partition held; the
+  // reply comes first, as Redis answers before its rewrite has finished.
+  cfg.set_apply_hook("appendonly", [persistence] {
+    bool on = config::registry::instance().get_one("appendonly") == "yes";
+    // INFO says so at once, as Redis's aof_state does.
+    auto& status = *aof_runtime::instance().status;
+    if (on && !status.enabled) {
+      status.last_write_ok = true;
+      status.last_fsync_ok = true;
+    }
+    status.enabled = on;
+    caf::anon_send(persistence, persist_atom::value,
+                   static_cast<int32_t>(on ? persist_op::aof_on : persist_op::aof_off));
+    return std::string();
+  });
+  // The writer changes how it fsyncs (leaving always, it releases every
+  // held reply) and connections stop holding.
   cfg.set_apply_hook("appendfsync", [] {
     auto& rt = aof_runtime::instance();
     auto value = config::registry::instance().get_one("appendfsync");
-    rt.hold_replies = value == "always";
-    caf::anon_send(rt.writer, aof_policy_atom::value, value);
+    auto writer = rt.writer();
+    rt.hold_replies = value == "always" && writer;
+    if (writer)
+      caf::anon_send(writer, aof_policy_atom::value, value);
     return std::string();
   });
   cfg.set_apply_hook("aof-timestamp-enabled", [] {
     auto on = config::registry::instance().get_one("aof-timestamp-enabled") == "yes";
-    caf::anon_send(aof_runtime::instance().writer, aof_timestamps_atom::value, on);
+    if (auto writer = aof_runtime::instance().writer())
+      caf::anon_send(writer, aof_timestamps_atom::value, on);
     return std::string();
   });
-  return {};
-}
-
-void flush_aof(caf::actor_system& sys) {
-  auto& rt = aof_runtime::instance();
-  if (!rt.writer)
-    return;
-  caf::scoped_actor self{sys};
-  self->request(rt.writer, caf::infinite, aof_flush_atom::value)
-      .receive(
-          [](std::string& err, uint64_t) {
-            if (!err.empty())
-              log(log_level::warning, "Error flushing the AOF at shutdown: " + err);
-          },
-          [](caf::error& e) {
-            log(log_level::warning, "Error flushing the AOF at shutdown: " + caf::to_string(e));
-          });
 }
 
 } // namespace actis::actors

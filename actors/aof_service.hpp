@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -25,30 +26,56 @@ namespace actis::actors {
 struct aof_runtime {
   static aof_runtime& instance();
 
-  /// Null while appendonly is off.
-  std::shared_ptr<persistence::aof_status> status;
-  caf::actor writer;
+  /// Never null: `enabled` says whether appendonly is on (INFO reads the
+  /// rewrite counters either way).
+  const std::shared_ptr<persistence::aof_status> status =
+      std::make_shared<persistence::aof_status>();
   /// appendfsync always: a reply goes out only once every write numbered
   /// before it was made is fsynced (checked by the connections).
   std::atomic<bool> hold_replies{false};
   /// The highest write-stream seq known fsynced.
   std::atomic<uint64_t> durable_seq{0};
+
+  /// The writer; null while appendonly is off.
+  caf::actor writer() const;
+  void set_writer(caf::actor writer);
+
+private:
+  mutable std::mutex mutex_;
+  caf::actor writer_;
 };
 
 /// Start-up with appendonly yes: loads the AOF directory into `parts`
-/// (every partition, owned by the caller). "" or the error that stops
-/// start-up (naming the file and offset).
+/// (every partition, owned or held by the caller). "" or the error that
+/// stops start-up (naming the file and offset).
 std::string load_aof_dataset(persistence::file_system& fs,
                              std::vector<commands::partition_data*>& parts);
 
 /// Opens the AOF the load found (writing its first base when there is
 /// none), spawns the writer and turns on the write stream. Call after
-/// load_aof_dataset, before the first client. "" or the error.
+/// load_aof_dataset, with every partition held. "" or the error.
 std::string start_aof(caf::actor_system& sys, persistence::file_system& fs,
                       std::vector<commands::partition_data*>& parts);
 
-/// Writes and fsyncs everything the writer has (SHUTDOWN, SIGTERM).
-void flush_aof(caf::actor_system& sys);
+/// CONFIG SET appendonly yes, with every partition held (the cut of the
+/// rewrite that makes the base): opens an AOF whose records wait in a
+/// temporary incr file for that base, spawns its writer and turns on the
+/// write stream. "" or the error.
+std::string enable_aof_at_cut(caf::actor_system& sys, persistence::file_system& fs);
+
+/// CONFIG SET appendonly no, with every partition held: the stream stops,
+/// and the writer writes and fsyncs every record made so far, closes the
+/// AOF and exits (waiting for it, at most `timeout`). "" or the error.
+std::string disable_aof_at_cut(caf::actor_system& sys, caf::timespan timeout);
+
+/// Waits (at most `timeout`) until the writer wrote and fsynced every
+/// record made so far (SHUTDOWN, SIGTERM, DEBUG LOADAOF); nothing to do
+/// while appendonly is off. "" or the error.
+std::string flush_aof(caf::actor_system& sys, caf::timespan timeout);
+
+/// CONFIG SET appendonly / appendfsync / aof-timestamp-enabled take effect
+/// at once; appendonly is switched by `persistence` (the saver).
+void install_aof_config_hooks(caf::actor persistence);
 
 /// The last number the write stream handed out: every change made so far
 /// is at or before it.

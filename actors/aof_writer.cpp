@@ -22,6 +22,13 @@ struct writer_state {
   /// A rewrite waiting for the stream to reach its cut.
   std::optional<uint64_t> cut;
   caf::response_promise cut_promise;
+  /// aof_flush / aof_stop callers waiting for the stream to reach `up_to`.
+  struct flush_waiter {
+    uint64_t up_to;
+    bool stop;
+    caf::response_promise promise;
+  };
+  std::vector<flush_waiter> flush_waiters;
   static inline const char* name = "aof_writer";
 };
 
@@ -67,6 +74,30 @@ void rotate(writer_actor* self) {
   st.cut_promise.deliver(err, cut);
 }
 
+/// Writes and fsyncs everything and answers the waiters whose records have
+/// all arrived; a stop closes the log and ends the writer.
+void answer_flush_waiters(writer_actor* self) {
+  auto& st = self->state;
+  auto& waiters = st.flush_waiters;
+  bool stop = false;
+  for (auto i = waiters.begin(); i != waiters.end();) {
+    if (i->up_to > st.log->last_seq()) {
+      ++i;
+      continue;
+    }
+    std::string err = i->stop ? st.log->close(steady_ms(self))
+                              : st.log->flush_and_sync(steady_ms(self));
+    announce(self, st.log->synced_seq());
+    i->promise.deliver(err, st.log->synced_seq());
+    stop = stop || i->stop;
+    i = waiters.erase(i);
+  }
+  if (stop)
+    self->quit();
+  else
+    schedule_tick(self);
+}
+
 caf::behavior writer(writer_actor* self, std::shared_ptr<persistence::aof_log> log,
                      caf::actor subscriber) {
   self->state.log = std::move(log);
@@ -76,10 +107,16 @@ caf::behavior writer(writer_actor* self, std::shared_ptr<persistence::aof_log> l
       auto& st = self->state;
       int64_t now_s = unix_ms() / 1000;
       for (auto& r : batch) {
+        // A record from before this log's start belongs to an earlier
+        // log (appendonly turned off and on again).
+        if (r.seq <= st.log->last_seq())
+          continue;
         st.log->add(r.seq, r.db, r.argv, now_s);
         if (st.cut && r.seq == *st.cut)
           rotate(self);
       }
+      if (!st.flush_waiters.empty())
+        answer_flush_waiters(self);
       if (!st.flush_pending) {
         st.flush_pending = true;
         self->send(self, aof_flush_now_atom::value);
@@ -136,12 +173,17 @@ caf::behavior writer(writer_actor* self, std::shared_ptr<persistence::aof_log> l
         announce(self, st.log->written_seq());
     },
     [=](aof_timestamps_atom, bool on) { self->state.log->set_timestamps(on); },
-    [=](aof_flush_atom) -> caf::result<std::string, uint64_t> {
-      auto& st = self->state;
-      std::string err = st.log->flush_and_sync(steady_ms(self));
-      announce(self, st.log->synced_seq());
-      schedule_tick(self);
-      return {err, st.log->synced_seq()};
+    [=](aof_flush_atom, uint64_t up_to) -> caf::result<std::string, uint64_t> {
+      auto promise = self->make_response_promise();
+      self->state.flush_waiters.push_back({up_to, false, promise});
+      answer_flush_waiters(self);
+      return promise;
+    },
+    [=](aof_stop_atom, uint64_t up_to) -> caf::result<std::string, uint64_t> {
+      auto promise = self->make_response_promise();
+      self->state.flush_waiters.push_back({up_to, true, promise});
+      answer_flush_waiters(self);
+      return promise;
     },
   };
 }

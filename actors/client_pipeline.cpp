@@ -92,11 +92,14 @@ void client_pipeline::run() {
   now_ms_ = unix_ms();
   while (!queue_.empty()) {
     const route& r = route_front();
-    // Redis's processCommand checks the pub/sub context before a busy script.
+    // In the order of Redis's processCommand: MISCONF, the pub/sub
+    // context, LOADING, a busy script.
+    if (r.where != destination::rejected && refuse_when_misconfigured(*r.spec))
+      continue;
     if (refused_when_subscribed(r))
       continue;
     if (r.where != destination::rejected
-        && (refuse_while_busy(*r.spec) || refuse_when_misconfigured(*r.spec)))
+        && (refuse_while_loading(*r.spec) || refuse_while_busy(*r.spec)))
       continue;
     if (info_.multi >= 0 && queue_in_multi(r))
       continue;
@@ -198,11 +201,19 @@ bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
   return true;
 }
 
+bool client_pipeline::refuse_while_loading(const commands::command_spec& spec) {
+  // One relaxed load per command once the dataset is loaded.
+  if (!srv_.loading.load(std::memory_order_relaxed) || (spec.flags & commands::f_loading) != 0)
+    return false;
+  refuse_front(spec, protocol::err::loading);
+  return true;
+}
+
 bool client_pipeline::refuse_when_misconfigured(const commands::command_spec& spec) {
   // A relaxed load or two per command while persistence is healthy.
   bool rdb_failed = !rdb_status::instance().last_ok.load(std::memory_order_relaxed);
   auto* aof = aof_runtime::instance().status.get();
-  bool aof_failed = aof != nullptr && aof->write_error();
+  bool aof_failed = aof->enabled.load(std::memory_order_relaxed) && aof->write_error();
   if ((!rdb_failed && !aof_failed)
       || ((spec.flags & commands::f_write) == 0 && spec.name != "ping"))
     return false;
@@ -339,6 +350,18 @@ void client_pipeline::resume_later() {
 void client_pipeline::start_summaries(const commands::command_spec& spec,
                                       protocol::command_args argv) {
   auto slot = replies_.reserve();
+  if (srv_.loading.load(std::memory_order_relaxed)) {
+    // The partitions are being filled (INFO while LOADING): nothing to
+    // count yet, and asking would wait for the load.
+    std::vector<commands::partition_summary> empty(srv_.partition_count());
+    for (auto& part : empty)
+      part.dbs.resize(static_cast<size_t>(config::live().databases.load()));
+    std::string bytes;
+    protocol::reply_builder out(bytes, info_.resp);
+    commands::execute(spec, argv, out, nullptr, info_.db, nullptr, &empty);
+    replies_.fill(slot, std::move(bytes));
+    return;
+  }
   waiting_ = waiting_for::summaries;
   auto weak = weak_from_this();
   ask_all<commands::partition_summary>(

@@ -176,6 +176,9 @@ private:
   /// In RESP2 a subscribed client runs only (P|S)(UN)SUBSCRIBE, PING, QUIT
   /// and RESET: answers and drops the front command otherwise (true).
   bool refused_when_subscribed(const route& r);
+  /// While the dataset loads at start-up, answers LOADING to every
+  /// command not flagged loading (INFO, CONFIG, SHUTDOWN …).
+  bool refuse_while_loading(const commands::command_spec& spec);
   /// While a script runs past busy-reply-threshold, answers the front
   /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
   bool refuse_while_busy(const commands::command_spec& spec);

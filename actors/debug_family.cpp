@@ -296,6 +296,12 @@ void debug_reload_handler(command_context& ctx) {
   ctx.conn->persist(save ? persist_op::reload : persist_op::reload_nosave, ctx.conn->defer());
 }
 
+/// DEBUG LOADAOF: flush the AOF, empty the dataset and load the AOF
+/// directory back (extra arguments are ignored, as in Redis).
+void debug_loadaof_handler(command_context& ctx) {
+  ctx.conn->persist(persist_op::loadaof, ctx.conn->defer());
+}
+
 void debug_help_handler(command_context& ctx) {
   if (!debug_prologue(ctx, 2))
     return;
@@ -304,6 +310,8 @@ void debug_help_handler(command_context& ctx) {
               "    Reply with a hex signature of the whole dataset.",
               "DIGEST-VALUE <key> [<key> ...]",
               "    Reply with a hex signature of the value of each key.",
+              "LOADAOF",
+              "    Flush the AOF buffers on disk and reload the AOF in memory.",
               "OBJECT <key>",
               "    Describe how the value at <key> is stored.",
               "RELOAD [NOSAVE]",
@@ -357,6 +365,8 @@ void register_debug_family(commands::command_table& t) {
        .handler = debug_packed_threshold_handler, .docs = part},
       {.name = "debug|reload", .arity = -2, .flags = flags, .group = server,
        .handler = debug_reload_handler, .docs = part},
+      {.name = "debug|loadaof", .arity = -2, .flags = flags, .group = server,
+       .handler = debug_loadaof_handler, .docs = part},
       {.name = "debug|help", .arity = -2, .flags = flags, .group = server,
        .handler = debug_help_handler, .docs = part},
   };

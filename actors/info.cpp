@@ -241,8 +241,9 @@ void memory_section(section_writer& w) {
 void persistence_section(section_writer& w, const summaries& ks) {
   auto& rdb = rdb_status::instance();
   bool saving = rdb.in_progress.load();
-  w.zeros({"loading", "async_loading", "current_cow_peak", "current_cow_size",
-           "current_cow_size_age"});
+  bool loading = server::instance().loading.load();
+  w.add("loading", loading ? 1 : 0);
+  w.zeros({"async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"});
   w.add("current_fork_perc", "0.00");
   w.add("current_save_keys_processed", 0);
   w.add("current_save_keys_total", saving ? rdb.keys_total.load() : uint64_t{0});
@@ -261,6 +262,25 @@ void persistence_section(section_writer& w, const summaries& ks) {
   std::string aof;
   persistence::append_aof_info(aof, aof_runtime::instance().status.get(), unix_ms());
   w.add_lines(aof);
+  if (!loading)
+    return;
+  // As Redis's loading fields; the byte counts are the RDB's (an AOF
+  // load reports only its start).
+  int64_t start_s = rdb.loading_start_s.load();
+  uint64_t total = rdb.loading_total_bytes.load();
+  uint64_t loaded = rdb.loading_loaded_bytes.load();
+  double fraction = total ? static_cast<double>(loaded) / static_cast<double>(total) : 0.0;
+  int64_t elapsed = unix_ms() / 1000 - start_s;
+  char perc[32];
+  std::snprintf(perc, sizeof perc, "%.2f", fraction * 100);
+  w.add("loading_start_time", start_s);
+  w.add("loading_total_bytes", total);
+  w.add("loading_rdb_used_mem", 0);
+  w.add("loading_loaded_bytes", loaded);
+  w.add("loading_loaded_perc", perc);
+  w.add("loading_eta_seconds",
+        fraction > 0 ? static_cast<int64_t>(static_cast<double>(elapsed) / fraction) - elapsed
+                     : int64_t{1});
 }
 
 void stats_section(section_writer& w, const summaries& ks) {

@@ -448,9 +448,6 @@ std::string start_loops(const loop_settings& settings) {
     systems.push_back(std::make_unique<caf::actor_system>(*configs.back()));
     srv.loops.push_back(std::make_unique<loop_slot>());
   }
-  if (settings.load_dataset)
-    if (auto err = settings.load_dataset(); !err.empty())
-      return err;
   for (uint32_t p = 0; p < loops; ++p) {
     auto& part = srv.partitions[p];
     auto& ctx = loop_context::get(part.loop);

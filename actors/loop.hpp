@@ -121,17 +121,14 @@ struct loop_settings {
   uint32_t loops = 1;
   std::vector<std::string> bind_addresses{"127.0.0.1"};
   uint16_t port = 6379;
-  /// Fills the partitions (server::instance().partitions) before any actor
-  /// touches them: loads the AOF or the snapshot. Returns an error text.
-  std::function<std::string()> load_dataset;
   /// Spawns the background actors (persistence) into the first loop's
-  /// system, after the partitions and before the first client. Returns an
-  /// error text.
+  /// system, after the partitions and before the first client is
+  /// accepted. Returns an error text.
   std::function<std::string(caf::actor_system&)> start_services;
 };
 
-/// Creates the loops' actor systems, partitions and listeners, loads the
-/// dataset and starts the services, in that order. Returns an error text
+/// Creates the loops' actor systems, partitions and listeners, starts the
+/// services and then accepts clients, in that order. Returns an error text
 /// (empty on success). The systems live until the process exits.
 std::string start_loops(const loop_settings& settings);
 

@@ -60,37 +60,6 @@ uint32_t loop_count(config::registry& cfg) {
   return default_loop_count(std::thread::hardware_concurrency());
 }
 
-std::vector<commands::partition_data*> all_partitions() {
-  std::vector<commands::partition_data*> parts;
-  for (auto& p : actors::server::instance().partitions)
-    parts.push_back(p.data.get());
-  return parts;
-}
-
-/// Fills the partitions before the first client: from the AOF when
-/// appendonly is on (as Redis, the snapshot is then ignored), else from
-/// dbfilename. Returns the error that stops start-up.
-std::string load_dataset(persistence::file_system& fs, bool aof) {
-  auto started = actors::unix_ms();
-  auto parts = all_partitions();
-  if (aof)
-    return actors::load_aof_dataset(fs, parts);
-  auto& cfg = config::registry::instance();
-  auto loaded = actors::load_rdb_file(fs, cfg.get_one("dbfilename"), parts);
-  if (!loaded.error.empty() || !loaded.found)
-    return loaded.error;
-  auto& status = actors::rdb_status::instance();
-  status.loaded_keys = loaded.keys;
-  status.loaded_expired = loaded.expired;
-  actors::log(actors::log_level::notice,
-              "Done loading RDB, keys loaded: " + std::to_string(loaded.keys)
-                  + ", keys expired: " + std::to_string(loaded.expired) + ".");
-  actors::log(actors::log_level::notice,
-              "DB loaded from disk: " + std::to_string((actors::unix_ms() - started) / 1000.0)
-                  + " seconds");
-  return {};
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -154,17 +123,14 @@ int main(int argc, char** argv) {
                 "Config directive '" + name
                     + "' is accepted and reported by CONFIG GET but has no effect in actis yet");
   auto& fs = persistence::file_system::posix();
-  bool aof = cfg.get_one("appendonly") == "yes";
-  settings.load_dataset = [&fs, aof] { return load_dataset(fs, aof); };
   caf::actor_system* services = nullptr;
-  settings.start_services = [&fs, &services, aof](caf::actor_system& sys) {
+  settings.start_services = [&fs, &services](caf::actor_system& sys) {
     services = &sys;
-    actors::spawn_rdb_saver(sys, fs);
-    if (!aof)
-      return std::string();
-    auto parts = all_partitions();
-    return actors::start_aof(sys, fs, parts);
+    actors::install_aof_config_hooks(actors::spawn_rdb_saver(sys, fs));
+    return std::string();
   };
+  // Clients accepted before the dataset is in get LOADING.
+  srv.loading = true;
   if (auto err = actors::start_loops(settings); !err.empty()) {
     actors::log(actors::log_level::warning, err);
     return 1;
@@ -174,6 +140,11 @@ int main(int argc, char** argv) {
     std::ofstream(pidfile) << getpid() << "\n";
   actors::log(actors::log_level::notice,
               "Server initialized, " + std::to_string(settings.loops) + " event loops");
+  if (auto err = actors::load_dataset(*services, cfg.get_one("appendonly") == "yes");
+      !err.empty()) {
+    actors::log(actors::log_level::warning, err);
+    std::_Exit(1); // the loops run already: no orderly teardown to wait for
+  }
   actors::log(actors::log_level::notice, "Ready to accept connections tcp");
 
   // A signal stops the server after the save the configuration asks for;
@@ -185,7 +156,8 @@ int main(int argc, char** argv) {
       actors::log(actors::log_level::warning, sig == SIGINT
                                                   ? "Received SIGINT scheduling shutdown..."
                                                   : "Received SIGTERM scheduling shutdown...");
-    actors::flush_aof(*services);
+    if (auto err = actors::flush_aof(*services, std::chrono::seconds(10)); !err.empty())
+      actors::log(actors::log_level::warning, "Error flushing the AOF at shutdown: " + err);
     if (srv.shutdown_saved || cfg.get_one("save").empty())
       break;
     actors::log(actors::log_level::notice, "Saving the final RDB snapshot before exiting.");

@@ -85,7 +85,14 @@ enum class persist_op : int32_t {
   reload,          // DEBUG RELOAD: save, empty, load, all partitions held
   reload_nosave,   // DEBUG RELOAD NOSAVE: empty and load the existing file
   bgrewriteaof,    // BGREWRITEAOF: a snapshot cut becomes the AOF's base
+  aof_on,          // CONFIG SET appendonly yes: a rewrite makes the base
+  aof_off,         // CONFIG SET appendonly no: flush, fsync, close
+  loadaof,         // DEBUG LOADAOF: flush, empty, load the AOF directory
 };
+/// main -> persistence: load the dataset (bool aof: the AOF directory,
+/// else dbfilename) with every partition held, then start the AOF;
+/// answered by "" or the error that stops start-up.
+using load_dataset_atom = caf::atom_constant<caf::atom("loaddata")>;
 
 /// A client's watched keys in one partition, to forget.
 struct watch_release {
@@ -240,9 +247,15 @@ typename Inspector::result_type inspect(Inspector& f, partition_summary& x) {
 //                              aof_rewrite_abort: the rewrite failed.
 //                              aof_policy (std::string appendfsync value),
 //                              aof_timestamps (bool): CONFIG SET.
-//                              aof_flush -> (std::string err, uint64_t seq):
-//                              write and fsync everything now (SHUTDOWN,
-//                              appendonly no, DEBUG); seq = durable.
+//                              aof_flush (uint64_t up_to) ->
+//                              (std::string err, uint64_t seq): once every
+//                              record up to `up_to` arrived, write and fsync
+//                              everything (SHUTDOWN, DEBUG LOADAOF); seq =
+//                              durable. aof_stop (uint64_t up_to): the same,
+//                              then close the log and exit (appendonly no).
+//  * lead -> write sequencer   write_consumer (caf::actor): batches go to
+//                              this consumer from now on (appendonly yes
+//                              after no).
 namespace actis::actors {
 using aof_durable_atom = caf::atom_constant<caf::atom("aofdurabl")>;
 using aof_rewrite_start_atom = caf::atom_constant<caf::atom("aofrwstart")>;
@@ -251,4 +264,6 @@ using aof_rewrite_abort_atom = caf::atom_constant<caf::atom("aofrwabort")>;
 using aof_policy_atom = caf::atom_constant<caf::atom("aofpolicy")>;
 using aof_timestamps_atom = caf::atom_constant<caf::atom("aoftimest")>;
 using aof_flush_atom = caf::atom_constant<caf::atom("aofflush")>;
+using aof_stop_atom = caf::atom_constant<caf::atom("aofstop")>;
+using write_consumer_atom = caf::atom_constant<caf::atom("writecons")>;
 } // namespace actis::actors

@@ -2,9 +2,12 @@
 
 #include <stdexcept>
 
+#include "actors/aof_service.hpp"
 #include "actors/log.hpp"
+#include "actors/rdb_saver.hpp"
 #include "actors/watchdog.hpp"
 #include "commands/script_host.hpp"
+#include "config/config.hpp"
 #include "persistence/rdb_reader.hpp"
 #include "scripting/engine.hpp"
 #include "scripting/functions.hpp"
@@ -60,6 +63,7 @@ public:
   }
 
   void progress(uint64_t bytes_read) override {
+    rdb_status::instance().loading_loaded_bytes = bytes_read;
     if (bytes_read >= next_report_) {
       log(log_level::notice, "Loading RDB: " + std::to_string(bytes_read >> 20) + " MB read");
       next_report_ = bytes_read + (256ull << 20);
@@ -111,6 +115,27 @@ rdb_load_result load_rdb_file(persistence::file_system& fs, const std::string& p
     return result;
   }
   return load_rdb_stream(*src, path, parts);
+}
+
+std::string load_configured_dataset(persistence::file_system& fs, bool aof,
+                                    std::vector<commands::partition_data*>& parts) {
+  auto started = unix_ms();
+  auto& status = rdb_status::instance();
+  status.loading_start_s = started / 1000;
+  if (aof)
+    return load_aof_dataset(fs, parts);
+  auto path = config::registry::instance().get_one("dbfilename");
+  status.loading_total_bytes = fs.file_size(path).value_or(0);
+  auto loaded = load_rdb_file(fs, path, parts);
+  if (!loaded.error.empty() || !loaded.found)
+    return loaded.error;
+  status.loaded_keys = loaded.keys;
+  status.loaded_expired = loaded.expired;
+  log(log_level::notice, "Done loading RDB, keys loaded: " + std::to_string(loaded.keys)
+                             + ", keys expired: " + std::to_string(loaded.expired) + ".");
+  log(log_level::notice,
+      "DB loaded from disk: " + std::to_string((unix_ms() - started) / 1000.0) + " seconds");
+  return {};
 }
 
 } // namespace actis::actors

@@ -1,5 +1,5 @@
-// Loading dump.rdb into the partitions: at start-up (before any actor runs)
-// and for DEBUG RELOAD (while every partition is held).
+// Loading dump.rdb into the partitions, always while every partition is
+// held: at start-up and for DEBUG RELOAD.
 #pragma once
 
 #include <string>
@@ -25,5 +25,11 @@ rdb_load_result load_rdb_file(persistence::file_system& fs, const std::string& p
 /// The same from an open source (an AOF base); `name` for messages.
 rdb_load_result load_rdb_stream(persistence::byte_source& src, const std::string& name,
                                 std::vector<commands::partition_data*>& parts);
+
+/// The start-up dataset: the AOF directory when `aof` (appendonly yes; the
+/// snapshot is then ignored, as in Redis), else dbfilename; logged.
+/// "" or the error that stops start-up.
+std::string load_configured_dataset(persistence::file_system& fs, bool aof,
+                                    std::vector<commands::partition_data*>& parts);
 
 } // namespace actis::actors

@@ -1,5 +1,7 @@
 #include "actors/rdb_saver.hpp"
 
+#include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -70,6 +72,10 @@ struct running_save {
   size_t partitions_left = 0;
   bool failed = false;
   std::string error;
+  /// The base of appendonly turned on: the AOF starts at its cut.
+  bool enables_aof = false;
+  /// appendonly was turned off meanwhile: the base is thrown away.
+  bool cancelled = false;
   /// An AOF base: the writer rotated its incr file at the cut; the base is
   /// handed to it only then (finish_pending until).
   bool rotated = false;
@@ -87,6 +93,16 @@ struct saver_state {
   std::unique_ptr<running_save> current;
   bool scheduled = false;
   bool rewrite_scheduled = false;
+  /// appendonly yes while a save ran: the rewrite that enables it follows.
+  bool aof_on_scheduled = false;
+  /// appendonly no waits for its hold; a yes meanwhile follows it.
+  bool aof_turning_off = false;
+  bool aof_on_after_off = false;
+  /// appendonly is on but its first rewrite failed: retried as save points
+  /// are, after retry_delay_ms.
+  bool aof_base_missing = false;
+  /// SAVE callers that came during a rewrite: their save follows it.
+  std::vector<caf::response_promise> queued_save_waiters;
   int64_t last_try_ms = 0;
   bool summary_in_flight = false;
 };
@@ -135,22 +151,22 @@ std::string preamble() {
 }
 
 void finish(saver_actor* self);
-bool start(saver_actor* self, bool aof_base);
+bool start(saver_actor* self, bool aof_base, bool enables_aof = false);
 
 /// A rewrite that could not start or did not complete.
 void aof_rewrite_failed(const std::string& why) {
   log(log_level::warning, "Background AOF rewrite failed: " + why);
-  if (auto& status = aof_runtime::instance().status) {
-    status->last_rewrite_ok = false;
-    status->rewrite_failures.fetch_add(1);
-  }
+  auto& status = aof_runtime::instance().status;
+  status->last_rewrite_ok = false;
+  status->rewrite_failures.fetch_add(1);
 }
 
 /// At the cut of a rewrite (every partition held, so no change can be
 /// numbered meanwhile): the writer ends the current incr file after record
 /// `cut` and starts a new one for what follows.
 void cut_aof(saver_actor* self, uint64_t cut) {
-  self->request(aof_runtime::instance().writer, caf::infinite, aof_rewrite_start_atom::value, cut)
+  self->request(aof_runtime::instance().writer(), caf::infinite, aof_rewrite_start_atom::value,
+                cut)
       .then(
           [self](std::string& err, uint64_t) {
             auto* run = self->state.current.get();
@@ -239,24 +255,62 @@ void record_outcome(running_save& run, persistence::file_system& fs) {
   }
 }
 
-/// Hands a finished AOF base to the writer, which makes it the base.
+/// The status of a rewrite done without an open AOF (appendonly no).
+void record_rewrite_without_log(running_save& run) {
+  auto& status = *aof_runtime::instance().status;
+  status.rewrite_in_progress = false;
+  status.rewrite_start_ms = 0;
+  if (run.failed) {
+    aof_rewrite_failed(run.error);
+    return;
+  }
+  status.last_rewrite_time_sec = (unix_ms() - run.started_ms) / 1000;
+  status.rewrites.fetch_add(1);
+  status.rewrite_failures = 0;
+  status.last_rewrite_ok = true;
+  log(log_level::notice, "Background AOF rewrite finished successfully");
+}
+
+/// Hands a finished AOF base to the writer, which makes it the base; with
+/// appendonly off it becomes the directory's base without one.
 void finish_aof_base(saver_actor* self, running_save& run) {
   auto& st = self->state;
-  auto writer = aof_runtime::instance().writer;
-  if (run.failed) {
+  auto writer = aof_runtime::instance().writer();
+  if (run.cancelled || run.failed) {
     std::string ignored;
     st.fs->remove(run.temp_path, ignored);
+    if (run.cancelled) {
+      log(log_level::notice, "Background AOF rewrite terminated: appendonly was turned off");
+      return;
+    }
+  }
+  if (!writer) {
+    if (!run.failed) {
+      auto opt = persistence::aof_load_options_from_config();
+      run.error = persistence::install_base_without_log(
+          *st.fs, persistence::aof_dir_path(opt), opt.filename, run.temp_path, true,
+          config::registry::instance().get_one("aof-disable-auto-gc") != "yes");
+      run.failed = !run.error.empty();
+    }
+    record_rewrite_without_log(run);
+    return;
+  }
+  if (run.failed) {
     self->send(writer, aof_rewrite_abort_atom::value);
     aof_rewrite_failed(run.error);
     return;
   }
+  bool enables_aof = run.enables_aof;
   self->request(writer, caf::infinite, aof_rewrite_finish_atom::value, run.temp_path, true)
       .then(
-          [](std::string& err) {
-            if (err.empty())
+          [self, enables_aof](std::string& err) {
+            if (err.empty()) {
               log(log_level::notice, "Background AOF rewrite finished successfully");
-            else
+              if (enables_aof)
+                self->state.aof_base_missing = false;
+            } else {
               aof_rewrite_failed(err);
+            }
           },
           [](caf::error& e) { aof_rewrite_failed(caf::to_string(e)); });
 }
@@ -277,12 +331,22 @@ void finish(saver_actor* self) {
     w.deliver(run->failed ? failed_reply : ok_reply);
   for (auto& w : run->cut_waiters) // the cut itself failed
     w.deliver(failed_reply);
-  if (st.rewrite_scheduled) {
+  if (st.aof_on_scheduled) {
+    st.aof_on_scheduled = false;
+    start(self, true, true);
+  } else if (st.rewrite_scheduled) {
     st.rewrite_scheduled = false;
     start(self, true);
-  } else if (st.scheduled) {
+  } else if (!st.queued_save_waiters.empty() || st.scheduled) {
     st.scheduled = false;
-    start(self, false);
+    auto waiters = std::move(st.queued_save_waiters);
+    st.queued_save_waiters.clear();
+    if (!start(self, false)) {
+      for (auto& w : waiters)
+        w.deliver(failed_reply);
+      return;
+    }
+    st.current->waiters = std::move(waiters);
   }
 }
 
@@ -325,7 +389,7 @@ void save_all_now(running_save& run, std::vector<commands::partition_data*>& par
 
 /// Starts a snapshot into dbfilename, or with `aof_base` the base of a
 /// BGREWRITEAOF; false (and nothing running) if the file cannot be created.
-bool start(saver_actor* self, bool aof_base) {
+bool start(saver_actor* self, bool aof_base, bool enables_aof) {
   auto& st = self->state;
   auto& status = rdb_status::instance();
   st.last_try_ms = unix_ms();
@@ -340,7 +404,12 @@ bool start(saver_actor* self, bool aof_base) {
   if (!aof_base) {
     status.in_progress = true;
     status.current_start_ms = run->started_ms;
+  } else if (!aof_runtime::instance().writer() && !enables_aof) {
+    auto& aof = *aof_runtime::instance().status;
+    aof.rewrite_in_progress = true;
+    aof.rewrite_start_ms = run->started_ms;
   }
+  run->enables_aof = enables_aof;
   st.current = std::move(run);
   auto refs = all_partitions();
   bool compress = config::registry::instance().get_one("rdbcompression") == "yes";
@@ -348,14 +417,33 @@ bool start(saver_actor* self, bool aof_base) {
       self, refs, server::instance().partition_count(), st.watchdog,
       [self, refs, compress](std::vector<commands::partition_data*>& parts) {
         auto* run = self->state.current.get();
+        if (run->enables_aof) {
+          auto err = run->cancelled ? std::string("appendonly was turned off")
+                                    : enable_aof_at_cut(self->system(), *self->state.fs);
+          if (!err.empty()) {
+            if (!run->cancelled) {
+              log(log_level::warning, "Unable to turn on AOF: " + err);
+              aof_runtime::instance().status->enabled = false;
+            }
+            run->failed = true;
+            run->error = err;
+            run->rotated = true;
+            run->partitions_left = 0;
+            finish(self);
+            return;
+          }
+          self->state.aof_base_missing = true;
+        }
         uint64_t keys = 0;
         for (auto* p : parts) {
           p->snapshot = std::make_unique<commands::partition_snapshot>(*p, compress);
           keys += p->snapshot->keys_total();
           run->dirty_at_cut += p->stats.dirty;
         }
-        if (run->aof_base)
+        if (run->aof_base && aof_runtime::instance().writer())
           cut_aof(self, last_write_seq());
+        else if (run->aof_base)
+          run->rotated = true; // appendonly no: no incr file to end
         else
           rdb_status::instance().keys_total = keys;
         for (auto& w : run->cut_waiters)
@@ -454,8 +542,6 @@ void check_save_points(saver_actor* self) {
 /// BGREWRITEAOF: a snapshot cut becomes the AOF's new base.
 std::string bgrewriteaof(saver_actor* self) {
   auto& st = self->state;
-  if (!aof_runtime::instance().writer)
-    return "-ERR Background append only file rewriting needs appendonly yes\r\n";
   if (st.current) {
     if (st.current->aof_base)
       return "-ERR Background append only file rewriting already in progress\r\n";
@@ -471,8 +557,14 @@ std::string bgrewriteaof(saver_actor* self) {
 /// a rewrite once the AOF grew by the percentage over its last base.
 void check_aof_growth(saver_actor* self) {
   auto& status = aof_runtime::instance().status;
-  if (!status || self->state.current || self->state.rewrite_scheduled)
+  auto& st = self->state;
+  if (!status->enabled || st.current || st.rewrite_scheduled || st.aof_on_scheduled)
     return;
+  if (st.aof_base_missing) {
+    if (unix_ms() - st.last_try_ms >= retry_delay_ms)
+      start(self, true);
+    return;
+  }
   auto& cfg = config::registry::instance();
   auto percentage = std::strtoull(cfg.get_one("auto-aof-rewrite-percentage").c_str(), nullptr, 10);
   auto min_size = std::strtoull(cfg.get_one("auto-aof-rewrite-min-size").c_str(), nullptr, 10);
@@ -488,6 +580,109 @@ void check_aof_growth(saver_actor* self) {
   start(self, true);
 }
 
+/// How long appendonly no and DEBUG LOADAOF wait for the writer to have
+/// fsynced what was written before them.
+constexpr auto writer_sync_timeout = std::chrono::seconds(10);
+
+/// CONFIG SET appendonly yes: a rewrite whose cut starts the AOF (after the
+/// save that is running, if any).
+void turn_aof_on(saver_actor* self) {
+  auto& st = self->state;
+  if (st.aof_turning_off) {
+    st.aof_on_after_off = true;
+    return;
+  }
+  if (aof_runtime::instance().writer() || st.aof_on_scheduled
+      || (st.current && st.current->enables_aof && !st.current->cancelled))
+    return;
+  if (st.current) {
+    st.aof_on_scheduled = true;
+    return;
+  }
+  start(self, true, true);
+}
+
+/// CONFIG SET appendonly no: with every partition held, the stream stops
+/// and the writer fsyncs and closes the AOF; a rewrite in progress is
+/// dropped.
+void turn_aof_off(saver_actor* self) {
+  auto& st = self->state;
+  st.aof_on_scheduled = false;
+  st.aof_on_after_off = false;
+  st.aof_base_missing = false;
+  if (st.aof_turning_off)
+    return;
+  if (st.current && st.current->aof_base && (aof_runtime::instance().writer()
+                                             || st.current->enables_aof))
+    st.current->cancelled = true;
+  if (!aof_runtime::instance().writer())
+    return;
+  st.rewrite_scheduled = false;
+  st.aof_turning_off = true;
+  auto done = [self] {
+    auto& st = self->state;
+    st.aof_turning_off = false;
+    if (std::exchange(st.aof_on_after_off, false))
+      turn_aof_on(self);
+  };
+  hold_and_run(
+      self, all_partitions(), server::instance().partition_count(), st.watchdog,
+      [self, done](std::vector<commands::partition_data*>&) {
+        auto err = disable_aof_at_cut(self->system(), writer_sync_timeout);
+        if (!err.empty())
+          log(log_level::warning, "Error closing the AOF on appendonly no: " + err);
+        done();
+      },
+      [done](uint32_t partition, const caf::error& e) {
+        log(log_level::warning, "appendonly no: partition " + std::to_string(partition)
+                                    + " did not answer: " + caf::to_string(e));
+        done();
+      });
+}
+
+/// DEBUG LOADAOF: with every partition held, the AOF is flushed, the
+/// dataset emptied and the AOF directory loaded again. A load that fails
+/// ends the process, as in Redis: the dataset is gone by then.
+void load_aof_again(saver_actor* self, caf::response_promise promise) {
+  hold_and_run(
+      self, all_partitions(), server::instance().partition_count(), self->state.watchdog,
+      [self, promise](std::vector<commands::partition_data*>& parts) mutable {
+        if (auto err = flush_aof(self->system(), writer_sync_timeout); !err.empty()) {
+          promise.deliver("-ERR Error flushing the AOF: " + err + "\r\n");
+          return;
+        }
+        commands::keyspace ks(parts, static_cast<uint32_t>(parts.size()), nullptr, unix_ms());
+        commands::op_flushall(ks);
+        if (auto err = load_aof_dataset(*self->state.fs, parts); !err.empty()) {
+          log(log_level::warning, err);
+          std::_Exit(1);
+        }
+        log(log_level::warning, "Append Only File loaded by DEBUG LOADAOF");
+        promise.deliver(ok_reply);
+      },
+      [promise](uint32_t, const caf::error& e) mutable {
+        promise.deliver("-ERR " + caf::to_string(e) + "\r\n");
+      });
+}
+
+/// Start-up: the dataset is loaded with every partition held (clients
+/// that connect meanwhile get LOADING), then the AOF starts.
+void load_at_startup(saver_actor* self, bool aof, caf::response_promise promise) {
+  hold_and_run(
+      self, all_partitions(), server::instance().partition_count(), self->state.watchdog,
+      [self, aof, promise](std::vector<commands::partition_data*>& parts) mutable {
+        auto err = load_configured_dataset(*self->state.fs, aof, parts);
+        if (err.empty() && aof)
+          err = start_aof(self->system(), *self->state.fs, parts);
+        server::instance().loading = false;
+        promise.deliver(err);
+      },
+      [promise](uint32_t partition, const caf::error& e) mutable {
+        promise.deliver("partition " + std::to_string(partition) + " did not answer: "
+                        + caf::to_string(e));
+      });
+}
+
 caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
   self->state.fs = fs;
   rdb_status::instance().last_save_s = unix_ms() / 1000;
@@ -496,8 +691,18 @@ caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
       [self](persist_atom, int32_t op) -> caf::result<std::string> {
         auto& st = self->state;
         auto kind = static_cast<persist_op>(op);
-        if (kind == persist_op::bgrewriteaof)
-          return bgrewriteaof(self);
+        switch (kind) {
+          case persist_op::bgrewriteaof:
+            return bgrewriteaof(self);
+          case persist_op::aof_on:
+            turn_aof_on(self);
+            return ok_reply;
+          case persist_op::aof_off:
+            turn_aof_off(self);
+            return ok_reply;
+          default:
+            break;
+        }
         if (st.current) {
           if (kind == persist_op::bgsave_schedule) {
             st.scheduled = true;
@@ -507,20 +712,36 @@ caf::behavior rdb_saver(saver_actor* self, persistence::file_system* fs) {
             return std::string("-ERR Another child process is active (AOF?): can't BGSAVE right "
                                "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
                                "possible.\r\n");
+          // Redis saves in the foreground next to a rewrite's child; here
+          // the save follows the rewrite, and answers when on disk.
+          if (st.current->aof_base && kind == persist_op::save) {
+            auto promise = self->make_response_promise();
+            st.queued_save_waiters.push_back(promise);
+            return caf::delegated<std::string>{};
+          }
           return in_progress_reply;
         }
         if (kind == persist_op::reload || kind == persist_op::reload_nosave) {
-          auto promise = self->make_response_promise();
-          reload(self, kind == persist_op::reload, promise);
+          reload(self, kind == persist_op::reload, self->make_response_promise());
+          return caf::delegated<std::string>{};
+        }
+        if (kind == persist_op::loadaof) {
+          load_aof_again(self, self->make_response_promise());
           return caf::delegated<std::string>{};
         }
         if (!start(self, false))
           return failed_reply;
+        // Made only now: once a promise exists, a returned value is lost.
         auto promise = self->make_response_promise();
         if (kind == persist_op::save)
           st.current->waiters.push_back(promise);
         else
           st.current->cut_waiters.push_back(promise);
+        return caf::delegated<std::string>{};
+      },
+      [self](load_dataset_atom, bool aof) -> caf::result<std::string> {
+        auto promise = self->make_response_promise();
+        load_at_startup(self, aof, promise);
         return caf::delegated<std::string>{};
       },
       [self](tick_atom) {
@@ -562,6 +783,15 @@ std::string write_rdb_now(persistence::file_system& fs,
   save_all_now(*run, parts);
   commit(*run, fs);
   return run->failed ? run->error : std::string();
+}
+
+std::string load_dataset(caf::actor_system& sys, bool aof) {
+  caf::scoped_actor self{sys};
+  std::string out;
+  self->request(server::instance().persistence, caf::infinite, load_dataset_atom::value, aof)
+      .receive([&](std::string& err) { out = std::move(err); },
+               [&](caf::error& e) { out = caf::to_string(e); });
+  return out;
 }
 
 bool save_now(caf::actor_system& sys) {

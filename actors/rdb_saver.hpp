@@ -46,6 +46,10 @@ struct rdb_status {
   /// The sum of the partitions' dirty counters at the last saved cut:
   /// rdb_changes_since_last_save is the current sum minus this.
   std::atomic<uint64_t> dirty_at_last_save{0};
+  /// The start-up load in progress (INFO's loading_* fields).
+  std::atomic<int64_t> loading_start_s{0};
+  std::atomic<uint64_t> loading_total_bytes{0};
+  std::atomic<uint64_t> loading_loaded_bytes{0};
   /// Keys the start-up load read, and the expired ones it dropped.
   std::atomic<uint64_t> loaded_keys{0};
   std::atomic<uint64_t> loaded_expired{0};
@@ -63,6 +67,11 @@ caf::actor spawn_rdb_saver(caf::actor_system& sys, persistence::file_system& fs)
 /// the AOF's first base. "" or the error.
 std::string write_rdb_now(persistence::file_system& fs,
                           std::vector<commands::partition_data*>& parts, const std::string& path);
+
+/// Start-up, for the main thread: loads the AOF (`aof`) or dbfilename with
+/// every partition held, starts the AOF and ends LOADING. "" or the error
+/// that stops start-up.
+std::string load_dataset(caf::actor_system& sys, bool aof);
 
 /// Synchronous SAVE for the main thread (SIGTERM, SHUTDOWN): true once the
 /// file is on disk.

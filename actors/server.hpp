@@ -76,6 +76,8 @@ public:
   /// SHUTDOWN saved already (or was told NOSAVE): the signal handler must
   /// not save again.
   std::atomic<bool> shutdown_saved{false};
+  /// The dataset is being loaded at start-up: clients get LOADING.
+  std::atomic<bool> loading{false};
   /// DEBUG SET-ACTIVE-EXPIRE.
   std::atomic<bool> active_expire_enabled{true};
   /// Sum of one counter over all loops.

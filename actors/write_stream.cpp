@@ -66,6 +66,7 @@ namespace {
 struct sequencer_state {
   uint64_t next = 1;
   std::map<uint64_t, write_record> waiting;
+  caf::actor consumer;
 };
 
 } // namespace
@@ -74,6 +75,7 @@ caf::behavior write_sequencer(caf::event_based_actor* self, caf::actor consumer,
                               uint64_t first_seq) {
   auto st = std::make_shared<sequencer_state>();
   st->next = first_seq;
+  st->consumer = std::move(consumer);
   return {
     [=](write_batch_atom, std::vector<write_record>& batch) {
       for (auto& r : batch)
@@ -84,7 +86,10 @@ caf::behavior write_sequencer(caf::event_based_actor* self, caf::actor consumer,
            it = st->waiting.erase(it), ++st->next)
         ready.push_back(std::move(it->second));
       if (!ready.empty())
-        self->send(consumer, write_batch_atom::value, std::move(ready));
+        self->send(st->consumer, write_batch_atom::value, std::move(ready));
+    },
+    [=](write_consumer_atom, caf::actor& next_consumer) {
+      st->consumer = std::move(next_consumer);
     },
   };
 }
@@ -94,5 +99,16 @@ void start_write_stream(caf::actor_system& sys, caf::actor consumer) {
       sys.spawn(write_sequencer, std::move(consumer), write_stream::next_seq.load());
   write_stream::active.store(true);
 }
+
+void connect_write_stream(caf::actor_system& sys, caf::actor consumer) {
+  if (!write_stream::sequencer) {
+    start_write_stream(sys, std::move(consumer));
+    return;
+  }
+  caf::anon_send(write_stream::sequencer, write_consumer_atom::value, std::move(consumer));
+  write_stream::active.store(true);
+}
+
+void disconnect_write_stream() { write_stream::active.store(false); }
 
 } // namespace actis::actors

@@ -76,4 +76,13 @@ caf::behavior write_sequencer(caf::event_based_actor* self, caf::actor consumer,
 /// spawns the sequencer in `sys`. Call before traffic flows.
 void start_write_stream(caf::actor_system& sys, caf::actor consumer);
 
+/// In a running server, with every partition held (so no change is
+/// numbered meanwhile): the stream goes to `consumer` from the next change
+/// on, through the one sequencer (spawned the first time). Loops read the
+/// sequencer handle without a lock, so it is never replaced once set.
+void connect_write_stream(caf::actor_system& sys, caf::actor consumer);
+/// With every partition held: changes are no longer numbered or sent. The
+/// ones made before still reach the consumer.
+void disconnect_write_stream();
+
 } // namespace actis::actors

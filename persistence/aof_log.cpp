@@ -172,11 +172,14 @@ private:
 
 aof_log::aof_log(aof_log_config cfg)
     : cfg_(std::move(cfg)), status_(cfg_.status ? cfg_.status : std::make_shared<aof_status>()),
-      manifest_(cfg_.manifest), encoder_(cfg_.timestamps),
+      manifest_(cfg_.manifest), encoder_(cfg_.timestamps), last_seq_(cfg_.first_seq),
+      written_seq_(cfg_.first_seq), synced_seq_(cfg_.first_seq), announced_seq_(cfg_.first_seq),
       worker_(std::make_unique<fsync_worker>(status_, cfg_.log)) {}
 
 aof_log::~aof_log() {
   worker_.reset();
+  if (closed_)
+    return;
   status_->enabled.store(false);
   status_->rewrite_in_progress.store(false);
   status_->rewrite_start_ms.store(0);
@@ -199,12 +202,15 @@ void aof_log::warn(std::string_view text) const {
     cfg_.log(true, text);
 }
 
-std::string aof_log::incr_path() const { return join_path(cfg_.dir, manifest_.incr.back().name); }
+std::string aof_log::incr_path() const {
+  return join_path(cfg_.dir, waiting_for_base_ ? temp_incr_name(cfg_.filename)
+                                               : manifest_.incr.back().name);
+}
 
-bool aof_log::open_incr(const std::string& name, std::string& err) {
+bool aof_log::open_incr(const std::string& name, std::string& err, bool truncate) {
   std::string path = join_path(cfg_.dir, name);
   std::string why;
-  auto file = cfg_.fs->open_append(path, false, why);
+  auto file = cfg_.fs->open_append(path, truncate, why);
   // The new name must survive a crash before the manifest names it.
   if (!file || !cfg_.fs->sync_dir(cfg_.dir, why)) {
     err = "Can't open the append-only file " + name + ": " + why;
@@ -216,6 +222,31 @@ bool aof_log::open_incr(const std::string& name, std::string& err) {
   return true;
 }
 
+void aof_log::reset_status() {
+  // A status reused from an earlier log (appendonly turned off and on)
+  // starts clean; rewrite counters are the server's and stay.
+  status_->rewrite_in_progress.store(false);
+  status_->rewrite_start_ms.store(0);
+  status_->last_write_ok.store(true);
+  status_->last_fsync_ok.store(true);
+  status_->buffer_length.store(0);
+  status_->written_seq.store(cfg_.first_seq);
+  status_->durable_seq.store(cfg_.first_seq);
+  status_->enabled.store(true);
+}
+
+bool aof_log::start_waiting_for_base(std::string& err) {
+  waiting_for_base_ = true;
+  if (!open_incr(temp_incr_name(cfg_.filename), err, true))
+    return false;
+  note("Creating AOF incr file " + temp_incr_name(cfg_.filename) + " on background rewrite");
+  other_size_ = 0;
+  status_->current_size.store(0);
+  status_->base_size.store(0);
+  reset_status();
+  return true;
+}
+
 bool aof_log::start(std::string& err) {
   file_system& fs = *cfg_.fs;
   std::string why;
@@ -223,6 +254,8 @@ bool aof_log::start(std::string& err) {
     err = "Can't open or create append-only dir " + cfg_.dir + ": " + why;
     return false;
   }
+  if (cfg_.wait_for_base)
+    return start_waiting_for_base(err);
   if (!manifest_.base && manifest_.incr.empty()) {
     bool rdb = static_cast<bool>(cfg_.write_rdb_base);
     std::string name = add_new_base(manifest_, cfg_.filename, rdb);
@@ -247,34 +280,84 @@ bool aof_log::start(std::string& err) {
   other_size_ = cfg_.loaded_size > incr_size_ ? cfg_.loaded_size - incr_size_ : 0;
   status_->current_size.store(other_size_ + incr_size_);
   status_->base_size.store(cfg_.loaded_base_size);
-  // A status reused from an earlier log (appendonly turned off and on)
-  // starts clean; rewrite counters are the server's and stay.
-  status_->rewrite_in_progress.store(false);
-  status_->rewrite_start_ms.store(0);
-  status_->last_write_ok.store(true);
-  status_->last_fsync_ok.store(true);
-  status_->buffer_length.store(0);
-  status_->written_seq.store(0);
-  status_->durable_seq.store(0);
-  status_->enabled.store(true);
+  reset_status();
   return true;
 }
 
-void aof_log::delete_history() {
-  if (!cfg_.auto_gc || manifest_.history.empty())
+namespace {
+
+/// Deletes the manifest's history files once a manifest without them is
+/// saved (Redis's aofDelHistoryFiles). `note` logs each.
+void delete_history_files(file_system& fs, const std::string& dir, std::string_view filename,
+                          aof_manifest& m, const std::function<void(std::string_view)>& note,
+                          std::string& err) {
+  if (m.history.empty())
     return;
-  auto history = std::move(manifest_.history);
-  manifest_.history.clear();
-  std::string err;
-  if (!save_manifest(*cfg_.fs, cfg_.dir, cfg_.filename, manifest_, err)) {
-    manifest_.history = std::move(history);
-    warn(err);
+  auto history = std::move(m.history);
+  m.history.clear();
+  if (!save_manifest(fs, dir, filename, m, err)) {
+    m.history = std::move(history);
     return;
   }
+  std::string ignored;
   for (auto& f : history) {
     note("Removing the history file " + f.name + " in the background");
-    cfg_.fs->remove(join_path(cfg_.dir, f.name), err);
+    fs.remove(join_path(dir, f.name), ignored);
   }
+}
+
+/// The manifest after a rewrite's base at `temp_path`: renamed into `dir`
+/// as the next base, saved with the files it replaces as history.
+bool commit_base(file_system& fs, const std::string& dir, std::string_view filename,
+                 aof_manifest& next, const std::string& temp_path, bool rdb, std::string& err) {
+  std::string base = add_new_base(next, filename, rdb);
+  std::string base_path = join_path(dir, base);
+  if (!fs.rename(temp_path, base_path, err) || !fs.sync_dir(dir, err)) {
+    err = "Error trying to rename the temporary AOF base file " + temp_path + " into " + base +
+          ": " + err;
+    return false;
+  }
+  if (!save_manifest(fs, dir, filename, next, err)) {
+    std::string ignored;
+    fs.remove(base_path, ignored);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::string temp_incr_name(std::string_view filename) {
+  return "temp-" + std::string(filename) + ".incr";
+}
+
+std::string install_base_without_log(file_system& fs, const std::string& dir,
+                                     std::string_view filename, const std::string& temp_path,
+                                     bool rdb, bool auto_gc) {
+  std::string err;
+  if (!fs.make_dir(dir, err) || !fs.sync_dir(dir_of(dir), err))
+    return "Can't open or create append-only dir " + dir + ": " + err;
+  aof_manifest next = load_manifest(fs, dir, filename, err).value_or(aof_manifest{});
+  if (!err.empty())
+    return err;
+  for (auto& f : next.incr)
+    next.history.push_back(aof_file_info{f.name, f.seq, aof_file_type::history});
+  next.incr.clear();
+  if (!commit_base(fs, dir, filename, next, temp_path, rdb, err))
+    return err;
+  if (auto_gc)
+    delete_history_files(fs, dir, filename, next, [](std::string_view) {}, err);
+  return {};
+}
+
+void aof_log::delete_history() {
+  if (!cfg_.auto_gc)
+    return;
+  std::string err;
+  delete_history_files(*cfg_.fs, cfg_.dir, cfg_.filename, manifest_,
+                       [this](std::string_view text) { note(text); }, err);
+  if (!err.empty())
+    warn(err);
 }
 
 void aof_log::add(uint64_t seq, int db, const aof_argv& argv, int64_t unix_seconds) {
@@ -405,26 +488,50 @@ std::string aof_log::flush_and_sync(int64_t now_ms) {
   return {};
 }
 
-std::string aof_log::start_rewrite(int64_t now_ms, int64_t unix_ms) {
-  // Everything so far belongs to the files the new base replaces.
-  if (std::string err = flush_and_sync(now_ms); !err.empty())
-    return "Can't write the AOF buffer before the rewrite: " + err;
-  aof_manifest next = manifest_;
-  std::string name = add_new_incr(next, cfg_.filename);
-  auto previous = file_;
-  uint64_t previous_size = incr_size_;
-  std::string err;
-  if (!open_incr(name, err))
-    return err;
-  if (!save_manifest(*cfg_.fs, cfg_.dir, cfg_.filename, next, err)) {
-    file_ = previous;
-    incr_size_ = synced_size_ = previous_size;
+std::string aof_log::close(int64_t now_ms) {
+  std::string err = flush_and_sync(now_ms);
+  if (waiting_for_base_) {
+    // Nothing names it: without its base it is of no use.
     std::string ignored;
-    cfg_.fs->remove(join_path(cfg_.dir, name), ignored);
-    return err;
+    cfg_.fs->remove(incr_path(), ignored);
   }
-  manifest_ = std::move(next);
-  other_size_ += previous_size;
+  closed_ = true;
+  status_->enabled.store(false);
+  status_->rewrite_in_progress.store(false);
+  status_->rewrite_start_ms.store(0);
+  return err;
+}
+
+std::string aof_log::start_rewrite(int64_t now_ms, int64_t unix_ms) {
+  if (waiting_for_base_) {
+    // What the temporary file holds is in the new base too: start it over.
+    buffer_.clear();
+    status_->buffer_length.store(0);
+    std::string err;
+    if (!open_incr(temp_incr_name(cfg_.filename), err, true))
+      return err;
+    status_->current_size.store(0);
+  } else {
+    // Everything so far belongs to the files the new base replaces.
+    if (std::string err = flush_and_sync(now_ms); !err.empty())
+      return "Can't write the AOF buffer before the rewrite: " + err;
+    aof_manifest next = manifest_;
+    std::string name = add_new_incr(next, cfg_.filename);
+    auto previous = file_;
+    uint64_t previous_size = incr_size_;
+    std::string err;
+    if (!open_incr(name, err))
+      return err;
+    if (!save_manifest(*cfg_.fs, cfg_.dir, cfg_.filename, next, err)) {
+      file_ = previous;
+      incr_size_ = synced_size_ = previous_size;
+      std::string ignored;
+      cfg_.fs->remove(join_path(cfg_.dir, name), ignored);
+      return err;
+    }
+    manifest_ = std::move(next);
+    other_size_ += previous_size;
+  }
   status_->rewrite_in_progress.store(true);
   status_->rewrite_start_ms.store(unix_ms);
   return {};
@@ -434,21 +541,34 @@ std::string aof_log::finish_rewrite(const std::string& temp_path, bool rdb, int6
   if (!status_->rewrite_in_progress.load())
     return "no AOF rewrite in progress";
   aof_manifest next = manifest_;
-  std::string base = add_new_base(next, cfg_.filename, rdb);
-  mark_rewritten_incr_as_history(next);
-  std::string base_path = join_path(cfg_.dir, base);
   std::string err;
-  if (!cfg_.fs->rename(temp_path, base_path, err) || !cfg_.fs->sync_dir(cfg_.dir, err))
-    return "Error trying to rename the temporary AOF base file " + temp_path + " into " + base +
-           ": " + err;
-  if (!save_manifest(*cfg_.fs, cfg_.dir, cfg_.filename, next, err)) {
-    std::string ignored;
-    cfg_.fs->remove(base_path, ignored);
+  std::string incr_name;
+  if (waiting_for_base_) {
+    // Whatever the manifest named predates appendonly yes: history.
+    for (auto& f : next.incr)
+      next.history.push_back(aof_file_info{f.name, f.seq, aof_file_type::history});
+    next.incr.clear();
+    incr_name = add_new_incr(next, cfg_.filename);
+    if (!cfg_.fs->rename(incr_path(), join_path(cfg_.dir, incr_name), err))
+      return "Error trying to rename the temporary AOF incr file " +
+             temp_incr_name(cfg_.filename) + " into " + incr_name + ": " + err;
+  } else {
+    mark_rewritten_incr_as_history(next);
+  }
+  if (!commit_base(*cfg_.fs, cfg_.dir, cfg_.filename, next, temp_path, rdb, err)) {
+    if (waiting_for_base_)
+      cfg_.fs->rename(join_path(cfg_.dir, incr_name), incr_path(), err);
     return err;
   }
   manifest_ = std::move(next);
-  note("Successfully renamed the temporary AOF base file " + temp_path + " into " + base);
-  other_size_ = cfg_.fs->file_size(base_path).value_or(0);
+  note("Successfully renamed the temporary AOF base file " + temp_path + " into " +
+       manifest_.base->name);
+  if (waiting_for_base_) {
+    waiting_for_base_ = false;
+    note("Successfully renamed the temporary AOF incr file " + temp_incr_name(cfg_.filename) +
+         " into " + incr_name);
+  }
+  other_size_ = cfg_.fs->file_size(join_path(cfg_.dir, manifest_.base->name)).value_or(0);
   status_->current_size.store(other_size_ + incr_size_);
   status_->base_size.store(other_size_ + incr_size_);
   delete_history();

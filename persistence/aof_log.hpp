@@ -80,6 +80,12 @@ struct aof_log_config {
   bool timestamps = false;
   /// aof-disable-auto-gc no: history files are deleted after a rewrite.
   bool auto_gc = true;
+  /// appendonly turned on at runtime (Redis's AOF_WAIT_REWRITE): records
+  /// go to a temporary incr file outside the manifest, and the first
+  /// rewrite's base and that file replace whatever the manifest named.
+  bool wait_for_base = false;
+  /// The last write-stream seq before this log's first record.
+  uint64_t first_seq = 0;
   /// From load_aof: the files to continue (an empty manifest = start
   /// fresh) and their total and base sizes.
   aof_manifest manifest;
@@ -93,6 +99,18 @@ struct aof_log_config {
   std::function<void(bool warning, std::string_view text)> log;
   std::shared_ptr<aof_status> status;
 };
+
+/// "temp-<appendfilename>.incr": the incr file of appendonly turned on at
+/// runtime until its first base is ready.
+std::string temp_incr_name(std::string_view filename);
+
+/// BGREWRITEAOF while appendonly is off: the base at `temp_path` becomes
+/// the base of the directory `dir` (created if needed), every file the
+/// manifest named before becomes history (deleted with `auto_gc`), as
+/// Redis 7.0 rewrites without an open AOF. Returns "" or the error.
+std::string install_base_without_log(file_system& fs, const std::string& dir,
+                                     std::string_view filename, const std::string& temp_path,
+                                     bool rdb, bool auto_gc);
 
 /// A config from the registry (appendfsync, aof-timestamp-enabled,
 /// aof-disable-auto-gc, the directory of `opt`) continuing the files of
@@ -128,6 +146,9 @@ public:
   /// Writes everything and fsyncs here and now (SHUTDOWN, appendonly no).
   /// Returns "" or the error.
   std::string flush_and_sync(int64_t now_ms);
+  /// appendonly no: flush_and_sync, and the status reads disabled from now
+  /// on (a status shared with a later log is that log's to set again).
+  std::string close(int64_t now_ms);
 
   void set_policy(fsync_policy p) { cfg_.policy = p; }
   fsync_policy policy() const { return cfg_.policy; }
@@ -144,6 +165,8 @@ public:
   std::string finish_rewrite(const std::string& temp_path, bool rdb, int64_t unix_ms);
   /// The rewrite failed: the files stay as they are.
   void abort_rewrite();
+  /// Still waiting for the base of appendonly turned on at runtime.
+  bool waiting_for_base() const { return waiting_for_base_; }
 
   const aof_manifest& manifest() const { return manifest_; }
   /// Path of the file being appended to.
@@ -157,7 +180,9 @@ public:
 private:
   explicit aof_log(aof_log_config cfg);
   bool start(std::string& err);
-  bool open_incr(const std::string& name, std::string& err);
+  bool start_waiting_for_base(std::string& err);
+  bool open_incr(const std::string& name, std::string& err, bool truncate = false);
+  void reset_status();
   bool write_buffer(int64_t now_ms);
   bool sync_now();
   void delete_history();
@@ -187,6 +212,8 @@ private:
   int64_t postponed_since_ms_ = 0;
   int64_t last_error_log_ms_ = -1;
   bool fsync_failed_ = false; // the last always-mode fsync failed
+  bool waiting_for_base_ = false;
+  bool closed_ = false;
   std::unique_ptr<fsync_worker> worker_;
 };
 

@@ -225,6 +225,7 @@ inline constexpr std::string_view misconf =
 inline std::string misconf_aof(std::string_view why) {
   return "MISCONF Errors writing to the AOF file: " + std::string(why);
 }
+inline constexpr std::string_view loading = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view shutdown_failed = "ERR Errors trying to SHUTDOWN. Check logs.";
 /// Written straight to a connection refused at accept (not a command reply).
 inline constexpr std::string_view max_clients = "ERR max number of clients reached";

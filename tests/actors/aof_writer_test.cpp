@@ -564,7 +564,8 @@ CAF_TEST(disk_full_keeps_data_and_recovers) {
   CAF_CHECK_EQUAL(seqs, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
 }
 
-// Leaving always releases what was held; aof_flush makes everything durable.
+// Leaving always releases what was held; aof_flush makes everything durable
+// once every record up to its seq has arrived.
 CAF_TEST(policy_change_and_flush) {
   start_writer(fsync_policy::everysec);
   send_batch(2, false);
@@ -572,20 +573,23 @@ CAF_TEST(policy_change_and_flush) {
   auto answer = std::make_shared<std::pair<std::string, uint64_t>>("pending", 0);
   auto w = writer;
   sys.spawn([w, answer](caf::event_based_actor* a) {
-    a->request(w, caf::infinite, aof_flush_atom::value)
+    a->request(w, caf::infinite, aof_flush_atom::value, uint64_t{3})
         .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
   });
   sched.run();
+  CAF_CHECK_EQUAL(answer->first, "pending");
+  send_batch(1, false);
+  sched.run();
   CAF_CHECK_EQUAL(answer->first, "");
-  CAF_CHECK_EQUAL(answer->second, 2u);
+  CAF_CHECK_EQUAL(answer->second, 3u);
   caf::anon_send(writer, aof_policy_atom::value, std::string("always"));
   send_batch(1, false);
   sched.run();
-  CAF_CHECK_EQUAL(*durable, 3u);
+  CAF_CHECK_EQUAL(*durable, 4u);
   caf::anon_send(writer, aof_policy_atom::value, std::string("no"));
   send_batch(1, false);
   sched.run();
-  CAF_CHECK_EQUAL(*durable, 3u);
+  CAF_CHECK_EQUAL(*durable, 4u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
