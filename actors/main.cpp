@@ -18,6 +18,7 @@
 #include "actors/rdb_saver.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
+#include "commands/memory_ops.hpp"
 #include "config/config.hpp"
 #include "persistence/file_io.hpp"
 
@@ -165,6 +166,8 @@ int main(int argc, char** argv) {
     auto parts = all_partitions();
     return actors::start_aof(sys, fs, parts);
   };
+  // Before any data is loaded: MEMORY STATS's startup.allocated.
+  commands::record_startup_memory();
   if (auto err = actors::start_loops(settings); !err.empty()) {
     actors::log(actors::log_level::warning, err);
     return 1;
