@@ -1,6 +1,5 @@
 #include "actors/info.hpp"
 
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -10,7 +9,6 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 
 #include "actors/aof_service.hpp"
 #include "actors/pubsub.hpp"
@@ -19,6 +17,7 @@
 #include "actors/server.hpp"
 #include "commands/command.hpp"
 #include "commands/command_stats.hpp"
+#include "commands/memory_ops.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 
@@ -116,28 +115,6 @@ std::string bytes_to_human(uint64_t n) {
   return std::to_string(n) + "B";
 }
 
-uint64_t heap_in_use() {
-  struct mallinfo2 mi = mallinfo2();
-  return static_cast<uint64_t>(mi.uordblks + mi.hblkhd);
-}
-
-uint64_t resident_set_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-/// Highest heap usage INFO has seen (Redis samples its peak in serverCron;
-/// actis samples it whenever INFO runs).
-uint64_t observe_peak(uint64_t used) {
-  static std::atomic<uint64_t> peak{0};
-  auto seen = peak.load(std::memory_order_relaxed);
-  while (used > seen && !peak.compare_exchange_weak(seen, used, std::memory_order_relaxed)) {
-  }
-  return std::max(seen, used);
-}
-
 uint64_t config_number(std::string_view name) {
   return std::strtoull(config::registry::instance().get_one(name).c_str(), nullptr, 10);
 }
@@ -212,9 +189,10 @@ void clients_section(section_writer& w) {
 }
 
 void memory_section(section_writer& w) {
-  auto used = heap_in_use();
-  auto rss = resident_set_bytes();
-  auto peak = observe_peak(used);
+  auto mem = commands::sample_process_memory();
+  auto used = mem.allocated;
+  auto rss = mem.resident;
+  auto peak = mem.peak;
   auto total = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES))
                * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   auto maxmemory = config_number("maxmemory");

@@ -18,6 +18,7 @@
 #include "actors/rdb_saver.hpp"
 #include "actors/server.hpp"
 #include "commands/command.hpp"
+#include "commands/memory_ops.hpp"
 #include "config/config.hpp"
 #include "persistence/file_io.hpp"
 
@@ -129,6 +130,8 @@ int main(int argc, char** argv) {
     actors::install_aof_config_hooks(actors::spawn_rdb_saver(sys, fs));
     return std::string();
   };
+  // Before any data is loaded: MEMORY STATS's startup.allocated.
+  commands::record_startup_memory();
   // Clients accepted before the dataset is in get LOADING.
   srv.loading = true;
   if (auto err = actors::start_loops(settings); !err.empty()) {

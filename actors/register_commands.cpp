@@ -25,6 +25,7 @@ void register_all_commands() {
   commands::register_stream_family(t);
   commands::register_stream_group_family(t);
   commands::register_dump_family(t);
+  commands::register_memory_family(t);
   // redis.log writes to the server log; Redis's LL_* levels are log_level's.
   scripting::set_log_callback([](int level, std::string_view line) {
     log(static_cast<log_level>(level), line);

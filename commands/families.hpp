@@ -21,5 +21,6 @@ void register_function_family(command_table& t); // commands/function_family.cpp
 void register_stream_family(command_table& t);   // commands/stream_family.cpp
 void register_stream_group_family(command_table& t); // commands/stream_group_family.cpp
 void register_dump_family(command_table& t);     // commands/dump_family.cpp
+void register_memory_family(command_table& t);   // commands/memory_family.cpp
 
 } // namespace actis::commands

@@ -86,7 +86,7 @@ void script_host::run_connection_command(const command_spec& spec, const command
   if (name == "ping" || name == "echo" || name == "time" || name == "lastsave" ||
       name == "command" || name.substr(0, 8) == "command|" || name == "script|help" ||
       name == "function|help" || name == "publish" || name == "spublish" ||
-      name.substr(0, 7) == "pubsub|") {
+      name.substr(0, 7) == "pubsub|" || name.substr(0, 7) == "memory|") {
     command_context nested(spec, argv, rb, nullptr, db_);
     spec.handler(nested);
     return;

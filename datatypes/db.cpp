@@ -369,4 +369,10 @@ size_t db::memory_usage() const {
          impl_->entry_pool.bytes() + impl_->expire_pool.bytes() + impl_->heap_key_bytes;
 }
 
+size_t db::expire_record_bytes() { return sizeof(expire_node) + sizeof(expire_node*); }
+
+size_t db::expires_memory_usage() const {
+  return impl_ ? impl_->expires.bucket_bytes() + impl_->expire_pool.bytes() : 0;
+}
+
 } // namespace actis::datatypes

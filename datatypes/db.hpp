@@ -97,6 +97,11 @@ public:
   /// the tables, in O(1). Out-of-line value storage (long strings,
   /// collections) is not included: see value::memory_usage().
   size_t memory_usage() const;
+  /// The part of memory_usage() the expire table holds (its buckets and
+  /// nodes), in O(1): MEMORY STATS's overhead.hashtable.expires.
+  size_t expires_memory_usage() const;
+  /// What one key's expire adds: its record and a bucket pointer.
+  static size_t expire_record_bytes();
 
 private:
   struct impl;

@@ -235,6 +235,24 @@ size_t set_value::memory_usage() const {
   return bytes;
 }
 
+size_t set_value::memory_usage(size_t samples) const {
+  if (is_intset() || samples >= size())
+    return memory_usage();
+  const auto& t = set_layout::table(this)->t;
+  size_t sampled = 0, seen = 0;
+  uint64_t cursor = 0;
+  do {
+    cursor = t.scan_step(cursor, [&](const member_node* n) {
+      if (seen < samples) {
+        sampled += malloc_usable_size(const_cast<member_node*>(n));
+        ++seen;
+      }
+    });
+  } while (cursor != 0 && seen < samples);
+  return sizeof(value) + malloc_usable_size(const_cast<set_value*>(this)) +
+         sizeof(set_member_table) + t.bucket_bytes() + sampled * size() / seen;
+}
+
 bool set_value::add(value& self, std::string_view member, size_t max_intset) {
   auto* s = static_cast<set_value*>(self.coll());
   if (s->is_intset()) {
@@ -319,6 +337,10 @@ void set_digest(const value& v, unsigned char d[digest_size]) {
 
 size_t set_memory_usage(const value& v) { return as_set(v)->memory_usage(); }
 
+size_t set_sampled_memory_usage(const value& v, size_t samples) {
+  return as_set(v)->memory_usage(samples);
+}
+
 value set_copy(const value& v) { return as_set(v)->clone(); }
 
 } // namespace
@@ -329,6 +351,7 @@ const value_traits set_traits{
     .encoding = &set_encoding,
     .digest = &set_digest,
     .memory_usage = &set_memory_usage,
+    .sampled_memory_usage = &set_sampled_memory_usage,
     .copy = &set_copy,
     .destroy = &delete_collection<set_value>,
 };

@@ -89,8 +89,11 @@ public:
   /// A deep copy in the same encoding.
   value clone() const;
   /// Heap bytes of the set (its block, the table and its nodes), plus the
-  /// owning value's 16 bytes.
+  /// owning value's 16 bytes. Walks every member of a hashtable.
   size_t memory_usage() const;
+  /// The same from the first `samples` (> 0) members of a hashtable, their
+  /// average node size times the cardinality (exact for an intset).
+  size_t memory_usage(size_t samples) const;
 
   /// Adds `member` to the set `self` holds; false if already present.
   /// Converts to a hashtable past `max_intset` integers (at most 2^30 - 1,

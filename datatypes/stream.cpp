@@ -441,10 +441,15 @@ size_t stream::radix_nodes() const {
   return counter{keys}.count(0, keys.size(), 0);
 }
 
-size_t stream::memory_usage() const {
+size_t stream::memory_usage() const { return memory_usage(nodes_.size()); }
+
+size_t stream::memory_usage(size_t samples) const {
   size_t bytes = sizeof(value) + sizeof(stream);
-  for (auto& [id, n] : nodes_)
-    bytes += 64 + n.data.capacity();
+  size_t sampled = 0, seen = 0;
+  for (auto it = nodes_.begin(); it != nodes_.end() && seen < samples; ++it, ++seen)
+    sampled += 64 + it->second.data.capacity();
+  if (seen != 0)
+    bytes += seen == nodes_.size() ? sampled : sampled * nodes_.size() / seen;
   for (auto& [name, g] : groups) {
     bytes += 96 + name.size();
     bytes += g.pel.size() * 80;
@@ -574,6 +579,10 @@ void stream_digest(const value& v, unsigned char d[digest_size]) {
 
 size_t stream_memory_usage(const value& v) { return as_stream(v)->memory_usage(); }
 
+size_t stream_sampled_memory_usage(const value& v, size_t samples) {
+  return as_stream(v)->memory_usage(samples);
+}
+
 value stream_copy(const value& v) { return as_stream(v)->clone(); }
 
 } // namespace
@@ -584,6 +593,7 @@ const value_traits stream_traits{
     .encoding = &stream_encoding,
     .digest = &stream_digest,
     .memory_usage = &stream_memory_usage,
+    .sampled_memory_usage = &stream_sampled_memory_usage,
     .copy = &stream_copy,
     .destroy = &delete_collection<stream>,
 };

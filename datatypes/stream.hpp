@@ -154,6 +154,9 @@ public:
   /// (XINFO STREAM's radix-tree-nodes), for the canonical compressed trie.
   size_t radix_nodes() const;
   size_t memory_usage() const;
+  /// The same with the nodes' bytes estimated from the first `samples`
+  /// (> 0) nodes; groups and consumers are all counted (as Redis does).
+  size_t memory_usage(size_t samples) const;
   value clone() const;
 
   std::map<std::string, stream_group, std::less<>> groups;

@@ -41,6 +41,11 @@ struct value_traits {
   /// Bytes the value uses, its own 16 bytes included (MEMORY USAGE, DEBUG
   /// OBJECT).
   size_t (*memory_usage)(const value& v);
+  /// MEMORY USAGE's estimate from at most `samples` elements or nodes
+  /// (> 0), extrapolated to the whole value as Redis's objectComputeSize
+  /// does. Null where memory_usage is already cheap (O(1), or per node of
+  /// many elements): memory_usage is used then.
+  size_t (*sampled_memory_usage)(const value& v, size_t samples) = nullptr;
   /// A deep copy (COPY): shares nothing with `v`.
   value (*copy)(const value& v);
   /// Ends a collection of this type (delete_collection<T> or, for a type
