@@ -615,9 +615,12 @@ private:
 namespace {
 
 /// The forked broker's behavior; its state was built when it was forked.
-caf::behavior connection_actor(caf::io::broker*, caf::io::connection_handle,
+caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle hdl,
                                std::shared_ptr<std::shared_ptr<connection_state>> made) {
   auto st = std::move(*made);
+  // Redis's read size (PROTO_IOBUF_LEN): the multiplexer clears the unused
+  // part of its read buffer after every read, so bigger costs memset time.
+  self->configure_read(hdl, caf::io::receive_policy::at_most(16 * 1024));
   return {
     [st](const caf::io::new_data_msg& msg) { st->on_data(msg.buf); },
     [st](const caf::io::connection_closed_msg&) { st->on_closed(); },
@@ -641,9 +644,6 @@ void start_connection(caf::io::broker* manager, caf::io::connection_handle hdl,
   auto* self = static_cast<caf::io::broker*>(caf::actor_cast<caf::abstract_actor*>(forked));
   auto st = std::make_shared<connection_state>(self, hdl, loop_index);
   st->start(st);
-  // Redis's read size (PROTO_IOBUF_LEN): the multiplexer clears the unused
-  // part of its read buffer after every read, so bigger costs memset time.
-  self->configure_read(hdl, caf::io::receive_policy::at_most(16 * 1024));
   *made = std::move(st);
 }
 

@@ -386,10 +386,14 @@ void loop_context::post_transaction(transaction_request txn) {
 }
 
 void loop_context::request_flush() {
-  if (flush_posted)
+  // The manager as this thread knows it (none before it started: the next
+  // post asks again). server::loops' handle is assigned by the main thread
+  // once spawning returned, which the loop's first clients can beat: their
+  // flush was lost, and with it every later one of the loop.
+  if (flush_posted || manager == nullptr)
     return;
   flush_posted = true;
-  caf::anon_send(server::instance().loops[index]->manager, flush_atom::value);
+  caf::anon_send(caf::actor_cast<caf::actor>(manager), flush_atom::value);
 }
 
 std::vector<commands::partition_data*>& loop_context::single_partition_view(uint32_t p) {

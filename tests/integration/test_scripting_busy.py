@@ -117,7 +117,7 @@ def is_busy(reply):
     return isinstance(reply, tuple) and reply[1].startswith("BUSY ")
 
 
-def wait_busy(port):
+def wait_busy(port, caller=None):
     """A new connection, once the server answers it BUSY (the script is past
     the threshold), and that first BUSY reply."""
     deadline = time.time() + 10
@@ -128,7 +128,7 @@ def wait_busy(port):
             return c, reply
         c.close()
         time.sleep(0.02)
-    raise AssertionError("the server never answered BUSY")
+    raise AssertionError("the server never answered BUSY: %r %r" % (reply, caller and caller.replies))
 
 
 # -- the two servers ----------------------------------------------------------
@@ -171,7 +171,7 @@ def killed_script(killer):
         caller = Caller(port, [("EVAL", SPIN, "0")])
         caller.start()
         time.sleep(0.2)
-        during, busy = wait_busy(port)          # connected during the script
+        during, busy = wait_busy(port, caller)          # connected during the script
         t.append(busy)
         t.append(before.call("GET", "k"))
         t.append(before.call("PING"))
@@ -204,7 +204,7 @@ def unkillable(port, proc):
     caller = Caller(port, [("EVAL", SPIN_AFTER_WRITE, "0")], count=1)
     caller.start()
     time.sleep(0.2)
-    during, busy = wait_busy(port)
+    during, busy = wait_busy(port, caller)
     t.append(busy)
     t.append(before.call("SCRIPT", "KILL"))
     t.append(during.call("FUNCTION", "KILL"))
@@ -235,7 +235,7 @@ def killed_function(port, proc):
         caller = Caller(port, [("FCALL", name, "0")])
         caller.start()
         time.sleep(0.2)
-        during, busy = wait_busy(port)
+        during, busy = wait_busy(port, caller)
         t.append(busy)
         t.append(c.call("EVAL", "return 1", "0"))
         t.append(c.call("SCRIPT", "KILL"))      # the wrong kind of kill
@@ -262,7 +262,7 @@ def pipelined_in_order(port, proc):
                            ("GET", "k")])
     caller.start()
     time.sleep(0.2)
-    during, busy = wait_busy(port)
+    during, busy = wait_busy(port, caller)
     t.append(busy)
     # A pipeline during the script: BUSY, and MULTI's own answer.
     other.send(("GET", "k"), ("MULTI",), ("INCR", "k"))
@@ -331,7 +331,7 @@ def watch_during_the_script(port, proc):
     caller = Caller(port, [("EVAL", SPIN, "0")])
     caller.start()
     time.sleep(0.2)
-    during, busy = wait_busy(port)
+    during, busy = wait_busy(port, caller)
     t.append(busy)
     # WATCH is allowed while busy (actis: it waits for the held partition,
     # the GET sent with it is answered after it, in order).
