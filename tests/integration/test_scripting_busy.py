@@ -239,6 +239,8 @@ def killed_function(port, proc):
         t.append(busy)
         t.append(c.call("EVAL", "return 1", "0"))
         t.append(c.call("SCRIPT", "KILL"))      # the wrong kind of kill
+        stats = during.call("FUNCTION", "STATS")  # allowed while busy
+        t.append((stats[0], stats[1][:4]))
         t.append(during.call("FUNCTION", "KILL"))
         t.append(caller.finish())
         t.append(during.call("PING"))
@@ -250,8 +252,9 @@ def killed_function(port, proc):
 def test_endless_function_is_killed_by_function_kill(servers):
     t = servers(killed_function)
     assert t[1][1].endswith("You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")
-    assert t[4] == "OK"
-    assert "Script killed by user with SCRIPT KILL" in t[5][0][1]
+    assert t[4] == ("running_script", ["name", "spin", "command", ["FCALL", "spin", "0"]])
+    assert t[5] == "OK"
+    assert "Script killed by user with SCRIPT KILL" in t[6][0][1]
 
 
 def pipelined_in_order(port, proc):
