@@ -263,6 +263,33 @@ public:
     close_if_done();
   }
 
+  int busy_socket() override {
+    // Messages first (a CLIENT KILL, say): a blocked inbox has none.
+    auto& mailbox = self_->mailbox();
+    if (closing_ || close_after_reply_ || !protocol_error_.empty() || peer_gone_
+        || multiplexer_writing_ || !pipeline_->idle() || !(mailbox.blocked() || mailbox.empty()))
+      return -1;
+    return info_.fd;
+  }
+
+  void busy_read() override {
+    // What the multiplexer would read; read here, it is not there when the
+    // multiplexer next looks (its polling is level-triggered).
+    static thread_local std::vector<char> buf;
+    buf.resize(16 * 1024);
+    auto n = ::recv(info_.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+    if (n <= 0) {
+      // The multiplexer reports the close once it runs again.
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        peer_gone_ = true;
+      return;
+    }
+    buf.resize(static_cast<size_t>(n));
+    serving_busy_ = true;
+    on_data(buf);
+    serving_busy_ = false;
+  }
+
   // -- network input ----------------------------------------------------------
 
   void on_data(const std::vector<char>& buf) {
@@ -524,7 +551,13 @@ private:
   }
 
   void quit_when_idle() {
-    if (pipeline_->idle())
+    if (!pipeline_->idle())
+      return;
+    // Served from inside a busy script (another actor's handler): the
+    // broker quits when it next runs.
+    if (serving_busy_)
+      self_->send(self_, resume_atom::value);
+    else
       self_->quit();
   }
 
@@ -569,16 +602,22 @@ private:
   /// Where replies go once the socket is closed.
   std::vector<char> discarded_;
   bool multiplexer_writing_ = false;
+  /// busy_read() runs: this broker is not the actor running.
+  bool serving_busy_ = false;
+  /// busy_read() met the end of the input.
+  bool peer_gone_ = false;
   /// Bytes handed to the multiplexer and not reported written yet.
   uint64_t multiplexer_pending_ = 0;
 };
 
 } // namespace
 
+namespace {
+
+/// The forked broker's behavior; its state was built when it was forked.
 caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle hdl,
-                               uint32_t loop_index) {
-  auto st = std::make_shared<connection_state>(self, hdl, loop_index);
-  st->start(st);
+                               std::shared_ptr<std::shared_ptr<connection_state>> made) {
+  auto st = std::move(*made);
   // Redis's read size (PROTO_IOBUF_LEN): the multiplexer clears the unused
   // part of its read buffer after every read, so bigger costs memset time.
   self->configure_read(hdl, caf::io::receive_policy::at_most(16 * 1024));
@@ -594,6 +633,18 @@ caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle
     [st](block_timeout_atom, uint64_t seq) { st->pipeline().block_timeout(seq); },
     [st](const caf::io::data_transferred_msg& msg) { st->on_transferred(msg.written); },
   };
+}
+
+} // namespace
+
+void start_connection(caf::io::broker* manager, caf::io::connection_handle hdl,
+                      uint32_t loop_index) {
+  auto made = std::make_shared<std::shared_ptr<connection_state>>();
+  auto forked = manager->fork(connection_actor, hdl, made);
+  auto* self = static_cast<caf::io::broker*>(caf::actor_cast<caf::abstract_actor*>(forked));
+  auto st = std::make_shared<connection_state>(self, hdl, loop_index);
+  st->start(st);
+  *made = std::move(st);
 }
 
 } // namespace actis::actors

@@ -23,9 +23,12 @@
 
 namespace actis::actors {
 
-/// Starts serving `hdl` on loop `loop_index` (called by the loop's acceptor
-/// through broker::fork, so it runs on the loop's multiplexer thread).
-caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle hdl,
-                               uint32_t loop_index);
+/// Starts serving `hdl`, a connection the loop manager `manager` owns, on
+/// loop `loop_index` (its thread): forks it off to a broker of its own. The
+/// connection exists when this returns, so a loop whose thread a busy script
+/// holds serves it at once (actors/busy_loop.hpp); its broker first runs
+/// when the multiplexer does.
+void start_connection(caf::io::broker* manager, caf::io::connection_handle hdl,
+                      uint32_t loop_index);
 
 } // namespace actis::actors

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "actors/busy_loop.hpp"
 #include "actors/connection.hpp"
 #include "actors/messages.hpp"
 #include "actors/partition.hpp"
@@ -240,6 +241,11 @@ void close_idle_clients(caf::io::broker* self, loop_context& ctx) {
 caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<int> fds) {
   for (auto fd : fds)
     self->add_doorman(fd);
+  auto& ctx = loop_context::get(index);
+  ctx.manager = self;
+  ctx.listeners = fds;
+  // This runs on the loop's thread, the one its scripts run on.
+  install_busy_service(index);
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
     [self, index](tick_atom) {
@@ -268,33 +274,7 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       ctx.sink.ship();
     },
     [self, index](const caf::io::new_connection_msg& msg) {
-      auto& srv = server::instance();
-      auto& stats = srv.loops[index]->stats;
-      auto maxclients = config::live().maxclients.load(std::memory_order_relaxed);
-      if (static_cast<long long>(srv.sum(&loop_stats::connected_clients)) >= maxclients) {
-        stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-        reject_connection(self, msg.handle, protocol::err::max_clients);
-        return;
-      }
-      if (protected_mode_rejects(static_cast<int>(msg.handle.id()))) {
-        reject_connection(self, msg.handle, protocol::err::protected_mode_denied);
-        return;
-      }
-      stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
-      int fd = static_cast<int>(msg.handle.id());
-      int one = 1;
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-      // tcp-keepalive: probe idle peers so dead ones are noticed (Redis
-      // sets the idle time to the configured seconds).
-      if (int idle = static_cast<int>(config::live().tcp_keepalive.load()); idle > 0) {
-        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-        int interval = std::max(1, idle / 3);
-        int count = 3;
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
-        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
-      }
-      self->fork(connection_actor, msg.handle, index);
+      accept_connection(self, msg.handle, index);
     },
     [index](client_list_atom, const client_filter& f) {
       std::vector<client_line> out;
@@ -334,6 +314,36 @@ caf::behavior partition_broker(caf::io::broker* self, partition_env env) {
 }
 
 } // namespace
+
+void accept_connection(caf::io::broker* self, caf::io::connection_handle hdl, uint32_t index) {
+  auto& srv = server::instance();
+  auto& stats = srv.loops[index]->stats;
+  auto maxclients = config::live().maxclients.load(std::memory_order_relaxed);
+  if (static_cast<long long>(srv.sum(&loop_stats::connected_clients)) >= maxclients) {
+    stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    reject_connection(self, hdl, protocol::err::max_clients);
+    return;
+  }
+  if (protected_mode_rejects(static_cast<int>(hdl.id()))) {
+    reject_connection(self, hdl, protocol::err::protected_mode_denied);
+    return;
+  }
+  stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
+  int fd = static_cast<int>(hdl.id());
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  // tcp-keepalive: probe idle peers so dead ones are noticed (Redis
+  // sets the idle time to the configured seconds).
+  if (int idle = static_cast<int>(config::live().tcp_keepalive.load()); idle > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    int interval = std::max(1, idle / 3);
+    int count = 3;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+  }
+  start_connection(self, hdl, index);
+}
 
 loop_context& loop_context::get(uint32_t i) {
   return *contexts()[i];
@@ -376,10 +386,14 @@ void loop_context::post_transaction(transaction_request txn) {
 }
 
 void loop_context::request_flush() {
-  if (flush_posted)
+  // The manager as this thread knows it (none before it started: the next
+  // post asks again). server::loops' handle is assigned by the main thread
+  // once spawning returned, which the loop's first clients can beat: their
+  // flush was lost, and with it every later one of the loop.
+  if (flush_posted || manager == nullptr)
     return;
   flush_posted = true;
-  caf::anon_send(server::instance().loops[index]->manager, flush_atom::value);
+  caf::anon_send(caf::actor_cast<caf::actor>(manager), flush_atom::value);
 }
 
 std::vector<commands::partition_data*>& loop_context::single_partition_view(uint32_t p) {

@@ -36,6 +36,15 @@ public:
   /// More writes are fsynced (appendfsync always): held replies they cover
   /// may go out.
   virtual void on_durable() = 0;
+
+  // While a script holds the loop's thread (actors/busy_loop.hpp):
+  /// The socket to read from, or -1 to leave the connection alone: it waits
+  /// for an earlier command (the script's own client, a command queued
+  /// behind the script), has messages to handle first, or is closing.
+  virtual int busy_socket() = 0;
+  /// Reads what the socket has and serves it: replies (BUSY, or what the
+  /// commands allowed then answer) go straight to the socket.
+  virtual void busy_read() = 0;
 };
 
 /// Commands that need several partitions, waiting for the loop's next
@@ -100,6 +109,12 @@ struct loop_context {
   void post_transaction(transaction_request txn);
 
   std::unordered_map<uint64_t, batch_client*> endpoints;
+  /// The loop manager and its listening sockets: while a script holds the
+  /// thread, connections are accepted behind the multiplexer's back.
+  caf::io::broker* manager = nullptr;
+  std::vector<int> listeners;
+  /// Clock (ms) before which a busy script does not poll the sockets again.
+  int64_t busy_next_poll_ms = 0;
   /// Clients holding replies until writes are fsynced (appendfsync always).
   std::unordered_set<uint64_t> awaiting_durability;
   std::vector<partition_batch> outbox;          // per partition
@@ -115,6 +130,12 @@ private:
   void request_flush();
   std::vector<std::vector<commands::partition_data*>> views_;
 };
+
+/// Serves a connection `manager` (loop `index`'s manager) owns now, accepted
+/// by its doorman or while a script held the thread: refuses it past
+/// maxclients or in protected mode, else sets its socket options and starts
+/// its connection.
+void accept_connection(caf::io::broker* manager, caf::io::connection_handle hdl, uint32_t index);
 
 /// Settings the loops are started with.
 struct loop_settings {

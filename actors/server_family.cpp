@@ -14,11 +14,13 @@
 #include "actors/info.hpp"
 #include "actors/log.hpp"
 #include "actors/server.hpp"
+#include "actors/watchdog.hpp"
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "config/config.hpp"
 #include "datatypes/strutil.hpp"
 #include "protocol/errors.hpp"
+#include "scripting/running_script.hpp"
 
 namespace actis::actors {
 
@@ -59,6 +61,16 @@ void shutdown_handler(command_context& ctx) {
   if (abort) {
     ctx.reply.error(err::no_shutdown);
     return;
+  }
+  // As Redis: while a script runs past busy-reply-threshold only NOSAVE
+  // may stop the server.
+  if (!nosave) {
+    auto threshold = config::registry::instance().get_one("busy-reply-threshold");
+    if (auto busy = scripting::busy_error(std::atoll(threshold.c_str()), unix_ms());
+        !busy.empty()) {
+      ctx.reply.error(busy);
+      return;
+    }
   }
   auto* conn = ctx.conn;
   auto stop = [conn] {

@@ -174,7 +174,7 @@ constexpr param_def table[] = {
     special("bind", value_kind::bind, "* -::*", impl),
     text("bind-source-addr", ""),
     text("bio_cpulist", "", imm),
-    aka(integer("busy-reply-threshold", 0, ll_max, "5000"), "lua-time-limit"),
+    aka(integer("busy-reply-threshold", 0, ll_max, "5000", impl), "lua-time-limit"),
     special("client-output-buffer-limit", value_kind::output_buffer_limits,
             "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", impl),
     memory("client-query-buffer-limit", 1024 * 1024, ll_max, "1073741824", impl),

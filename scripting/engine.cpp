@@ -18,7 +18,8 @@ namespace {
 
 using namespace detail;
 
-/// Instructions between two checks of the kill flag (as Redis's hook).
+/// Instructions between two checks of the kill flag and two calls of the
+/// thread's work while a script runs (as Redis's hook).
 constexpr int hook_interval = 100000;
 
 int readonly_error(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
@@ -116,7 +117,24 @@ int error_handler(lua_State* L) {
   return 1;
 }
 
+/// The thread's own work while a script holds it (while_script_runs), not
+/// re-entered; nothing may be thrown through Lua's C frames.
+void serve_while_running() noexcept {
+  static thread_local bool serving = false;
+  auto& serve = while_script_runs();
+  if (!serve || serving)
+    return;
+  serving = true;
+  try {
+    serve();
+  } catch (...) {
+  }
+  serving = false;
+}
+
 void kill_hook(lua_State* L, lua_Debug*) {
+  // A SCRIPT KILL served here takes effect at once.
+  serve_while_running();
   if (!current_script().kill_requested.load(std::memory_order_relaxed))
     return;
   // From now on check at every line: a pcall in the script cannot swallow

@@ -7,6 +7,20 @@ running_script& current_script() {
   return record;
 }
 
+namespace {
+
+thread_local std::function<void()> serve_while_running;
+
+} // namespace
+
+void set_while_script_runs(std::function<void()> serve) {
+  serve_while_running = std::move(serve);
+}
+
+const std::function<void()>& while_script_runs() {
+  return serve_while_running;
+}
+
 kill_outcome request_kill(bool function) {
   auto& r = current_script();
   if (!r.active.load())

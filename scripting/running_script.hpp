@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -47,6 +48,15 @@ kill_outcome request_kill(bool function);
 /// (busy-reply-threshold) at `now_ms`: the BUSY error other clients get for
 /// commands not flagged allow-busy; else empty.
 std::string_view busy_error(int64_t threshold_ms, int64_t now_ms);
+
+/// What the thread running a script does meanwhile, as Redis's
+/// processEventsWhileBlocked: the engine's instruction hook calls it about
+/// every 100000 instructions while a script runs on this thread. Per thread
+/// (an event loop installs its own, so that its other clients are answered
+/// while a script holds its thread); none by default. It must not run a
+/// script itself; an exception it throws is dropped.
+void set_while_script_runs(std::function<void()> serve);
+const std::function<void()>& while_script_runs();
 
 /// Redis's replies for each outcome of request_kill except `requested`
 /// (the full error lines, without '-').

@@ -1,5 +1,6 @@
 // The Lua engine with a fake host: conversions both ways, the sandbox,
-// error shapes, shebang parsing, the script cache and SCRIPT KILL.
+// error shapes, shebang parsing, the script cache, SCRIPT KILL and the
+// thread's work while a script runs.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -185,6 +186,24 @@ TEST_CASE("scripting: SCRIPT KILL stops a script that has not written") {
   CHECK(request_kill(false) == kill_outcome::requested);
   runner.join();
   CHECK(reply.find("-ERR Script killed by user with SCRIPT KILL...") == 0);
+}
+
+TEST_CASE("scripting: the thread serves its clients while a script runs, and a kill they "
+          "ask for ends it at once") {
+  int calls = 0;
+  // What an event loop installs: here the third round asks for the kill.
+  set_while_script_runs([&] {
+    CHECK(current_script().active.load());
+    if (++calls == 3)
+      CHECK(request_kill(false) == kill_outcome::requested);
+  });
+  auto reply = eval("local i = 0 while true do i = i + 1 end");
+  set_while_script_runs(nullptr);
+  CHECK(calls == 3);
+  CHECK(reply.find("-ERR Script killed by user with SCRIPT KILL...") == 0);
+  // Only the thread that installed it serves: others run without.
+  std::thread other([] { CHECK(!while_script_runs()); });
+  other.join();
 }
 
 /// Flags every call as a write, as the command layer's host does for

@@ -1,0 +1,31 @@
+// Serving a loop's clients while a script holds its thread: Redis's
+// processEventsWhileBlocked on our side.
+//
+// A script runs on its client's loop thread, inside a transaction round of
+// the loop manager, so that loop's multiplexer does not run until it ends.
+// Past busy-reply-threshold the engine's instruction hook calls the loop's
+// service (scripting::while_script_runs, at most every poll interval): it
+// polls, with a zero timeout, the loop's listening sockets and the sockets of
+// its connections that wait for nothing, reads once from each that is ready
+// and feeds the bytes to the connection's own parser and pipeline, which
+// answers BUSY (refuse_while_busy) or runs what is allowed then (SCRIPT KILL,
+// FUNCTION KILL, SHUTDOWN NOSAVE, HELLO, AUTH, MULTI ...), its replies sent
+// straight to the socket. Accepted sockets become scribes of the loop
+// manager and ordinary connections (accept_connection), served at once.
+// The multiplexer is never re-entered: broker calls made meanwhile only
+// queue its events, applied when it runs again; bytes read here are gone
+// from the sockets (level-triggered polling), so nothing is read twice.
+// A connection waiting for an earlier command (the script's own client, a
+// command queued behind the script) is left alone: its replies stay in
+// order and it is served normally once the script ended.
+#pragma once
+
+#include <cstdint>
+
+namespace actis::actors {
+
+/// Installs loop `index`'s service on the calling thread, which must be
+/// that loop's thread.
+void install_busy_service(uint32_t index);
+
+} // namespace actis::actors
