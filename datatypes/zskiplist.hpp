@@ -72,6 +72,9 @@ private:
   void hash_erase(const node* n);
   void hash_grow();
   void unlink(node* n, node** update);
+  /// Puts `n` (its score, member and level set) in its place in the list;
+  /// length_ and the member hash are the caller's.
+  void link(node* n);
 
   node* header_;
   node* tail_ = nullptr;
