@@ -120,6 +120,24 @@ def redis_reference(dir, *flags):
             time.sleep(0.05)
 
 
+def check_aof(dir):
+    """redis-check-aof accepts the AOF directory in `dir`."""
+    manifest = pathlib.Path(dir) / "appendonlydir" / "appendonly.aof.manifest"
+    check = subprocess.run(["redis-check-aof", str(manifest)], capture_output=True, text=True,
+                           timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def redis_digest(dir, *flags):
+    """DEBUG DIGEST of the dataset redis-server 7.0 loads from `dir`."""
+    proc, client = redis_reference(dir, *flags)
+    try:
+        return client.execute_command("DEBUG", "DIGEST")
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 @pytest.fixture
 def server():
     s = Server("--threads", "2", "--enable-debug-command", "yes")

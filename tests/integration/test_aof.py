@@ -3,15 +3,13 @@ acknowledged write across kill -9 (30 cycles with 20 writers), BGREWRITEAOF
 under writes, everysec's measured window, functions and transactions
 replayed, CONFIG SET appendfsync, and an AOF directory redis-server loads."""
 import random
-import shutil
-import subprocess
 import threading
 import time
 
 import pytest
 import redis
 
-from conftest import kill9, redis_reference, running
+from conftest import check_aof, kill9, redis_digest, running
 
 THREADS = ["1", "4"]
 
@@ -89,10 +87,7 @@ def test_always_loses_nothing_acknowledged_across_kill9(tmp_path, threads):
     with start(str(tmp_path), threads) as s:
         check_and_rebase(s.client(), acked, n)
         assert sum(v for k, v in acked.items() if isinstance(k, int)) > 0
-    check = subprocess.run(["redis-check-aof", str(tmp_path / "appendonlydir"
-                                                   / "appendonly.aof.manifest")],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check_aof(tmp_path)
 
 
 @pytest.mark.parametrize("threads", THREADS)
@@ -164,10 +159,4 @@ def test_redis_server_loads_the_aof_actis_wrote(tmp_path):
         digest = c.execute_command("DEBUG", "DIGEST")
         c.shutdown(nosave=True)
         s.proc.wait(10)
-    proc, r = redis_reference(str(tmp_path), "--appendonly", "yes")
-    try:
-        assert r.execute_command("DEBUG", "DIGEST") == digest
-    finally:
-        proc.terminate()
-        proc.wait()
-        shutil.rmtree(tmp_path / "appendonlydir", ignore_errors=True)
+    assert redis_digest(str(tmp_path), "--appendonly", "yes") == digest

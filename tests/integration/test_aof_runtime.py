@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from conftest import SERVER, free_port, kill9, redis_reference, running
+from conftest import SERVER, check_aof, free_port, kill9, redis_digest, redis_reference, running
 from test_aof import Writers, check_and_rebase
 
 THREADS = ["1", "4"]
@@ -127,16 +127,8 @@ def test_bgrewriteaof_with_appendonly_off_writes_a_directory_redis_loads(tmp_pat
     assert text == "file appendonly.aof.2.base.rdb seq 2 type b\n", text
     files = sorted(p.name for p in (tmp_path / "appendonlydir").iterdir())
     assert files == ["appendonly.aof.2.base.rdb", "appendonly.aof.manifest"]
-    check = subprocess.run(["redis-check-aof", str(tmp_path / "appendonlydir" /
-                                                   "appendonly.aof.manifest")],
-                           capture_output=True, text=True, timeout=60)
-    assert check.returncode == 0, check.stdout + check.stderr
-    proc, r = redis_reference(str(tmp_path), "--appendonly", "yes")
-    try:
-        assert r.execute_command("DEBUG", "DIGEST") == digest
-    finally:
-        proc.terminate()
-        proc.wait()
+    check_aof(tmp_path)
+    assert redis_digest(str(tmp_path), "--appendonly", "yes") == digest
 
 
 @pytest.mark.parametrize("threads", THREADS)
