@@ -347,6 +347,15 @@ void client_pipeline::resume_later() {
   self_->send(caf::actor_cast<caf::actor>(self_), resume_atom::value);
 }
 
+std::string client_pipeline::summaries_reply(const commands::command_spec& spec,
+                                             const protocol::command_args& argv,
+                                             std::vector<commands::partition_summary>& parts) {
+  std::string bytes;
+  protocol::reply_builder out(bytes, info_.resp);
+  commands::execute(spec, argv, out, nullptr, info_.db, nullptr, &parts);
+  return bytes;
+}
+
 void client_pipeline::start_summaries(const commands::command_spec& spec,
                                       protocol::command_args argv) {
   auto slot = replies_.reserve();
@@ -356,10 +365,7 @@ void client_pipeline::start_summaries(const commands::command_spec& spec,
     std::vector<commands::partition_summary> empty(srv_.partition_count());
     for (auto& part : empty)
       part.dbs.resize(static_cast<size_t>(config::live().databases.load()));
-    std::string bytes;
-    protocol::reply_builder out(bytes, info_.resp);
-    commands::execute(spec, argv, out, nullptr, info_.db, nullptr, &empty);
-    replies_.fill(slot, std::move(bytes));
+    replies_.fill(slot, summaries_reply(spec, argv, empty));
     return;
   }
   waiting_ = waiting_for::summaries;
@@ -371,14 +377,12 @@ void client_pipeline::start_summaries(const commands::command_spec& spec,
         auto self = weak.lock();
         if (self == nullptr)
           return;
-        std::string bytes;
-        protocol::reply_builder out(bytes, self->info_.resp);
-        if (failure.index >= 0)
-          out.error(protocol::err::partition_unavailable(static_cast<uint32_t>(failure.index),
-                                                         failure.why));
-        else
-          commands::execute(spec, argv, out, nullptr, self->info_.db, nullptr, &parts);
-        self->replies_.fill(slot, std::move(bytes));
+        self->replies_.fill(
+            slot, failure.index >= 0
+                      ? error_reply(protocol::err::partition_unavailable(
+                                        static_cast<uint32_t>(failure.index), failure.why),
+                                    self->info_.resp)
+                      : self->summaries_reply(spec, argv, parts));
         self->waiting_ = waiting_for::nothing;
         self->finish_unit();
       },

@@ -197,6 +197,10 @@ private:
   void post_open_batch();
   void start_transaction_unit();
   void start_summaries(const commands::command_spec& spec, protocol::command_args argv);
+  /// The reply of a summaries command (INFO, DBSIZE …) over `parts`.
+  std::string summaries_reply(const commands::command_spec& spec,
+                              const protocol::command_args& argv,
+                              std::vector<commands::partition_summary>& parts);
   void finish_unit();
   /// Posts a transaction unit of `commands` commands over `parts`:
   /// `run(ks, self)` executes them inside the loop's round with the

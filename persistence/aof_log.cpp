@@ -178,8 +178,11 @@ aof_log::aof_log(aof_log_config cfg)
 
 aof_log::~aof_log() {
   worker_.reset();
-  if (closed_)
-    return;
+  if (!closed_)
+    mark_disabled();
+}
+
+void aof_log::mark_disabled() {
   status_->enabled.store(false);
   status_->rewrite_in_progress.store(false);
   status_->rewrite_start_ms.store(0);
@@ -340,9 +343,7 @@ std::string install_base_without_log(file_system& fs, const std::string& dir,
   aof_manifest next = load_manifest(fs, dir, filename, err).value_or(aof_manifest{});
   if (!err.empty())
     return err;
-  for (auto& f : next.incr)
-    next.history.push_back(aof_file_info{f.name, f.seq, aof_file_type::history});
-  next.incr.clear();
+  mark_all_incr_as_history(next);
   if (!commit_base(fs, dir, filename, next, temp_path, rdb, err))
     return err;
   if (auto_gc)
@@ -496,9 +497,7 @@ std::string aof_log::close(int64_t now_ms) {
     cfg_.fs->remove(incr_path(), ignored);
   }
   closed_ = true;
-  status_->enabled.store(false);
-  status_->rewrite_in_progress.store(false);
-  status_->rewrite_start_ms.store(0);
+  mark_disabled();
   return err;
 }
 
@@ -545,9 +544,7 @@ std::string aof_log::finish_rewrite(const std::string& temp_path, bool rdb, int6
   std::string incr_name;
   if (waiting_for_base_) {
     // Whatever the manifest named predates appendonly yes: history.
-    for (auto& f : next.incr)
-      next.history.push_back(aof_file_info{f.name, f.seq, aof_file_type::history});
-    next.incr.clear();
+    mark_all_incr_as_history(next);
     incr_name = add_new_incr(next, cfg_.filename);
     if (!cfg_.fs->rename(incr_path(), join_path(cfg_.dir, incr_name), err))
       return "Error trying to rename the temporary AOF incr file " +

@@ -183,6 +183,7 @@ private:
   bool start_waiting_for_base(std::string& err);
   bool open_incr(const std::string& name, std::string& err, bool truncate = false);
   void reset_status();
+  void mark_disabled();
   bool write_buffer(int64_t now_ms);
   bool sync_now();
   void delete_history();

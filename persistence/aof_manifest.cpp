@@ -213,14 +213,24 @@ std::string add_new_incr(aof_manifest& m, std::string_view appendfilename) {
   return name;
 }
 
-void mark_rewritten_incr_as_history(aof_manifest& m) {
-  if (m.incr.size() <= 1)
-    return;
-  std::vector<aof_file_info> moved(m.incr.begin(), m.incr.end() - 1);
+namespace {
+
+/// The first `n` incr files become history, ahead of the older history.
+void move_incr_to_history(aof_manifest& m, size_t n) {
+  std::vector<aof_file_info> moved(m.incr.begin(), m.incr.begin() + static_cast<long>(n));
   for (auto& f : moved)
     f.type = aof_file_type::history;
   m.history.insert(m.history.begin(), moved.begin(), moved.end());
-  m.incr.erase(m.incr.begin(), m.incr.end() - 1);
+  m.incr.erase(m.incr.begin(), m.incr.begin() + static_cast<long>(n));
 }
+
+} // namespace
+
+void mark_rewritten_incr_as_history(aof_manifest& m) {
+  if (m.incr.size() > 1)
+    move_incr_to_history(m, m.incr.size() - 1);
+}
+
+void mark_all_incr_as_history(aof_manifest& m) { move_incr_to_history(m, m.incr.size()); }
 
 } // namespace actis::persistence

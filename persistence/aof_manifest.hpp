@@ -68,5 +68,8 @@ std::string add_new_incr(aof_manifest& m, std::string_view appendfilename);
 /// After a rewrite: every incr file but the last is covered by the new base
 /// and becomes history (markRewrittenIncrAofAsHistory).
 void mark_rewritten_incr_as_history(aof_manifest& m);
+/// Every incr file becomes history (a base that replaces them all: a
+/// rewrite while appendonly is off, or the first one after it is turned on).
+void mark_all_incr_as_history(aof_manifest& m);
 
 } // namespace actis::persistence

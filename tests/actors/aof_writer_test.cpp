@@ -197,6 +197,21 @@ struct aof_fixture : test_coordinator_fixture<aof_config> {
     return cfg;
   }
 
+  using answer_ptr = std::shared_ptr<std::pair<std::string, uint64_t>>;
+
+  /// Sends the writer a request answered by (err, seq) from a fresh actor;
+  /// the answer reads ("pending", 0) until it arrives.
+  template <class... Ts>
+  answer_ptr ask_writer(Ts... xs) {
+    auto answer = std::make_shared<std::pair<std::string, uint64_t>>("pending", 0);
+    auto w = writer;
+    sys.spawn([w, answer, xs...](caf::event_based_actor* a) {
+      a->request(w, caf::infinite, xs...)
+          .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
+    });
+    return answer;
+  }
+
   void start_writer(fsync_policy p) {
     std::string err;
     aof_load_options lo;
@@ -404,12 +419,8 @@ CAF_TEST(rewrite_rotates_at_the_cut) {
   start_writer(fsync_policy::everysec);
   send_batch(2, false);
   sched.run();
-  auto answer = std::make_shared<std::pair<std::string, uint64_t>>("pending", 0);
+  auto answer = ask_writer(aof_rewrite_start_atom::value, uint64_t{4});
   auto w = writer;
-  sys.spawn([w, answer](caf::event_based_actor* a) {
-    a->request(w, caf::infinite, aof_rewrite_start_atom::value, uint64_t{4})
-        .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
-  });
   sched.run();
   CAF_CHECK_EQUAL(answer->first, "pending");
   send_batch(4, false); // seqs 3..6: 3 and 4 before the cut
@@ -422,12 +433,9 @@ CAF_TEST(rewrite_rotates_at_the_cut) {
                   "file appendonly.aof.1.incr.aof seq 1 type i\n"
                   "file appendonly.aof.2.incr.aof seq 2 type i\n");
   // A second rewrite cannot start meanwhile.
-  sys.spawn([w, answer](caf::event_based_actor* a) {
-    a->request(w, caf::infinite, aof_rewrite_start_atom::value, uint64_t{0})
-        .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
-  });
+  auto second = ask_writer(aof_rewrite_start_atom::value, uint64_t{0});
   sched.run();
-  CAF_CHECK_EQUAL(answer->first, "an AOF rewrite is already in progress");
+  CAF_CHECK_EQUAL(second->first, "an AOF rewrite is already in progress");
   write_base(fs(), "/data/appendonlydir/temp-rewrite.aof", sent_sets, 4);
   auto finished = std::make_shared<std::string>("pending");
   sys.spawn([w, finished](caf::event_based_actor* a) {
@@ -570,12 +578,7 @@ CAF_TEST(policy_change_and_flush) {
   start_writer(fsync_policy::everysec);
   send_batch(2, false);
   sched.run();
-  auto answer = std::make_shared<std::pair<std::string, uint64_t>>("pending", 0);
-  auto w = writer;
-  sys.spawn([w, answer](caf::event_based_actor* a) {
-    a->request(w, caf::infinite, aof_flush_atom::value, uint64_t{3})
-        .then([answer](const std::string& err, uint64_t c) { *answer = {err, c}; });
-  });
+  auto answer = ask_writer(aof_flush_atom::value, uint64_t{3});
   sched.run();
   CAF_CHECK_EQUAL(answer->first, "pending");
   send_batch(1, false);
