@@ -20,6 +20,7 @@
 #include "commands/generic_ops.hpp"
 #include "commands/snapshot.hpp"
 #include "config/config.hpp"
+#include "persistence/aof_rewrite.hpp"
 #include "persistence/rdb_format.hpp"
 #include "persistence/rdb_string.hpp"
 #include "scripting/functions.hpp"
@@ -61,6 +62,8 @@ struct running_save {
   /// A BGREWRITEAOF base rather than dbfilename: the AOF writer renames
   /// it into the AOF directory.
   bool aof_base = false;
+  /// An AOF base of commands (aof-use-rdb-preamble no) rather than an RDB.
+  bool commands_base = false;
   /// Where it goes when complete (empty for an AOF base).
   std::string target_path;
   std::string temp_path;
@@ -136,9 +139,19 @@ void append(running_save& run, std::string_view bytes) {
   }
 }
 
-/// The file's opening: header, aux fields and the function libraries.
-std::string preamble() {
+/// The file's opening: header, aux fields and the function libraries; for
+/// a base of commands, the libraries as FUNCTION LOAD (after a timestamp
+/// annotation with aof-timestamp-enabled, as Redis opens its base).
+std::string preamble(bool commands) {
   std::string out;
+  auto& registry = config::registry::instance();
+  if (commands) {
+    if (registry.get_one("aof-timestamp-enabled") == "yes")
+      out += "#TS:" + std::to_string(unix_ms() / 1000) + "\r\n";
+    for (auto& lib : scripting::library_registry::instance().snapshot())
+      persistence::put_function_command(out, lib.code);
+    return out;
+  }
   persistence::put_header(out);
   persistence::put_aux(out, "redis-ver", config::redis_version);
   persistence::put_aux(out, "redis-bits", 64);
@@ -213,18 +226,20 @@ void ask_chunk(saver_actor* self, const partition_ref& ref) {
           });
 }
 
-/// Ends the file: EOF and checksum, fsync, and (unless it is an AOF base)
-/// rename over its target and fsync of the directory. Leaves run.failed and
-/// run.error set on failure.
+/// Ends the file: EOF and checksum (an RDB), fsync, and (unless it is an
+/// AOF base) rename over its target and fsync of the directory. Leaves
+/// run.failed and run.error set on failure.
 void commit(running_save& run, persistence::file_system& fs) {
   if (run.failed)
     return;
   std::string tail;
-  persistence::put_eof(tail);
-  uint64_t crc = persistence::crc64(run.crc, tail);
-  if (config::registry::instance().get_one("rdbchecksum") != "yes")
-    crc = 0;
-  persistence::put_le(tail, crc, 8);
+  if (!run.commands_base) {
+    persistence::put_eof(tail);
+    uint64_t crc = persistence::crc64(run.crc, tail);
+    if (config::registry::instance().get_one("rdbchecksum") != "yes")
+      crc = 0;
+    persistence::put_le(tail, crc, 8);
+  }
   std::string err;
   if (!run.file->append(tail) || !run.file->sync() || !run.file->close()) {
     run.failed = true;
@@ -288,7 +303,8 @@ void finish_aof_base(saver_actor* self, running_save& run) {
     if (!run.failed) {
       auto opt = persistence::aof_load_options_from_config();
       run.error = persistence::install_base_without_log(
-          *st.fs, persistence::aof_dir_path(opt), opt.filename, run.temp_path, true,
+          *st.fs, persistence::aof_dir_path(opt), opt.filename, run.temp_path,
+          !run.commands_base,
           config::registry::instance().get_one("aof-disable-auto-gc") != "yes");
       run.failed = !run.error.empty();
     }
@@ -301,7 +317,8 @@ void finish_aof_base(saver_actor* self, running_save& run) {
     return;
   }
   bool enables_aof = run.enables_aof;
-  self->request(writer, caf::infinite, aof_rewrite_finish_atom::value, run.temp_path, true)
+  self->request(writer, caf::infinite, aof_rewrite_finish_atom::value, run.temp_path,
+                !run.commands_base)
       .then(
           [self, enables_aof](std::string& err) {
             if (err.empty()) {
@@ -355,6 +372,8 @@ void finish(saver_actor* self) {
 std::unique_ptr<running_save> open_save(persistence::file_system& fs, const std::string& target) {
   auto run = std::make_unique<running_save>();
   run->aof_base = target.empty();
+  run->commands_base =
+      run->aof_base && config::registry::instance().get_one("aof-use-rdb-preamble") != "yes";
   run->target_path = target;
   auto pid = std::to_string(::getpid());
   run->temp_path = run->aof_base ? "temp-rewriteaof-bg-" + pid + ".aof"
@@ -369,18 +388,26 @@ std::unique_ptr<running_save> open_save(persistence::file_system& fs, const std:
                                 + persistence::dir_of(run->temp_path) + ") for saving: " + err);
     return nullptr;
   }
-  append(*run, preamble());
+  append(*run, preamble(run->commands_base));
   return run;
+}
+
+commands::snapshot_encoding snapshot_encoding_of(const running_save& run) {
+  if (run.commands_base)
+    return commands::snapshot_encoding::aof_commands;
+  return config::registry::instance().get_one("rdbcompression") == "yes"
+             ? commands::snapshot_encoding::rdb_compressed
+             : commands::snapshot_encoding::rdb;
 }
 
 /// Serializes every partition of `parts` (held or owned by the caller)
 /// into `run` at once.
 void save_all_now(running_save& run, std::vector<commands::partition_data*>& parts) {
-  bool compress = config::registry::instance().get_one("rdbcompression") == "yes";
+  auto encoding = snapshot_encoding_of(run);
   for (auto* p : parts) {
     if (p == nullptr)
       continue;
-    commands::partition_snapshot snapshot(*p, compress);
+    commands::partition_snapshot snapshot(*p, encoding);
     run.dirty_at_cut += p->stats.dirty;
     while (!snapshot.done())
       append(run, snapshot.next_chunk(std::numeric_limits<size_t>::max()));
@@ -412,10 +439,10 @@ bool start(saver_actor* self, bool aof_base, bool enables_aof) {
   run->enables_aof = enables_aof;
   st.current = std::move(run);
   auto refs = all_partitions();
-  bool compress = config::registry::instance().get_one("rdbcompression") == "yes";
+  auto encoding = snapshot_encoding_of(*st.current);
   hold_and_run(
       self, refs, server::instance().partition_count(), st.watchdog,
-      [self, refs, compress](std::vector<commands::partition_data*>& parts) {
+      [self, refs, encoding](std::vector<commands::partition_data*>& parts) {
         auto* run = self->state.current.get();
         if (run->enables_aof) {
           auto err = run->cancelled ? std::string("appendonly was turned off")
@@ -436,7 +463,7 @@ bool start(saver_actor* self, bool aof_base, bool enables_aof) {
         }
         uint64_t keys = 0;
         for (auto* p : parts) {
-          p->snapshot = std::make_unique<commands::partition_snapshot>(*p, compress);
+          p->snapshot = std::make_unique<commands::partition_snapshot>(*p, encoding);
           keys += p->snapshot->keys_total();
           run->dirty_at_cut += p->stats.dirty;
         }

@@ -1,6 +1,7 @@
 #include "commands/snapshot.hpp"
 
 #include "commands/keyspace.hpp"
+#include "persistence/aof_rewrite.hpp"
 #include "persistence/rdb_format.hpp"
 
 namespace actis::commands {
@@ -11,8 +12,8 @@ namespace {
 constexpr size_t keys_per_step = 64;
 } // namespace
 
-partition_snapshot::partition_snapshot(partition_data& p, bool compress)
-    : p_(p), compress_(compress) {
+partition_snapshot::partition_snapshot(partition_data& p, snapshot_encoding encoding)
+    : p_(p), encoding_(encoding) {
   walks_.reserve(p.dbs.size());
   for (size_t i = 0; i < p.dbs.size(); ++i) {
     p.dbs[i].flip_snapshot_epoch();
@@ -22,11 +23,19 @@ partition_snapshot::partition_snapshot(partition_data& p, bool compress)
 }
 
 void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e) {
+  bool commands = encoding_ == snapshot_encoding::aof_commands;
   if (out_db_ != cut_db) {
-    persistence::put_select_db(out_, cut_db);
+    if (commands)
+      persistence::put_select_command(out_, cut_db);
+    else
+      persistence::put_select_db(out_, cut_db);
     out_db_ = cut_db;
   }
-  persistence::put_entry(out_, e.key(), e.val, d.expire_at(e), compress_);
+  if (commands)
+    persistence::put_entry_commands(out_, e.key(), e.val, d.expire_at(e));
+  else
+    persistence::put_entry(out_, e.key(), e.val, d.expire_at(e),
+                           encoding_ == snapshot_encoding::rdb_compressed);
   d.mark_saved(e);
   ++keys_saved_;
 }

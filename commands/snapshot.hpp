@@ -31,10 +31,14 @@ namespace actis::commands {
 
 struct partition_data;
 
+/// What a snapshot writes: RDB entries (dump.rdb, an RDB-preamble AOF
+/// base) or, for an AOF base with aof-use-rdb-preamble no, commands.
+enum class snapshot_encoding { rdb, rdb_compressed, aof_commands };
+
 class partition_snapshot {
 public:
-  /// The cut of `p` (call while holding it). `compress`: rdbcompression.
-  partition_snapshot(partition_data& p, bool compress);
+  /// The cut of `p` (call while holding it).
+  partition_snapshot(partition_data& p, snapshot_encoding encoding);
   partition_snapshot(const partition_snapshot&) = delete;
   partition_snapshot& operator=(const partition_snapshot&) = delete;
 
@@ -47,9 +51,9 @@ public:
   void dbs_swapped(int a, int b);
 
   /// Serializes pending entries until about `budget_bytes` are ready and
-  /// returns everything serialized since the last call: RDB entries, each
-  /// run of them after a SELECTDB of the database they belonged to at the
-  /// cut, so chunks of different partitions can be concatenated in any
+  /// returns everything serialized since the last call: entries, each run
+  /// of them after a SELECTDB (or SELECT) of the database they belonged to
+  /// at the cut, so chunks of different partitions can be concatenated in any
   /// order.
   std::string next_chunk(size_t budget_bytes);
   /// True once every entry of the cut was serialized and handed out.
@@ -81,7 +85,7 @@ private:
   uint64_t walk_step(int cut_db, datatypes::db& d, uint64_t cursor);
 
   partition_data& p_;
-  bool compress_;
+  snapshot_encoding encoding_;
   /// Indexed by the database's current number.
   std::vector<table_walk> walks_;
   std::deque<detached_table> detached_;

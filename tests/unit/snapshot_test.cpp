@@ -65,7 +65,9 @@ TEST_CASE("snapshot: the chunks hold exactly the dataset at the cut, whatever ch
         w.ks.set_expire(d, *w.part.dbs[d].find(k), ops_test::world::start_ms + 1000000 + i);
     }
     model at_cut = dataset_of(w.part);
-    w.part.snapshot = std::make_unique<commands::partition_snapshot>(w.part, seed % 2 == 0);
+    w.part.snapshot = std::make_unique<commands::partition_snapshot>(
+        w.part, seed % 2 == 0 ? commands::snapshot_encoding::rdb_compressed
+                              : commands::snapshot_encoding::rdb);
     CHECK(w.part.snapshot->keys_total() == at_cut.size());
 
     std::string file;
@@ -120,7 +122,7 @@ TEST_CASE("snapshot: the chunks hold exactly the dataset at the cut, whatever ch
     // Every entry is saved again: the next cut starts clean.
     w.part.snapshot.reset();
     model now = dataset_of(w.part);
-    w.part.snapshot = std::make_unique<commands::partition_snapshot>(w.part, false);
+    w.part.snapshot = std::make_unique<commands::partition_snapshot>(w.part, commands::snapshot_encoding::rdb);
     std::string second;
     persistence::put_header(second);
     while (!w.part.snapshot->done())
@@ -138,12 +140,12 @@ TEST_CASE("snapshot: an abandoned snapshot leaves every entry saved for the next
   ops_test::world w;
   for (int i = 0; i < 500; ++i)
     w.put("k" + std::to_string(i), "v");
-  w.part.snapshot = std::make_unique<commands::partition_snapshot>(w.part, false);
+  w.part.snapshot = std::make_unique<commands::partition_snapshot>(w.part, commands::snapshot_encoding::rdb);
   w.part.snapshot->next_chunk(100);
   w.part.snapshot->abandon();
   CHECK(w.part.snapshot->done());
   w.part.snapshot.reset();
-  commands::partition_snapshot next(w.part, false);
+  commands::partition_snapshot next(w.part, commands::snapshot_encoding::rdb);
   std::string bytes;
   while (!next.done())
     bytes += next.next_chunk(1 << 20);
