@@ -143,18 +143,29 @@ int main(int argc, char** argv) {
     std::ofstream(pidfile) << getpid() << "\n";
   actors::log(actors::log_level::notice,
               "Server initialized, " + std::to_string(settings.loops) + " event loops");
-  if (auto err = actors::load_dataset(*services, cfg.get_one("appendonly") == "yes");
-      !err.empty()) {
-    actors::log(actors::log_level::warning, err);
-    std::_Exit(1); // the loops run already: no orderly teardown to wait for
-  }
-  actors::log(actors::log_level::notice, "Ready to accept connections tcp");
+  // The dataset loads on a thread of its own so that this one takes
+  // signals meanwhile: a shutdown during loading exits at once.
+  bool aof = cfg.get_one("appendonly") == "yes";
+  std::thread([services, aof] {
+    if (auto err = actors::load_dataset(*services, aof); !err.empty()) {
+      actors::log(actors::log_level::warning, err);
+      std::_Exit(1); // the loops run already: no orderly teardown to wait for
+    }
+    actors::log(actors::log_level::notice, "Ready to accept connections tcp");
+  }).detach();
 
   // A signal stops the server after the save the configuration asks for;
   // when that save fails the server keeps running, as Redis does.
   for (;;) {
     int sig = 0;
     sigwait(&signals, &sig);
+    if (srv.loading.load()) {
+      // As Redis: nothing is saved over the files being loaded, and the AOF
+      // is not open yet.
+      actors::log(actors::log_level::warning,
+                  "Received shutdown signal during loading, exiting now.");
+      break;
+    }
     if (!srv.shutdown_saved)
       actors::log(actors::log_level::warning, sig == SIGINT
                                                   ? "Received SIGINT scheduling shutdown..."

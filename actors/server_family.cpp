@@ -80,7 +80,8 @@ void shutdown_handler(command_context& ctx) {
     ::kill(::getpid(), SIGTERM);
   };
   bool save_points = !config::registry::instance().get_one("save").empty();
-  if (nosave || (!save && !save_points)) {
+  // As Redis: a dataset still loading is never saved over its files.
+  if (nosave || (!save && !save_points) || server::instance().loading.load()) {
     stop();
     return;
   }

@@ -3,6 +3,7 @@ processes: CONFIG SET appendonly yes/no under writes (then kill -9),
 BGREWRITEAOF with appendonly off, DEBUG LOADAOF, SAVE during a rewrite,
 and the LOADING replies while a large dataset loads at start-up."""
 import pathlib
+import shutil
 import socket
 import subprocess
 import time
@@ -167,33 +168,55 @@ def test_save_during_a_rewrite_waits_for_it_and_saves(tmp_path, threads):
         assert c.get("late") == b"1"
 
 
-def test_clients_get_loading_while_a_large_dataset_loads(tmp_path):
-    # redis-server writes the file (DEBUG POPULATE is fast there).
-    proc, r = redis_reference(str(tmp_path))
+@pytest.fixture(scope="module")
+def large_dump(tmp_path_factory):
+    """A dump.rdb of 2M keys; redis-server writes it (DEBUG POPULATE is fast
+    there)."""
+    d = tmp_path_factory.mktemp("large-dump")
+    proc, r = redis_reference(str(d))
     try:
         r.execute_command("DEBUG", "POPULATE", 2000000)
         r.save()
     finally:
         proc.terminate()
         proc.wait()
+    return d / "dump.rdb"
+
+
+def start_loading(dir, large_dump, *flags):
+    """actis starting on a copy of `large_dump`: (process, port, log)."""
+    shutil.copy(large_dump, dir / "dump.rdb")
     port = free_port()
-    log = open(tmp_path / "server.log", "w")
+    log = open(dir / "server.log", "w+")
     server = subprocess.Popen([SERVER, "--port", str(port), "--bind", "127.0.0.1",
-                               "--dir", str(tmp_path), "--save", "", "--appendonly", "no"],
+                               "--dir", str(dir), "--appendonly", "no", *flags],
                               stdout=log, stderr=subprocess.STDOUT)
+    return server, port, log
+
+
+def send_while_loading(port, request, replies, until_loaded=True):
+    """Connects as soon as the port accepts and sends `request`, again
+    until its first reply is not -LOADING (or, without `until_loaded`, only
+    until one is answered); the replies seen, in order."""
+    seen = []
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(request)
+                data = read_replies(sock, replies)
+            seen.append(data)
+            if not until_loaded or not data.startswith(b"-LOADING"):
+                break
+        except ConnectionRefusedError:
+            time.sleep(0.01)
+    return seen
+
+
+def test_clients_get_loading_while_a_large_dataset_loads(tmp_path, large_dump):
+    server, port, log = start_loading(tmp_path, large_dump, "--save", "")
     try:
-        seen = []
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-                    sock.sendall(b"GET key:1\r\nINFO persistence\r\n")
-                    data = read_replies(sock, 2)
-                seen.append(data)
-                if data.startswith(b"$"):
-                    break
-            except ConnectionRefusedError:
-                time.sleep(0.01)
+        seen = send_while_loading(port, b"GET key:1\r\nINFO persistence\r\n", 2)
         loading = [d for d in seen if d.startswith(b"-LOADING")]
         assert loading, seen[:3]
         assert loading[0].startswith(b"-LOADING Redis is loading the dataset in memory\r\n")
@@ -205,4 +228,30 @@ def test_clients_get_loading_while_a_large_dataset_loads(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+        log.close()
+
+
+@pytest.mark.parametrize("how", ["SHUTDOWN", "SIGTERM"])
+def test_shutdown_during_loading_exits_at_once_without_saving(tmp_path, large_dump, how):
+    # Save points are on, so a shutdown after the load would save.
+    server, port, log = start_loading(tmp_path, large_dump, "--save", "3600 1")
+    try:
+        seen = send_while_loading(port, b"PING\r\n", 1, until_loaded=False)
+        assert seen and seen[-1].startswith(b"-LOADING"), seen[-1:]
+        if how == "SHUTDOWN":
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(b"SHUTDOWN\r\n")
+                assert sock.recv(100) == b""  # no reply: the connection closes
+        else:
+            server.terminate()
+        assert server.wait(10) == 0
+        log.seek(0)
+        text = log.read()
+        assert "Received shutdown signal during loading" in text, text
+        assert "DB loaded from disk" not in text and "DB saved" not in text, text
+        assert (tmp_path / "dump.rdb").read_bytes() == large_dump.read_bytes()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
         log.close()
