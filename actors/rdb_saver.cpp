@@ -1,4 +1,5 @@
 #include "actors/rdb_saver.hpp"
+#include "actors/rdb_saver_internal.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -14,10 +15,8 @@
 #include "actors/fan_out.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "actors/rdb_loader.hpp"
 #include "actors/server.hpp"
 #include "actors/transaction.hpp"
-#include "commands/generic_ops.hpp"
 #include "commands/snapshot.hpp"
 #include "config/config.hpp"
 #include "persistence/aof_rewrite.hpp"
@@ -26,6 +25,8 @@
 #include "scripting/functions.hpp"
 
 namespace actis::actors {
+
+using namespace saver_detail;
 
 namespace {
 
@@ -36,8 +37,6 @@ constexpr int64_t retry_delay_ms = 5000;
 /// fsync does not meet gigabytes of dirty pages at once.
 constexpr uint64_t incremental_fsync_bytes = 4 * 1024 * 1024;
 
-const std::string ok_reply = "+OK\r\n";
-const std::string failed_reply = "-ERR\r\n";
 const std::string in_progress_reply = "-ERR Background save already in progress\r\n";
 const std::string started_reply = "+Background saving started\r\n";
 
@@ -54,71 +53,6 @@ std::vector<save_point> save_points() {
     points.push_back(p);
   return points;
 }
-
-std::string rdb_path() { return config::registry::instance().get_one("dbfilename"); }
-
-/// One snapshot being written.
-struct running_save {
-  /// A BGREWRITEAOF base rather than dbfilename: the AOF writer renames
-  /// it into the AOF directory.
-  bool aof_base = false;
-  /// An AOF base of commands (aof-use-rdb-preamble no) rather than an RDB.
-  bool commands_base = false;
-  /// Where it goes when complete (empty for an AOF base).
-  std::string target_path;
-  std::string temp_path;
-  std::unique_ptr<persistence::writable_file> file;
-  uint64_t crc = 0;
-  uint64_t unsynced = 0;
-  int64_t started_ms = 0;
-  uint64_t dirty_at_cut = 0;
-  size_t partitions_left = 0;
-  bool failed = false;
-  std::string error;
-  /// The base of appendonly turned on: the AOF starts at its cut.
-  bool enables_aof = false;
-  /// appendonly was turned off meanwhile: the base is thrown away.
-  bool cancelled = false;
-  /// An AOF base: the writer rotated its incr file at the cut; the base is
-  /// handed to it only then (finish_pending until).
-  bool rotated = false;
-  bool finish_pending = false;
-  /// SAVE callers, answered when the file is on disk.
-  std::vector<caf::response_promise> waiters;
-  /// BGSAVE callers, answered at the cut: what they wrote before is in the
-  /// snapshot, what anyone writes after their reply is not.
-  std::vector<caf::response_promise> cut_waiters;
-};
-
-struct saver_state {
-  persistence::file_system* fs = nullptr;
-  request_watchdog watchdog;
-  std::unique_ptr<running_save> current;
-  bool scheduled = false;
-  bool rewrite_scheduled = false;
-  /// appendonly yes while a save ran: the rewrite that enables it follows.
-  bool aof_on_scheduled = false;
-  /// appendonly no waits for its hold; a yes meanwhile follows it.
-  bool aof_turning_off = false;
-  bool aof_on_after_off = false;
-  /// appendonly is on but its first rewrite failed: retried as save points
-  /// are, after retry_delay_ms.
-  bool aof_base_missing = false;
-  /// SAVE callers that came during a rewrite: their save follows it.
-  std::vector<caf::response_promise> queued_save_waiters;
-  int64_t last_try_ms = 0;
-  bool summary_in_flight = false;
-};
-
-std::vector<partition_ref> all_partitions() {
-  auto& srv = server::instance();
-  std::vector<partition_ref> refs;
-  for (uint32_t i = 0; i < srv.partition_count(); ++i)
-    refs.push_back(partition_ref{i, srv.partitions[i].actor, srv.partitions[i].data.get()});
-  return refs;
-}
-
-using saver_actor = caf::stateful_actor<saver_state>;
 
 void append(running_save& run, std::string_view bytes) {
   if (run.failed || bytes.empty())
@@ -162,6 +96,107 @@ std::string preamble(bool commands) {
     persistence::put_function(out, lib.code);
   return out;
 }
+
+} // namespace
+
+namespace saver_detail {
+
+std::string rdb_path() { return config::registry::instance().get_one("dbfilename"); }
+
+std::vector<partition_ref> all_partitions() {
+  auto& srv = server::instance();
+  std::vector<partition_ref> refs;
+  for (uint32_t i = 0; i < srv.partition_count(); ++i)
+    refs.push_back(partition_ref{i, srv.partitions[i].actor, srv.partitions[i].data.get()});
+  return refs;
+}
+
+void commit(running_save& run, persistence::file_system& fs) {
+  if (run.failed)
+    return;
+  std::string tail;
+  if (!run.commands_base) {
+    persistence::put_eof(tail);
+    uint64_t crc = persistence::crc64(run.crc, tail);
+    if (config::registry::instance().get_one("rdbchecksum") != "yes")
+      crc = 0;
+    persistence::put_le(tail, crc, 8);
+  }
+  std::string err;
+  if (!run.file->append(tail) || !run.file->sync() || !run.file->close()) {
+    run.failed = true;
+    run.error = run.file->error();
+  } else if (!run.aof_base && (!fs.rename(run.temp_path, run.target_path, err) ||
+                               !fs.sync_dir(persistence::dir_of(run.target_path), err))) {
+    run.failed = true;
+    run.error = err;
+  }
+}
+
+void record_outcome(running_save& run, persistence::file_system& fs) {
+  auto& status = rdb_status::instance();
+  auto now = unix_ms();
+  status.in_progress = false;
+  status.last_ok = !run.failed;
+  status.last_duration_s = (now - run.started_ms) / 1000;
+  if (run.failed) {
+    log(log_level::warning, "Write error saving DB on disk: " + run.error);
+    std::string ignored;
+    fs.remove(run.temp_path, ignored);
+  } else {
+    status.last_save_s = now / 1000;
+    status.dirty_at_last_save = run.dirty_at_cut;
+    status.saves.fetch_add(1);
+    log(log_level::notice, "DB saved on disk");
+  }
+}
+
+std::unique_ptr<running_save> open_save(persistence::file_system& fs, const std::string& target) {
+  auto run = std::make_unique<running_save>();
+  run->aof_base = target.empty();
+  run->commands_base =
+      run->aof_base && config::registry::instance().get_one("aof-use-rdb-preamble") != "yes";
+  run->target_path = target;
+  auto pid = std::to_string(::getpid());
+  run->temp_path = run->aof_base ? "temp-rewriteaof-bg-" + pid + ".aof"
+                                 : persistence::join_path(persistence::dir_of(target),
+                                                          "temp-" + pid + ".rdb");
+  run->started_ms = unix_ms();
+  std::string err;
+  run->file = fs.open_append(run->temp_path, true, err);
+  if (!run->file) {
+    log(log_level::warning, "Failed opening the temp RDB file " + run->temp_path
+                                + " (in server root dir "
+                                + persistence::dir_of(run->temp_path) + ") for saving: " + err);
+    return nullptr;
+  }
+  append(*run, preamble(run->commands_base));
+  return run;
+}
+
+commands::snapshot_encoding snapshot_encoding_of(const running_save& run) {
+  if (run.commands_base)
+    return commands::snapshot_encoding::aof_commands;
+  return config::registry::instance().get_one("rdbcompression") == "yes"
+             ? commands::snapshot_encoding::rdb_compressed
+             : commands::snapshot_encoding::rdb;
+}
+
+void save_all_now(running_save& run, std::vector<commands::partition_data*>& parts) {
+  auto encoding = snapshot_encoding_of(run);
+  for (auto* p : parts) {
+    if (p == nullptr)
+      continue;
+    commands::partition_snapshot snapshot(*p, encoding);
+    run.dirty_at_cut += p->stats.dirty;
+    while (!snapshot.done())
+      append(run, snapshot.next_chunk(std::numeric_limits<size_t>::max()));
+  }
+}
+
+} // namespace saver_detail
+
+namespace {
 
 void finish(saver_actor* self);
 bool start(saver_actor* self, bool aof_base, bool enables_aof = false);
@@ -224,50 +259,6 @@ void ask_chunk(saver_actor* self, const partition_ref& ref) {
             if (--run->partitions_left == 0)
               finish(self);
           });
-}
-
-/// Ends the file: EOF and checksum (an RDB), fsync, and (unless it is an
-/// AOF base) rename over its target and fsync of the directory. Leaves
-/// run.failed and run.error set on failure.
-void commit(running_save& run, persistence::file_system& fs) {
-  if (run.failed)
-    return;
-  std::string tail;
-  if (!run.commands_base) {
-    persistence::put_eof(tail);
-    uint64_t crc = persistence::crc64(run.crc, tail);
-    if (config::registry::instance().get_one("rdbchecksum") != "yes")
-      crc = 0;
-    persistence::put_le(tail, crc, 8);
-  }
-  std::string err;
-  if (!run.file->append(tail) || !run.file->sync() || !run.file->close()) {
-    run.failed = true;
-    run.error = run.file->error();
-  } else if (!run.aof_base && (!fs.rename(run.temp_path, run.target_path, err) ||
-                               !fs.sync_dir(persistence::dir_of(run.target_path), err))) {
-    run.failed = true;
-    run.error = err;
-  }
-}
-
-/// The status and the log after a save ended (successfully or not).
-void record_outcome(running_save& run, persistence::file_system& fs) {
-  auto& status = rdb_status::instance();
-  auto now = unix_ms();
-  status.in_progress = false;
-  status.last_ok = !run.failed;
-  status.last_duration_s = (now - run.started_ms) / 1000;
-  if (run.failed) {
-    log(log_level::warning, "Write error saving DB on disk: " + run.error);
-    std::string ignored;
-    fs.remove(run.temp_path, ignored);
-  } else {
-    status.last_save_s = now / 1000;
-    status.dirty_at_last_save = run.dirty_at_cut;
-    status.saves.fetch_add(1);
-    log(log_level::notice, "DB saved on disk");
-  }
 }
 
 /// The status of a rewrite done without an open AOF (appendonly no).
@@ -367,53 +358,6 @@ void finish(saver_actor* self) {
   }
 }
 
-/// The temporary file of a new snapshot of `target` (an AOF base when
-/// empty), with its preamble written; null (logged) if it cannot be created.
-std::unique_ptr<running_save> open_save(persistence::file_system& fs, const std::string& target) {
-  auto run = std::make_unique<running_save>();
-  run->aof_base = target.empty();
-  run->commands_base =
-      run->aof_base && config::registry::instance().get_one("aof-use-rdb-preamble") != "yes";
-  run->target_path = target;
-  auto pid = std::to_string(::getpid());
-  run->temp_path = run->aof_base ? "temp-rewriteaof-bg-" + pid + ".aof"
-                                 : persistence::join_path(persistence::dir_of(target),
-                                                          "temp-" + pid + ".rdb");
-  run->started_ms = unix_ms();
-  std::string err;
-  run->file = fs.open_append(run->temp_path, true, err);
-  if (!run->file) {
-    log(log_level::warning, "Failed opening the temp RDB file " + run->temp_path
-                                + " (in server root dir "
-                                + persistence::dir_of(run->temp_path) + ") for saving: " + err);
-    return nullptr;
-  }
-  append(*run, preamble(run->commands_base));
-  return run;
-}
-
-commands::snapshot_encoding snapshot_encoding_of(const running_save& run) {
-  if (run.commands_base)
-    return commands::snapshot_encoding::aof_commands;
-  return config::registry::instance().get_one("rdbcompression") == "yes"
-             ? commands::snapshot_encoding::rdb_compressed
-             : commands::snapshot_encoding::rdb;
-}
-
-/// Serializes every partition of `parts` (held or owned by the caller)
-/// into `run` at once.
-void save_all_now(running_save& run, std::vector<commands::partition_data*>& parts) {
-  auto encoding = snapshot_encoding_of(run);
-  for (auto* p : parts) {
-    if (p == nullptr)
-      continue;
-    commands::partition_snapshot snapshot(*p, encoding);
-    run.dirty_at_cut += p->stats.dirty;
-    while (!snapshot.done())
-      append(run, snapshot.next_chunk(std::numeric_limits<size_t>::max()));
-  }
-}
-
 /// Starts a snapshot into dbfilename, or with `aof_base` the base of a
 /// BGREWRITEAOF; false (and nothing running) if the file cannot be created.
 bool start(saver_actor* self, bool aof_base, bool enables_aof) {
@@ -493,45 +437,6 @@ bool start(saver_actor* self, bool aof_base, bool enables_aof) {
   return true;
 }
 
-/// DEBUG RELOAD: with every partition held (so nothing happens in between),
-/// saves the dataset (unless `save` is false), empties it and loads the file
-/// back, as Redis's blocking DEBUG RELOAD.
-void reload(saver_actor* self, bool save, caf::response_promise promise) {
-  hold_and_run(
-      self, all_partitions(), server::instance().partition_count(), self->state.watchdog,
-      [self, save, promise](std::vector<commands::partition_data*>& parts) mutable {
-        auto& st = self->state;
-        if (save) {
-          st.last_try_ms = unix_ms();
-          auto run = open_save(*st.fs, rdb_path());
-          if (run) {
-            save_all_now(*run, parts);
-            commit(*run, *st.fs);
-            record_outcome(*run, *st.fs);
-          }
-          if (!run || run->failed) {
-            rdb_status::instance().last_ok = false;
-            promise.deliver(failed_reply);
-            return;
-          }
-        }
-        commands::keyspace ks(parts, static_cast<uint32_t>(parts.size()), nullptr, unix_ms());
-        commands::op_flushall(ks);
-        auto loaded = load_rdb_file(*st.fs, rdb_path(), parts);
-        if (!loaded.error.empty()) {
-          log(log_level::warning, loaded.error);
-          promise.deliver(std::string("-ERR Error trying to load the RDB dump, check server "
-                                      "logs.\r\n"));
-          return;
-        }
-        log(log_level::notice, "DB reloaded by DEBUG RELOAD");
-        promise.deliver(ok_reply);
-      },
-      [promise](uint32_t, const caf::error& e) mutable {
-        promise.deliver("-ERR " + caf::to_string(e) + "\r\n");
-      });
-}
-
 /// serverCron's save points: a snapshot when some point's changes happened
 /// within its seconds (retrying a failed save only after retry_delay_ms).
 void check_save_points(saver_actor* self) {
@@ -607,10 +512,6 @@ void check_aof_growth(saver_actor* self) {
   start(self, true);
 }
 
-/// How long appendonly no and DEBUG LOADAOF wait for the writer to have
-/// fsynced what was written before them.
-constexpr auto writer_sync_timeout = std::chrono::seconds(10);
-
 /// CONFIG SET appendonly yes: a rewrite whose cut starts the AOF (after the
 /// save that is running, if any).
 void turn_aof_on(saver_actor* self) {
@@ -664,49 +565,6 @@ void turn_aof_off(saver_actor* self) {
         log(log_level::warning, "appendonly no: partition " + std::to_string(partition)
                                     + " did not answer: " + caf::to_string(e));
         done();
-      });
-}
-
-/// DEBUG LOADAOF: with every partition held, the AOF is flushed, the
-/// dataset emptied and the AOF directory loaded again. A load that fails
-/// ends the process, as in Redis: the dataset is gone by then.
-void load_aof_again(saver_actor* self, caf::response_promise promise) {
-  hold_and_run(
-      self, all_partitions(), server::instance().partition_count(), self->state.watchdog,
-      [self, promise](std::vector<commands::partition_data*>& parts) mutable {
-        if (auto err = flush_aof(self->system(), writer_sync_timeout); !err.empty()) {
-          promise.deliver("-ERR Error flushing the AOF: " + err + "\r\n");
-          return;
-        }
-        commands::keyspace ks(parts, static_cast<uint32_t>(parts.size()), nullptr, unix_ms());
-        commands::op_flushall(ks);
-        if (auto err = load_aof_dataset(*self->state.fs, parts); !err.empty()) {
-          log(log_level::warning, err);
-          std::_Exit(1);
-        }
-        log(log_level::warning, "Append Only File loaded by DEBUG LOADAOF");
-        promise.deliver(ok_reply);
-      },
-      [promise](uint32_t, const caf::error& e) mutable {
-        promise.deliver("-ERR " + caf::to_string(e) + "\r\n");
-      });
-}
-
-/// Start-up: the dataset is loaded with every partition held (clients
-/// that connect meanwhile get LOADING), then the AOF starts.
-void load_at_startup(saver_actor* self, bool aof, caf::response_promise promise) {
-  hold_and_run(
-      self, all_partitions(), server::instance().partition_count(), self->state.watchdog,
-      [self, aof, promise](std::vector<commands::partition_data*>& parts) mutable {
-        auto err = load_configured_dataset(*self->state.fs, aof, parts);
-        if (err.empty() && aof)
-          err = start_aof(self->system(), *self->state.fs, parts);
-        server::instance().loading = false;
-        promise.deliver(err);
-      },
-      [promise](uint32_t partition, const caf::error& e) mutable {
-        promise.deliver("partition " + std::to_string(partition) + " did not answer: "
-                        + caf::to_string(e));
       });
 }
 
