@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commands/blocking.hpp"
@@ -253,8 +254,24 @@ private:
   /// command lives there, so routing needs no hashing.
   partition_data* only_ = nullptr;
   uint32_t held_count_ = 0;
+  friend class write_sink_pause;
   write_sink* sink_;
   int64_t now_ms_;
+};
+
+/// While it lives (and `paused`), nothing `ks` runs reaches the write
+/// stream: a script's commands after redis.set_repl(redis.REPL_NONE).
+class write_sink_pause {
+public:
+  write_sink_pause(keyspace& ks, bool paused)
+      : ks_(ks), saved_(paused ? std::exchange(ks.sink_, nullptr) : ks.sink_) {}
+  write_sink_pause(const write_sink_pause&) = delete;
+  write_sink_pause& operator=(const write_sink_pause&) = delete;
+  ~write_sink_pause() { ks_.sink_ = saved_; }
+
+private:
+  keyspace& ks_;
+  write_sink* saved_;
 };
 
 /// LRU clock in seconds used for OBJECT IDLETIME: unix seconds in 24 bits,

@@ -63,10 +63,18 @@ std::string script_host::call(const std::vector<std::string>& argv, int resp, st
     spec->handler(nested);
     break;
   }
-  default:
+  default: {
+    write_sink_pause pause(*ctx_.ks, !propagate_);
     execute_nested(*spec, argv, rb, *ctx_.ks, db_, nullptr);
   }
+  }
   return {};
+}
+
+void script_host::set_repl(int flags) {
+  // The write stream feeds the AOF, and nothing else yet: a command goes
+  // there when REPL_AOF is set. Replicas will need the target per record.
+  propagate_ = (flags & scripting::repl_aof) != 0;
 }
 
 void script_host::run_connection_command(const command_spec& spec, const command_args& argv,

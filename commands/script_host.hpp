@@ -21,6 +21,7 @@ public:
 
   std::string call(const std::vector<std::string>& argv, int resp, std::string& out) override;
   bool command_exists(const std::vector<std::string>& argv) override;
+  void set_repl(int flags) override;
 
 private:
   command_context& ctx_;
@@ -28,6 +29,9 @@ private:
   /// caller's stays as it was).
   int db_;
   bool read_only_;
+  /// redis.set_repl kept REPL_AOF: the commands' effects reach the write
+  /// stream.
+  bool propagate_ = true;
 
   void run_connection_command(const command_spec& spec, const command_args& argv,
                               protocol::reply_builder& rb);

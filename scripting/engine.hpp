@@ -31,7 +31,13 @@ public:
   virtual std::string call(const std::vector<std::string>& argv, int resp, std::string& out) = 0;
   /// redis.acl_check_cmd: false if `argv` names no command.
   virtual bool command_exists(const std::vector<std::string>& argv) = 0;
+  /// redis.set_repl: where the effects of the commands the script runs
+  /// from now on are propagated (repl_aof | repl_replica bits).
+  virtual void set_repl(int flags) = 0;
 };
+
+/// redis.REPL_* (Redis's PROPAGATE_AOF / PROPAGATE_REPL bits).
+inline constexpr int repl_none = 0, repl_aof = 1, repl_replica = 2, repl_all = 3;
 
 /// Receives redis.log lines: level 0 debug .. 3 warning (Redis's LL_*).
 using log_callback = void (*)(int level, std::string_view line);

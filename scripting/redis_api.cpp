@@ -181,8 +181,6 @@ int redis_setresp(lua_State* L) {
   return 0;
 }
 
-constexpr lua_Integer repl_none = 0, repl_aof = 1, repl_replica = 2, repl_all = 3;
-
 int redis_set_repl(lua_State* L) {
   if (lua_gettop(L) != 1)
     raise_error_table(L, "redis.set_repl() requires two arguments.");
@@ -190,8 +188,8 @@ int redis_set_repl(lua_State* L) {
   if ((flags & ~repl_all) != 0)
     raise_error_table(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or "
                          "REPL_NONE.");
-  // Effects always reach both the AOF and the replicas here: the flags are
-  // accepted and have no effect.
+  if (auto* run = owner(L)->running())
+    run->host->set_repl(static_cast<int>(flags));
   return 0;
 }
 

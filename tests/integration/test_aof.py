@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from conftest import check_aof, kill9, redis_digest, running
+from conftest import check_aof, kill9, redis_digest, redis_reference, running
 
 THREADS = ["1", "4"]
 
@@ -160,3 +160,42 @@ def test_redis_server_loads_the_aof_actis_wrote(tmp_path):
         c.shutdown(nosave=True)
         s.proc.wait(10)
     assert redis_digest(str(tmp_path), "--appendonly", "yes") == digest
+
+
+SET_REPL_SCRIPT = """
+redis.call('set', 'kept:before', '1')
+redis.set_repl(redis.REPL_NONE)
+redis.call('set', 'unpropagated', '2')
+redis.call('incr', 'kept:before')
+redis.set_repl(redis.REPL_REPLICA)
+redis.call('set', 'replicas-only', '3')
+redis.set_repl(redis.REPL_ALL)
+redis.call('set', 'kept:after', '4')
+return 1
+"""
+
+
+def after_set_repl_and_reload(c, reload):
+    assert c.eval(SET_REPL_SCRIPT, 0) == 1
+    assert c.mget("kept:before", "unpropagated", "replicas-only", "kept:after") == \
+        [b"2", b"2", b"3", b"4"]
+    reload()
+    return c.mget("kept:before", "unpropagated", "replicas-only", "kept:after")
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_set_repl_keeps_effects_out_of_the_aof_as_redis_does(tmp_path, threads):
+    """Commands a script runs after redis.set_repl without REPL_AOF are not
+    in the AOF: after DEBUG LOADAOF actis and redis-server agree."""
+    (tmp_path / "actis").mkdir()
+    (tmp_path / "redis").mkdir()
+    with start(str(tmp_path / "actis"), threads, "--appendfsync", "always") as s:
+        c = s.client()
+        got = after_set_repl_and_reload(c, lambda: c.execute_command("DEBUG", "LOADAOF"))
+    proc, r = redis_reference(str(tmp_path / "redis"), "--appendonly", "yes")
+    try:
+        expected = after_set_repl_and_reload(r, lambda: r.execute_command("DEBUG", "LOADAOF"))
+    finally:
+        proc.terminate()
+        proc.wait()
+    assert got == expected == [b"1", None, None, b"4"]

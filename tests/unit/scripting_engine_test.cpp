@@ -34,6 +34,8 @@ struct fake_host : script_host {
     return {};
   }
   bool command_exists(const std::vector<std::string>& argv) override { return argv[0] != "nosuch"; }
+  std::vector<int> repl_flags;
+  void set_repl(int flags) override { repl_flags.push_back(flags); }
 };
 
 /// Runs `body` as EVAL would, returning the RESP reply (protocol `resp`).
@@ -265,4 +267,18 @@ TEST_CASE("scripting: functions load, run and report their errors") {
   CHECK(error == "ERR Error registering functions: ERR user_function:2: Attempt to modify a "
                  "readonly table");
   registry.flush();
+}
+
+TEST_CASE("scripting: redis.set_repl hands its flags to the host, bad flags are refused") {
+  fake_host host;
+  CHECK(eval("redis.set_repl(redis.REPL_NONE) redis.call('set', 'k', 'v') "
+             "redis.set_repl(redis.REPL_AOF) return 1",
+             host) == ":1\r\n");
+  CHECK(host.repl_flags == std::vector<int>{actis::scripting::repl_none,
+                                            actis::scripting::repl_aof});
+  CHECK(host.calls.size() == 1);
+  fake_host refused;
+  CHECK(eval("redis.set_repl(8)", refused).starts_with(
+      "-ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
+  CHECK(refused.repl_flags.empty());
 }
