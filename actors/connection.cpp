@@ -138,12 +138,21 @@ public:
 
   void list_clients(client_filter f,
                     std::function<void(std::vector<client_line>)> done) override {
+    // The caller describes itself as it is now: inside EXEC it is still in
+    // MULTI (flag x, the queued count), as Redis shows it, though its
+    // loop's answer comes after the EXEC.
+    std::string own = matches(info_, f) ? info_.describe(unix_ms()) : std::string();
     ask_all<std::vector<client_line>>(
         self_, srv_.manager_actors(),
-        [done](std::vector<std::vector<client_line>>& parts, const fan_out_failure&) {
+        [done, id = info_.id, own = std::move(own)](std::vector<std::vector<client_line>>& parts,
+                                                    const fan_out_failure&) {
           std::vector<client_line> all;
           for (auto& p : parts)
             all.insert(all.end(), p.begin(), p.end());
+          if (!own.empty())
+            for (auto& line : all)
+              if (line.id == id)
+                line.text = own;
           done(std::move(all));
         },
         client_list_atom::value, f);

@@ -167,3 +167,18 @@ def test_replies_keep_their_order_around_exec(start_server, threads):
     run_all([threading.Thread(target=work, args=(i,)) for i in range(10)])
     assert not bad, bad[:3]
     assert sum(int(v) for v in srv.client().mget(accounts)) == 10000
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_client_list_inside_exec_shows_the_client_in_multi(start_server, threads):
+    """As Redis: while EXEC runs, its client is still in MULTI (flag x and
+    the queued count), also in CLIENT LIST, whose answer comes from every
+    loop."""
+    srv = start_server("--threads", str(threads))
+    a, b = keys_on_distinct_partitions("cl:", 2)
+    p = srv.client().pipeline(transaction=True)
+    p.set(a, 1).client_list().set(b, 2)
+    _, clients, _ = p.execute()
+    assert len(clients) == 1, clients
+    assert clients[0]["flags"] == "x" and clients[0]["multi"] == "3", clients
+    assert clients[0]["cmd"] == "exec", clients
