@@ -19,6 +19,7 @@
 #include "actors/transaction.hpp"
 #include "commands/snapshot.hpp"
 #include "config/config.hpp"
+#include "persistence/aof_format.hpp"
 #include "persistence/aof_rewrite.hpp"
 #include "persistence/rdb_format.hpp"
 #include "persistence/rdb_string.hpp"
@@ -78,10 +79,9 @@ void append(running_save& run, std::string_view bytes) {
 /// annotation with aof-timestamp-enabled, as Redis opens its base).
 std::string preamble(bool commands) {
   std::string out;
-  auto& registry = config::registry::instance();
   if (commands) {
-    if (registry.get_one("aof-timestamp-enabled") == "yes")
-      out += "#TS:" + std::to_string(unix_ms() / 1000) + "\r\n";
+    if (config::registry::instance().get_one("aof-timestamp-enabled") == "yes")
+      persistence::append_timestamp_annotation(out, unix_ms() / 1000);
     for (auto& lib : scripting::library_registry::instance().snapshot())
       persistence::put_function_command(out, lib.code);
     return out;

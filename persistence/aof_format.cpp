@@ -6,24 +6,35 @@
 
 namespace actis::persistence {
 
-void append_resp_command(std::string& out, const aof_argv& argv) {
+void append_resp_array(std::string& out, size_t n) {
   out += '*';
-  out += std::to_string(argv.size());
+  out += std::to_string(n);
   out += "\r\n";
-  for (auto& a : argv) {
-    out += '$';
-    out += std::to_string(a.size());
-    out += "\r\n";
-    out += a;
-    out += "\r\n";
-  }
+}
+
+void append_resp_bulk(std::string& out, std::string_view arg) {
+  out += '$';
+  out += std::to_string(arg.size());
+  out += "\r\n";
+  out += arg;
+  out += "\r\n";
+}
+
+void append_resp_command(std::string& out, const aof_argv& argv) {
+  append_resp_array(out, argv.size());
+  for (auto& a : argv)
+    append_resp_bulk(out, a);
+}
+
+void append_timestamp_annotation(std::string& out, int64_t unix_seconds) {
+  out += "#TS:";
+  out += std::to_string(unix_seconds);
+  out += "\r\n";
 }
 
 void aof_encoder::append(std::string& out, int db, const aof_argv& argv, int64_t unix_seconds) {
   if (timestamps_ && unix_seconds > last_timestamp_) {
-    out += "#TS:";
-    out += std::to_string(unix_seconds);
-    out += "\r\n";
+    append_timestamp_annotation(out, unix_seconds);
     last_timestamp_ = unix_seconds;
   }
   if (db != selected_db_) {

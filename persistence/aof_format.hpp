@@ -19,6 +19,11 @@ using aof_argv = std::vector<std::string>;
 
 /// Appends `argv` as "*N\r\n$len\r\narg\r\n...".
 void append_resp_command(std::string& out, const aof_argv& argv);
+/// The pieces of one: "*N\r\n" (array header) and "$len\r\narg\r\n".
+void append_resp_array(std::string& out, size_t n);
+void append_resp_bulk(std::string& out, std::string_view arg);
+/// "#TS:<unix seconds>\r\n", the annotation aof-timestamp-enabled writes.
+void append_timestamp_annotation(std::string& out, int64_t unix_seconds);
 
 /// Encodes a stream of (db, command) pairs for one file: a SELECT goes in
 /// front of the first command and of every command whose db differs from

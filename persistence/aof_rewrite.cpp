@@ -8,6 +8,7 @@
 #include "datatypes/stream.hpp"
 #include "datatypes/strutil.hpp"
 #include "datatypes/zset.hpp"
+#include "persistence/aof_format.hpp"
 
 namespace actis::persistence {
 
@@ -19,22 +20,10 @@ namespace {
 /// so no command of the base is huge.
 constexpr size_t items_per_command = 64;
 
-void put_count(std::string& out, char kind, size_t n) {
-  out.push_back(kind);
-  out += std::to_string(n);
-  out += "\r\n";
-}
-
-void put_bulk(std::string& out, std::string_view s) {
-  put_count(out, '$', s.size());
-  out.append(s);
-  out += "\r\n";
-}
-
 void put_command(std::string& out, std::initializer_list<std::string_view> argv) {
-  put_count(out, '*', argv.size());
+  append_resp_array(out, argv.size());
   for (auto a : argv)
-    put_bulk(out, a);
+    append_resp_bulk(out, a);
 }
 
 /// The elements of one collection, each `args_per_item` arguments, as
@@ -49,7 +38,7 @@ public:
   ~batched_command() { flush(); }
 
   void add(std::string_view arg) {
-    put_bulk(args_, arg);
+    append_resp_bulk(args_, arg);
     if (++args_in_item_ < args_per_item_)
       return;
     args_in_item_ = 0;
@@ -61,9 +50,9 @@ private:
   void flush() {
     if (items_ == 0)
       return;
-    put_count(out_, '*', 2 + items_ * args_per_item_);
-    put_bulk(out_, name_);
-    put_bulk(out_, key_);
+    append_resp_array(out_, 2 + items_ * args_per_item_);
+    append_resp_bulk(out_, name_);
+    append_resp_bulk(out_, key_);
     out_ += args_;
     args_.clear();
     items_ = 0;
@@ -105,12 +94,12 @@ void put_stream(std::string& out, std::string_view key, const datatypes::stream&
     datatypes::stream::iterator it(s, datatypes::stream_id{}, datatypes::stream_id::max(), false);
     datatypes::stream_entry e;
     while (it.next(e)) {
-      put_count(out, '*', 3 + e.fields.size());
-      put_bulk(out, "XADD");
-      put_bulk(out, key);
-      put_bulk(out, e.id.str());
+      append_resp_array(out, 3 + e.fields.size());
+      append_resp_bulk(out, "XADD");
+      append_resp_bulk(out, key);
+      append_resp_bulk(out, e.id.str());
       for (auto f : e.fields)
-        put_bulk(out, f);
+        append_resp_bulk(out, f);
     }
   } else {
     // An empty stream is made by adding an entry that MAXLEN 0 trims at
