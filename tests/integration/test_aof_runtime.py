@@ -59,10 +59,14 @@ def manifest(dir):
     return (pathlib.Path(dir) / "appendonlydir" / "appendonly.aof.manifest").read_text()
 
 
+@pytest.mark.parametrize("preamble", ["yes", "no"])
 @pytest.mark.parametrize("threads", THREADS)
-def test_appendonly_turned_on_under_writes_keeps_every_acknowledged_write(tmp_path, threads):
+def test_appendonly_turned_on_under_writes_keeps_every_acknowledged_write(tmp_path, threads,
+                                                                          preamble):
+    """With an RDB base and with a base of commands (aof-use-rdb-preamble)."""
     n = 8
-    with start(str(tmp_path), threads, "--appendonly", "no", "--appendfsync", "always") as s:
+    with start(str(tmp_path), threads, "--appendonly", "no", "--appendfsync", "always",
+               "--aof-use-rdb-preamble", preamble) as s:
         c = s.client()
         c.mset({f"k{i}": i for i in range(50000)})
         w = Writers(s, n, {})
@@ -74,11 +78,14 @@ def test_appendonly_turned_on_under_writes_keeps_every_acknowledged_write(tmp_pa
         kill9(s)
         w.join()
         acked = w.acked
-    assert "type b" in manifest(tmp_path) and "type i" in manifest(tmp_path)
+    text = manifest(tmp_path)
+    base = ".base.rdb seq" if preamble == "yes" else ".base.aof seq"
+    assert base in text and "type b" in text and "type i" in text, text
     with start(str(tmp_path), threads, "--appendonly", "yes") as s:
         c = s.client()
         check_and_rebase(c, acked, n)
         assert c.dbsize() == 50000 + 2 * n
+    check_aof(tmp_path)
 
 
 @pytest.mark.parametrize("threads", THREADS)
