@@ -1,12 +1,10 @@
 """Blocking commands end to end with redis-py, at --threads 1 and 4: served by
 pushes from other clients, exactly once across partitions, FIFO, timeouts,
 clients that leave, CLIENT UNBLOCK, BLMOVE chains, and the seeds' job queue."""
-import socket
 import threading
 import time
 
 import pytest
-import redis
 
 THREADS = [1, 4]
 

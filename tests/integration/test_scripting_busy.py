@@ -7,7 +7,6 @@ SHUTDOWN NOSAVE stops the server; HELLO and AUTH work, so clients can
 connect meanwhile; replies stay in order and every connection works
 normally once the script ended. Each scenario runs against both servers and
 their transcripts must be equal."""
-import os
 import socket
 import tempfile
 import threading

@@ -1,7 +1,7 @@
 """Start-up, configuration and command-line behaviour of actis-server."""
 import subprocess
 
-from conftest import SERVER, Server
+from conftest import SERVER
 
 
 def test_version_and_help():

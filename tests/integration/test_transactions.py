@@ -129,7 +129,7 @@ def test_exec_of_a_client_that_left_runs_once(start_server, threads):
 def test_queued_commands_do_not_run_before_exec(start_server, threads):
     srv = start_server("--threads", str(threads))
     a, b = keys_on_distinct_partitions("pend:", 2)
-    r, other = srv.client(), srv.client()
+    other = srv.client()
     s = socket.create_connection(("127.0.0.1", srv.port))
     s.sendall(f"MULTI\r\nSET {a} 1\r\nSET {b} 2\r\n".encode())
     time.sleep(0.2)
