@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "commands/context.hpp"
 #include "datatypes/strutil.hpp"
 #include "protocol/errors.hpp"
 
@@ -341,6 +342,12 @@ void command_table::find_keys(const command_spec& spec, const command_args& argv
 command_table& table() {
   static command_table instance;
   return instance;
+}
+
+void reply_help_lines(command_context& ctx, std::span<const std::string_view> lines) {
+  ctx.reply.array(lines.size());
+  for (auto l : lines)
+    ctx.reply.simple(l);
 }
 
 } // namespace actis::commands

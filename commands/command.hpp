@@ -290,4 +290,9 @@ inline bool arity_ok(int arity, size_t argc) {
   return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
+/// A HELP reply given line by line (`lines` as simple strings), for the
+/// containers whose text is Redis's own rather than the actor layer's
+/// help_reply layout (SCRIPT, FUNCTION, XINFO, XGROUP, MEMORY, OBJECT).
+void reply_help_lines(command_context& ctx, std::span<const std::string_view> lines);
+
 } // namespace actis::commands

@@ -200,9 +200,7 @@ void object_help_handler(command_context& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(lines));
-  for (auto line : lines)
-    ctx.reply.simple(line);
+  reply_help_lines(ctx, lines);
 }
 
 // ------------------------------------------------------- EXPIRE & TTL

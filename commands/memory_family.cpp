@@ -117,9 +117,7 @@ void help_handler(command_context& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.array(std::size(lines));
-  for (auto line : lines)
-    ctx.reply.simple(line);
+  reply_help_lines(ctx, lines);
 }
 
 } // namespace

@@ -114,10 +114,4 @@ key_spec script_keys(bool read_write, bool noted) {
           noted ? ro_note : std::string_view()};
 }
 
-void reply_help_lines(command_context& ctx, std::span<const std::string_view> lines) {
-  ctx.reply.array(lines.size());
-  for (auto l : lines)
-    ctx.reply.simple(l);
-}
-
 } // namespace actis::commands

@@ -47,7 +47,4 @@ std::string build_library(scripting::engine& eng, const std::string& code,
 /// with Redis's note unless `noted` is false (EVALSHA's specs have none).
 key_spec script_keys(bool read_write, bool noted = true);
 
-/// A HELP reply of SCRIPT / FUNCTION: `lines` as simple strings.
-void reply_help_lines(command_context& ctx, std::span<const std::string_view> lines);
-
 } // namespace actis::commands

@@ -12,7 +12,6 @@
 #include "commands/command.hpp"
 #include "commands/context.hpp"
 #include "commands/families.hpp"
-#include "commands/script_host.hpp"
 #include "commands/stream_family_internal.hpp"
 
 namespace actis::commands {
