@@ -14,10 +14,12 @@
 #include "commands/keyspace.hpp"
 #include "commands/snapshot.hpp"
 #include "persistence/file_io.hpp"
+#include "protocol/reply.hpp"
 
 namespace actis::actors::saver_detail {
 
-inline const std::string ok_reply = "+OK\r\n";
+/// The saver answers in std::string (CAF results): protocol's +OK as one.
+inline const std::string ok_reply{protocol::ok_reply};
 inline const std::string failed_reply = "-ERR\r\n";
 
 /// How long appendonly no and DEBUG LOADAOF wait for the writer to have

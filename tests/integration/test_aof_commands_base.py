@@ -6,12 +6,12 @@ with the same contents; redis-check-aof accepts the directory. Run at
 --threads 1 and 4."""
 import pathlib
 import shutil
-import time
 
 import pytest
 
 from conftest import check_aof, redis_reference, running
 from test_rdb_interop import fill as fill_types
+from test_aof_runtime import rewrite_done, wait_for
 from test_rdb_streams import fill as fill_streams
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
@@ -28,7 +28,7 @@ def rebuilt_view(reply):
     if not isinstance(reply, list):
         return reply
     out = [rebuilt_view(x) for x in reply]
-    for i in range(0, len(out) - 1):
+    for i in range(len(out) - 1):
         if out[i] in (b"seen-time", b"radix-tree-keys", b"radix-tree-nodes"):
             out[i + 1] = 0
     return out
@@ -57,8 +57,8 @@ def fill(c, seed):
     return sorted(k.decode() for k in c.keys("*")), streams, changed
 
 
-def without(contents, keys):
-    digest, described, libraries = contents
+def without(snapshot, keys):
+    digest, described, libraries = snapshot
     return digest, {k: v for k, v in described.items() if k not in keys}, libraries
 
 
@@ -73,11 +73,7 @@ def test_rewrite_base_of_commands_loads_in_actis_and_redis(tmp_path, threads):
         other.set("db3:key", "in another database")
         other.rpush("db3:list", *range(100))
         assert c.bgrewriteaof() is True
-        deadline = time.time() + 30
-        while c.info("persistence")["aof_rewrite_in_progress"] or \
-                c.info("persistence")["aof_rewrites"] < 1:
-            assert time.time() < deadline, "BGREWRITEAOF did not finish"
-            time.sleep(0.05)
+        wait_for(lambda: rewrite_done(c, 1), "BGREWRITEAOF")
         c.set("written:after", "the rewrite")  # goes to the incr file
         keys = keys + ["written:after"]
         expected = contents(c, keys, streams)
