@@ -152,6 +152,10 @@ private:
     route r;
     bool routed;
     size_t bytes; // of argv, counted in queued_bytes_ until it starts
+    /// Counted in the client's statistics (once it reached the front).
+    bool counted = false;
+    /// Its key's memory was prefetched (prefetch_ahead).
+    bool prefetched = false;
   };
   enum class waiting_for : uint8_t {
     nothing, batches, transaction, summaries, connection, blocked
@@ -172,7 +176,16 @@ private:
     int64_t deadline_ms = -1;
   };
 
+  /// Routes `cmd` if not yet done. Routing depends on client state that
+  /// only connection commands change (AUTH, SELECT …), so a command may be
+  /// routed early when only keyed commands come before it.
+  const route& route_of(queued& cmd);
+  /// Routes the front command and counts it in the client's statistics.
   const route& route_front();
+  /// Pipelined keyed commands for this loop's free partition: prefetches
+  /// their keys' hash buckets, then entries, before any of them runs, so
+  /// the cache misses of a batch overlap instead of costing one by one.
+  void prefetch_ahead();
   /// In RESP2 a subscribed client runs only (P|S)(UN)SUBSCRIBE, PING, QUIT
   /// and RESET: answers and drops the front command otherwise (true).
   bool refused_when_subscribed(const route& r);

@@ -75,7 +75,8 @@ route route_command(const protocol::command_args& argv, const route_client& clie
     }
     return r;
   }
-  r.partition = commands::keyspace::partition_of(argv[key_scratch[0]], partition_count);
+  r.first_key = static_cast<uint32_t>(key_scratch[0]);
+  r.partition = commands::keyspace::partition_of(argv[r.first_key], partition_count);
   for (size_t i = 1; i < key_scratch.size(); ++i) {
     auto p = commands::keyspace::partition_of(argv[key_scratch[i]], partition_count);
     if (p == r.partition && r.partitions.empty())

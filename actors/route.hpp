@@ -30,6 +30,8 @@ struct route {
   destination where = destination::rejected;
   const commands::command_spec* spec = nullptr;
   uint32_t partition = 0;
+  /// Where argv holds the first key; 0 for a command without keys.
+  uint32_t first_key = 0;
   std::vector<uint32_t> partitions; // sorted, unique
   std::string error;
 };

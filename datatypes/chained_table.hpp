@@ -53,6 +53,31 @@ public:
     return nullptr;
   }
 
+  /// Loads the bucket slot(s) of hash `h`: the first of a lookup's two
+  /// dependent loads, issued ahead of a batch of lookups (db::warm_lookups).
+  void load_bucket(uint64_t h) const {
+    for (int t = 0; t < 2 && size_[t] != 0; ++t)
+      touch(&table_[t][h & (size_[t] - 1)]);
+  }
+  /// Loads the first node of hash `h`'s chain (the second load; its bucket
+  /// should be cached by now) and returns it, or null. While rehashing,
+  /// the newer table's node is returned if both have one.
+  const Node* load_chain_head(uint64_t h) const {
+    const Node* head = nullptr;
+    for (int t = 0; t < 2 && size_[t] != 0; ++t) {
+      if (const Node* n = table_[t][h & (size_[t] - 1)]) {
+        // Both ends: a node need not start on a cache line.
+        touch(n);
+        touch(reinterpret_cast<const char*>(n) + sizeof(Node) - 1);
+        head = n;
+      }
+    }
+    return head;
+  }
+  /// A real load, not a prefetch hint, which the CPU may drop (it does on
+  /// this project's VMs when the hint misses the TLB).
+  static void touch(const void* p) { (void)*static_cast<const volatile char*>(p); }
+
   /// Links a node the caller knows is absent. Grows first if needed.
   void insert(Node* n, uint64_t h) {
     grow_if_needed();

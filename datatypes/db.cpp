@@ -3,6 +3,7 @@
 // keys only (so persistent keys pay nothing for expiry support).
 #include "datatypes/db.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -43,6 +44,8 @@ struct entry_access {
     std::memcpy(&len, e.key_store_ + len_at, sizeof len);
     return {p, len};
   }
+
+  static bool on_heap(const entry& e) { return e.key_tag_ == heap_tag; }
 
   static uint64_t stored_hash(const entry& e) {
     uint64_t h = 0;
@@ -195,6 +198,26 @@ entry* db::find(std::string_view key) {
   uint64_t h = hash_bytes(key);
   impl_->keys.step();
   return impl_->keys.find(h, key_is(key, h));
+}
+
+uint64_t db::key_hash(std::string_view key) {
+  return hash_bytes(key);
+}
+
+void db::warm_lookups(const uint64_t* key_hashes, size_t n) const {
+  if (!impl_)
+    return;
+  const auto& keys = impl_->keys;
+  for (size_t i = 0; i < n; ++i)
+    keys.load_bucket(key_hashes[i]);
+  constexpr size_t max_batch = 64;
+  const entry* heads[max_batch];
+  n = std::min(n, max_batch);
+  for (size_t i = 0; i < n; ++i)
+    heads[i] = keys.load_chain_head(key_hashes[i]);
+  for (size_t i = 0; i < n; ++i)
+    if (heads[i] != nullptr && entry_access::on_heap(*heads[i]))
+      decltype(impl_->keys)::touch(entry_access::key(*heads[i]).data());
 }
 
 std::pair<entry*, bool> db::find_or_insert(std::string_view key) {

@@ -51,6 +51,13 @@ public:
   /// Inserts an empty-string value under `key` if missing. Returns the entry
   /// and whether it was created.
   std::pair<entry*, bool> find_or_insert(std::string_view key);
+  /// The hash lookups of `key` use; for warm_lookups.
+  static uint64_t key_hash(std::string_view key);
+  /// Before a batch of lookups (pipelined commands): loads what each of
+  /// the `n` keys will touch first — its bucket, the first entry of its
+  /// chain, a long key's bytes — one pass per level, so the cache misses of
+  /// the whole batch overlap instead of following one another.
+  void warm_lookups(const uint64_t* key_hashes, size_t n) const;
   /// Removes key (and its expire). Returns false if it did not exist.
   bool erase(std::string_view key);
   size_t size() const;

@@ -292,6 +292,30 @@ TEST_CASE("db insert, find and erase through many rehashes") {
   CHECK(contents(e->val).empty());
 }
 
+TEST_CASE("db warm_lookups changes no lookup, also mid-rehash and on an empty db") {
+  db d;
+  auto name = [](int i) { return i % 2 == 0 ? key_name(i) : key_name(i) + std::string(20, 'L'); };
+  std::vector<uint64_t> hashes;
+  for (int i = 0; i < 100; ++i)
+    hashes.push_back(db::key_hash(name(i)));
+  d.warm_lookups(hashes.data(), hashes.size());
+  CHECK(d.size() == 0);
+  for (int i = 0; i < 3000; ++i) {
+    d.find_or_insert(name(i));
+    if (i % 97 != 0)
+      continue;
+    // Every size class of the table and its rehashes; more hashes than one
+    // batch loads, present and absent, inline and heap keys.
+    d.warm_lookups(hashes.data(), hashes.size());
+    for (int k = 0; k < 100; ++k) {
+      entry* e = d.find(name(k));
+      CHECK((e != nullptr) == (k <= i));
+      if (e)
+        CHECK(e->key() == name(k));
+    }
+  }
+}
+
 TEST_CASE("db keys are binary safe") {
   db d;
   std::string with_nul("a\0b", 3);
