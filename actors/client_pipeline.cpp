@@ -132,6 +132,7 @@ void client_pipeline::prefetch_ahead() {
 
 void client_pipeline::run() {
   now_ms_ = unix_ms();
+  watch_elsewhere_finished();
   while (!queue_.empty()) {
     if (!queue_.front().prefetched && queue_.size() > 1 && info_.multi < 0)
       prefetch_ahead();
@@ -232,13 +233,18 @@ void client_pipeline::refuse_front(const commands::command_spec& spec, std::stri
   pop_front();
 }
 
-bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
+std::string_view client_pipeline::busy_error_now() {
   // One relaxed load per command while no script runs.
-  if (!scripting::current_script().active.load(std::memory_order_relaxed)
-      || (spec.flags & commands::f_allow_busy) != 0)
-    return false;
+  if (!scripting::current_script().active.load(std::memory_order_relaxed))
+    return {};
   auto threshold = config::registry::instance().get_one("busy-reply-threshold");
-  auto busy = scripting::busy_error(std::atoll(threshold.c_str()), unix_ms());
+  return scripting::busy_error(std::atoll(threshold.c_str()), unix_ms());
+}
+
+bool client_pipeline::refuse_while_busy(const commands::command_spec& spec) {
+  if ((spec.flags & commands::f_allow_busy) != 0)
+    return false;
+  auto busy = busy_error_now();
   if (busy.empty())
     return false;
   refuse_front(spec, busy);

@@ -33,6 +33,7 @@
 // nowhere meanwhile). Thread: the owning loop's.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -195,6 +196,8 @@ private:
   /// While a script runs past busy-reply-threshold, answers the front
   /// command with BUSY unless it is allowed then (SCRIPT KILL, SHUTDOWN …).
   bool refuse_while_busy(const commands::command_spec& spec);
+  /// The BUSY error while a script runs past busy-reply-threshold, else "".
+  static std::string_view busy_error_now();
   /// MISCONF for writes (and PING) while the last save failed and
   /// stop-writes-on-bgsave-error is on, or the AOF cannot be written, as
   /// Redis's processCommand.
@@ -244,6 +247,13 @@ private:
   /// MULTI, WATCH outside it. True if it started it.
   bool start_transaction_command(queued& cmd);
   void start_watch(protocol::command_args argv);
+  /// While a script of another loop is busy holding the keys' partitions:
+  /// hands the WATCH to the script's thread (actors/busy_loop.hpp), which
+  /// enters it at once, as Redis does; the reply comes with the resume that
+  /// follows. False if it was not handed over (the caller then waits).
+  bool watch_beside_busy_script(const std::vector<commands::watched_key>& keys, uint64_t slot);
+  /// Answers such a WATCH once it was entered (true).
+  bool watch_elsewhere_finished();
   void start_exec();
   /// Runs `body(ks, self)` holding `parts`: inline when that is one local
   /// partition nobody holds, else as a transaction unit of `commands`
@@ -282,6 +292,12 @@ private:
   /// The client's WATCH and the keys it watches.
   commands::watch_ptr watch_;
   std::vector<commands::watched_key> watched_;
+  /// A WATCH handed to a busy script's thread: its reply slot and whether
+  /// it was entered (set there).
+  struct watch_elsewhere {
+    uint64_t slot = 0;
+    std::shared_ptr<std::atomic<bool>> done;
+  } watch_elsewhere_;
 
   std::optional<blocking_run> blocking_;
   /// Numbers the runs of blocking commands, so late messages about an

@@ -13,6 +13,8 @@
 #include <algorithm>
 
 #include "actors/client_pipeline.hpp"
+
+#include "actors/busy_loop.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "protocol/errors.hpp"
@@ -115,6 +117,17 @@ void client_pipeline::run_holding(std::vector<uint32_t> parts, size_t commands, 
       return;
     }
   }
+  // Served from inside this loop's running round (only allow-busy work
+  // reaches here while a script is busy: WATCH; EXEC answers BUSY): the
+  // partitions are this thread's already, so it runs now, between two of
+  // the script's instructions, as in Redis.
+  if (auto* held = loop_.round_held;
+      held != nullptr
+      && std::all_of(parts.begin(), parts.end(), [&](uint32_t p) { return (*held)[p] != nullptr; })) {
+    commands::keyspace ks(*held, srv_.partition_count(), &loop_.sink, now_ms_);
+    body(ks, this);
+    return;
+  }
   waiting_ = waiting_for::transaction;
   post_unit(
       std::move(parts), commands,
@@ -149,6 +162,8 @@ void client_pipeline::start_watch(protocol::command_args argv) {
                      [&](auto& w) { return w.db == k.db && w.key == k.key; }))
       watched_.push_back(k);
   commands::stats::executed(*spec_named("watch"), 0, false);
+  if (watch_beside_busy_script(keys, slot))
+    return;
   run_holding(
       std::move(parts), 1,
       [session = watch_, keys = std::move(keys), slot](commands::keyspace& ks,
@@ -161,6 +176,37 @@ void client_pipeline::start_watch(protocol::command_args argv) {
       [slot](client_pipeline& self, const std::string& error) {
         self.replies_.fill(slot, error_reply(error, self.info_.resp));
       });
+}
+
+bool client_pipeline::watch_beside_busy_script(const std::vector<commands::watched_key>& keys,
+                                               uint64_t slot) {
+  // Only from a loop other than the script's (whose own clients are served
+  // inside its round, run_holding), and only once clients see it busy.
+  if (loop_.round_held != nullptr || busy_error_now().empty())
+    return false;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  bool handed = run_beside_busy_script(
+      [session = watch_, keys, done, conn = caf::actor_cast<caf::actor>(self_)](
+          commands::keyspace& ks) {
+        for (auto& k : keys)
+          commands::watch_key(ks.part(k.key), k.db, k.key, session, ks.now_ms());
+        done->store(true, std::memory_order_release);
+        caf::anon_send(conn, resume_atom::value);
+      });
+  if (!handed)
+    return false;
+  waiting_ = waiting_for::transaction;
+  watch_elsewhere_ = {slot, std::move(done)};
+  return true;
+}
+
+bool client_pipeline::watch_elsewhere_finished() {
+  if (!watch_elsewhere_.done || !watch_elsewhere_.done->load(std::memory_order_acquire))
+    return false;
+  replies_.fill(watch_elsewhere_.slot, std::string(protocol::ok_reply));
+  watch_elsewhere_ = {};
+  waiting_ = waiting_for::nothing;
+  return true;
 }
 
 void client_pipeline::start_exec() {

@@ -160,6 +160,26 @@ int64_t monotonic_us() {
 /// inline commands get their turn; what it did not take waits for the next
 /// round, which asks again after the releases (and so after the loops that
 /// queued holds meanwhile). Transactions run one after another, each atomic.
+/// The partitions a running round holds, published on its loop context
+/// (loop_context::round_held) for as long as the round runs.
+class round_scope {
+public:
+  round_scope(loop_context& ctx, std::vector<commands::partition_data*>& held)
+      : ctx_(ctx), held_(held) {
+    ctx_.round_held = &held_;
+  }
+  ~round_scope() {
+    end_busy_handoff(ctx_.index, held_);
+    ctx_.round_held = nullptr;
+  }
+  round_scope(const round_scope&) = delete;
+  round_scope& operator=(const round_scope&) = delete;
+
+private:
+  loop_context& ctx_;
+  std::vector<commands::partition_data*>& held_;
+};
+
 void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
   if (ctx.round_running || ctx.waiting_txns.empty())
     return;
@@ -184,7 +204,10 @@ void start_transaction_round(caf::io::broker* self, loop_context& ctx) {
   hold_and_run(
       self, std::move(refs), srv.partition_count(), ctx.watchdog,
       [&ctx, round, finish](std::vector<commands::partition_data*>& held) {
-        run_round(*round, ctx.waiting_txns, held, monotonic_us);
+        {
+          round_scope scope(ctx, held);
+          run_round(*round, ctx.waiting_txns, held, monotonic_us);
+        }
         finish();
       },
       [round, finish](uint32_t partition, const caf::error& err) {

@@ -115,6 +115,13 @@ struct loop_context {
   std::vector<int> listeners;
   /// Clock (ms) before which a busy script does not poll the sockets again.
   int64_t busy_next_poll_ms = 0;
+  /// While a transaction round runs: the partitions it holds. A client
+  /// served from inside the round (a busy script polls the sockets) may run
+  /// work on them at once, as Redis runs WATCH during a busy script.
+  std::vector<commands::partition_data*>* round_held = nullptr;
+  /// The round's script takes work from other loops' clients
+  /// (actors/busy_loop.hpp).
+  bool handoff_open = false;
   /// Clients holding replies until writes are fsynced (appendfsync always).
   std::unordered_set<uint64_t> awaiting_durability;
   std::vector<partition_batch> outbox;          // per partition

@@ -335,12 +335,12 @@ def watch_during_the_script(port, proc):
     time.sleep(0.2)
     during, busy = wait_busy(port, caller)
     t.append(busy)
-    # WATCH is allowed while busy (actis: it waits for the held partition,
-    # the GET sent with it is answered after it, in order).
+    # WATCH is allowed while busy and answered at once, before the script
+    # ends; the GET sent with it gets BUSY.
     c.send(("WATCH", "k"), ("GET", "k"))
-    time.sleep(0.2)
-    t.append(during.call("SCRIPT", "KILL"))
     t.append([c.reply(), c.reply()])
+    t.append(caller.is_alive())
+    t.append(during.call("SCRIPT", "KILL"))
     t.append(caller.finish())
     c.send(("MULTI",), ("SET", "k", "2"), ("EXEC",))
     t.append([c.reply() for _ in range(3)])
@@ -351,8 +351,52 @@ def watch_during_the_script(port, proc):
 
 def test_watch_during_the_script(servers):
     t = servers(watch_during_the_script)
-    assert t[3][0] == "OK" and is_busy(t[3][1])
-    assert t[5] == ["OK", "QUEUED", ["OK"]]
+    assert t[2][0] == "OK" and is_busy(t[2][1])
+    assert t[3] is True
+    assert t[6] == ["OK", "QUEUED", ["OK"]]
+
+
+# Writes its key once it has been busy for `ms` milliseconds (TIME, so the
+# same on both servers), then ends by itself: a script that wrote cannot be
+# killed.
+WRITE_LATER = """local function now() local t = redis.call('TIME') return t[1] * 1000 + t[2] / 1000 end
+local start = now()
+while now() - start < tonumber(ARGV[1]) do end
+return redis.call('incr', KEYS[1])"""
+
+
+def watched_then_written_by_the_script(port, proc):
+    t = []
+    # Several watchers: at --threads 4 some are on the script's loop (served
+    # inside its round) and some on others (handed to the script's thread).
+    watchers = [Raw(port) for _ in range(8)]
+    t.append(watchers[0].call("SET", "w", "5"))
+    caller = Caller(port, [("EVAL", WRITE_LATER, "1", "w", "1500")])
+    caller.start()
+    time.sleep(0.2)
+    during, busy = wait_busy(port, caller)
+    t.append(busy)
+    t.append([c.call("WATCH", "w") for c in watchers])   # before the script's INCR
+    t.append(caller.finish())
+    for c in watchers:
+        c.send(("MULTI",), ("GET", "w"), ("EXEC",))
+    t.append([[c.reply() for _ in range(3)] for c in watchers])
+    # Watched after the script's write: nothing changes it any more.
+    c = watchers[0]
+    t.append(c.call("WATCH", "w"))
+    c.send(("MULTI",), ("GET", "w"), ("EXEC",))
+    t.append([c.reply() for _ in range(3)])
+    for conn in watchers + [during]:
+        conn.close()
+    return t
+
+
+def test_a_write_of_the_busy_script_after_watch_fails_exec(servers):
+    t = servers(watched_then_written_by_the_script)
+    assert t[2] == ["OK"] * 8
+    assert t[3] == [6]
+    assert t[4] == [["OK", "QUEUED", None]] * 8
+    assert t[6] == ["OK", "QUEUED", ["6"]]
 
 
 # -- actis only ---------------------------------------------------------------
