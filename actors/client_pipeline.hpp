@@ -155,7 +155,7 @@ private:
     size_t bytes; // of argv, counted in queued_bytes_ until it starts
     /// Counted in the client's statistics (once it reached the front).
     bool counted = false;
-    /// Its key's memory was prefetched (prefetch_ahead).
+    /// prefetch_ahead has looked at it.
     bool prefetched = false;
   };
   enum class waiting_for : uint8_t {
@@ -183,9 +183,10 @@ private:
   const route& route_of(queued& cmd);
   /// Routes the front command and counts it in the client's statistics.
   const route& route_front();
-  /// Pipelined keyed commands for this loop's free partition: prefetches
-  /// their keys' hash buckets, then entries, before any of them runs, so
-  /// the cache misses of a batch overlap instead of costing one by one.
+  /// Pipelined keyed commands for this loop's free partition: loads their
+  /// keys' hash buckets, then entries (db::warm_lookups), before any of
+  /// them runs, so the cache misses of a read overlap instead of costing
+  /// one after another.
   void prefetch_ahead();
   /// In RESP2 a subscribed client runs only (P|S)(UN)SUBSCRIBE, PING, QUIT
   /// and RESET: answers and drops the front command otherwise (true).
@@ -252,8 +253,8 @@ private:
   /// enters it at once, as Redis does; the reply comes with the resume that
   /// follows. False if it was not handed over (the caller then waits).
   bool watch_beside_busy_script(const std::vector<commands::watched_key>& keys, uint64_t slot);
-  /// Answers such a WATCH once it was entered (true).
-  bool watch_elsewhere_finished();
+  /// Answers such a WATCH once it was entered.
+  void watch_elsewhere_finished();
   void start_exec();
   /// Runs `body(ks, self)` holding `parts`: inline when that is one local
   /// partition nobody holds, else as a transaction unit of `commands`

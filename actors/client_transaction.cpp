@@ -12,9 +12,8 @@
 // their partitions (commands/watch.hpp) in program order, like any write.
 #include <algorithm>
 
-#include "actors/client_pipeline.hpp"
-
 #include "actors/busy_loop.hpp"
+#include "actors/client_pipeline.hpp"
 #include "commands/command_stats.hpp"
 #include "commands/executor.hpp"
 #include "protocol/errors.hpp"
@@ -117,12 +116,13 @@ void client_pipeline::run_holding(std::vector<uint32_t> parts, size_t commands, 
       return;
     }
   }
-  // Served from inside this loop's running round (only allow-busy work
-  // reaches here while a script is busy: WATCH; EXEC answers BUSY): the
+  // Served by a busy script from inside this loop's running round (only
+  // allow-busy work gets here then: WATCH; EXEC answers BUSY): the
   // partitions are this thread's already, so it runs now, between two of
-  // the script's instructions, as in Redis.
+  // the script's instructions, as in Redis. No pipeline runs inside a
+  // round otherwise (they resume after it).
   if (auto* held = loop_.round_held;
-      held != nullptr
+      held != nullptr && !busy_error_now().empty()
       && std::all_of(parts.begin(), parts.end(), [&](uint32_t p) { return (*held)[p] != nullptr; })) {
     commands::keyspace ks(*held, srv_.partition_count(), &loop_.sink, now_ms_);
     body(ks, this);
@@ -200,13 +200,12 @@ bool client_pipeline::watch_beside_busy_script(const std::vector<commands::watch
   return true;
 }
 
-bool client_pipeline::watch_elsewhere_finished() {
+void client_pipeline::watch_elsewhere_finished() {
   if (!watch_elsewhere_.done || !watch_elsewhere_.done->load(std::memory_order_acquire))
-    return false;
+    return;
   replies_.fill(watch_elsewhere_.slot, std::string(protocol::ok_reply));
   watch_elsewhere_ = {};
   waiting_ = waiting_for::nothing;
-  return true;
 }
 
 void client_pipeline::start_exec() {
