@@ -188,6 +188,19 @@ void client_pipeline::run() {
     if (busy)
       break;
     if (r.where == destination::partitions) {
+      // One partition in all (an all-partition command at --threads 1: a
+      // script, FLUSHALL, KEYS …) that is this loop's and free: holding it
+      // is what running now on this thread does, without the round's
+      // messages.
+      if (r.partitions.size() == 1) {
+        auto p = r.partitions.front();
+        auto& target = srv_.partitions[p];
+        if (target.loop == loop_.index && !target.held) {
+          run_inline(*r.spec, queue_.front().argv, p);
+          pop_front();
+          continue;
+        }
+      }
       start_transaction_unit();
       continue;
     }
