@@ -28,7 +28,7 @@ public:
       : parts_(parts), now_ms_(unix_ms()) {}
 
   void entry(int db, std::string key, datatypes::value v, int64_t expire_ms, int64_t idle_s,
-             int) override {
+             int lfu_freq) override {
     auto& p = *parts_[commands::keyspace::partition_of(
         key, static_cast<uint32_t>(parts_.size()))];
     if (db < 0 || static_cast<size_t>(db) >= p.dbs.size())
@@ -47,8 +47,14 @@ public:
       d.remove_expire(*e);
     }
     e->val = std::move(v);
-    auto clock = commands::lru_clock_at(now_ms_);
-    e->lru = idle_s > 0 ? (clock - static_cast<uint32_t>(idle_s)) & ((1u << 24) - 1) : clock;
+    if (config::live().lfu_policy.load(std::memory_order_relaxed)) {
+      e->lru = commands::lfu_word(lfu_freq >= 0 ? static_cast<uint32_t>(lfu_freq)
+                                                : commands::lfu_init_counter,
+                                  now_ms_);
+    } else {
+      auto clock = commands::lru_clock_at(now_ms_);
+      e->lru = idle_s > 0 ? (clock - static_cast<uint32_t>(idle_s)) & ((1u << 24) - 1) : clock;
+    }
     if (expire_ms >= 0)
       d.set_expire(*e, expire_ms);
     ++keys;

@@ -16,11 +16,6 @@ bool config_is(std::string_view name, std::string_view want) {
   return config::registry::instance().get_one(name) == want;
 }
 
-bool lfu_policy() {
-  return config::registry::instance().get_one("maxmemory-policy").find("lfu") !=
-         std::string::npos;
-}
-
 /// Redis's objectSetLRUOrLFU for an idle time: the access `idle_s` seconds
 /// before `now` on the 24-bit clock, wrapping as Redis's 24-bit field does.
 uint32_t lru_for_idle(long long idle_s, int64_t now_ms) {
@@ -79,8 +74,14 @@ op_result<restore_outcome> op_restore(keyspace& ks, int db, std::string_view key
   entry& added = ks.add(db, key, std::move(*v));
   if (ttl != 0)
     ks.set_expire(db, added, ttl);
-  if (opt.idle_s >= 0 && !lfu_policy())
+  // Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy only,
+  // IDLETIME under any other.
+  if (config::live().lfu_policy.load(std::memory_order_relaxed)) {
+    if (opt.freq >= 0)
+      added.lru = lfu_word(static_cast<uint32_t>(opt.freq), ks.now_ms());
+  } else if (opt.idle_s >= 0) {
     added.lru = lru_for_idle(opt.idle_s, ks.now_ms());
+  }
   ks.notify(db, key, event_class::generic, "restore");
   out.stored = true;
   out.expire_ms = ttl;

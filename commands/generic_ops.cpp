@@ -18,11 +18,6 @@ bool is_expired(datatypes::db& d, const entry& e, int64_t now_ms) {
   return e.has_expire && d.expire_at(e) <= now_ms;
 }
 
-bool lfu_policy() {
-  return config::registry::instance().get_one("maxmemory-policy").find("lfu") !=
-         std::string::npos;
-}
-
 entry* object_lookup(keyspace& ks, int db, std::string_view key) {
   return ks.lookup_read(db, key, lookup_no_touch | lookup_no_notify);
 }
@@ -263,7 +258,7 @@ op_result<int64_t> op_object_idletime(keyspace& ks, int db, std::string_view key
   entry* e = object_lookup(ks, db, key);
   if (e == nullptr)
     return op_status::nil;
-  if (lfu_policy())
+  if (config::live().lfu_policy.load(std::memory_order_relaxed))
     return op_status::lfu_idle_time;
   return static_cast<int64_t>(lru_idle_seconds(e->lru, lru_clock_at(ks.now_ms())));
 }
@@ -272,12 +267,9 @@ op_result<int64_t> op_object_freq(keyspace& ks, int db, std::string_view key) {
   entry* e = object_lookup(ks, db, key);
   if (e == nullptr)
     return op_status::nil;
-  if (!lfu_policy())
+  if (!config::live().lfu_policy.load(std::memory_order_relaxed))
     return op_status::lfu_not_selected;
-  // Access counts are not tracked: report Redis's initial counter (5)
-  // decayed by one per idle minute (lfu-decay-time 1).
-  auto idle_minutes = lru_idle_seconds(e->lru, lru_clock_at(ks.now_ms())) / 60;
-  return int64_t{idle_minutes >= 5 ? 0 : static_cast<int64_t>(5 - idle_minutes)};
+  return int64_t{lfu_counter(e->lru, ks.now_ms())};
 }
 
 op_result<int64_t> expire_time(std::string_view arg, int64_t basetime, bool seconds) {

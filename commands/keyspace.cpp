@@ -68,16 +68,65 @@ uint32_t lru_clock_at(int64_t now_ms) {
   return static_cast<uint32_t>(now_ms / 1000) & lru_clock_max;
 }
 
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 uint32_t lru_clock() {
-  return lru_clock_at(std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count());
+  return lru_clock_at(wall_clock_ms());
 }
 
 uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock) {
   if (now_clock >= lru)
     return now_clock - lru;
   return static_cast<uint64_t>(now_clock) + (lru_clock_max - lru);
+}
+
+namespace {
+
+/// Redis's LFUGetTimeInMinutes: unix minutes in 16 bits.
+uint32_t lfu_minutes(int64_t now_ms) {
+  return static_cast<uint32_t>(now_ms / 60000) & 0xFFFF;
+}
+
+} // namespace
+
+uint32_t lfu_word(uint32_t counter, int64_t now_ms) {
+  return (lfu_minutes(now_ms) << 8) | (counter & 0xFF);
+}
+
+uint32_t lfu_counter(uint32_t word, int64_t now_ms) {
+  uint32_t stamp = word >> 8;
+  uint32_t counter = word & 0xFF;
+  auto decay = config::live().lfu_decay_time.load(std::memory_order_relaxed);
+  if (decay <= 0)
+    return counter;
+  uint32_t now = lfu_minutes(now_ms);
+  uint32_t elapsed = now >= stamp ? now - stamp : 0xFFFF - stamp + now;
+  auto periods = static_cast<uint32_t>(elapsed / static_cast<unsigned long long>(decay));
+  return periods > counter ? 0 : counter - periods;
+}
+
+uint32_t use_stamp_new(int64_t now_ms) {
+  if (config::live().lfu_policy.load(std::memory_order_relaxed))
+    return lfu_word(lfu_init_counter, now_ms);
+  return lru_clock_at(now_ms);
+}
+
+uint32_t use_stamp_touched(uint32_t old, int64_t now_ms, std::mt19937_64& rng) {
+  if (!config::live().lfu_policy.load(std::memory_order_relaxed))
+    return lru_clock_at(now_ms);
+  uint32_t counter = lfu_counter(old, now_ms);
+  if (counter < 255) {
+    double base = counter > lfu_init_counter ? counter - lfu_init_counter : 0;
+    auto factor = static_cast<double>(config::live().lfu_log_factor.load(std::memory_order_relaxed));
+    double p = 1.0 / (base * factor + 1);
+    if (std::uniform_real_distribution<double>(0, 1)(rng) < p)
+      ++counter;
+  }
+  return lfu_word(counter, now_ms);
 }
 
 bool shared_integer(const value& v) {
@@ -136,7 +185,7 @@ entry* keyspace::lookup_read(int db, std::string_view key, unsigned flags) {
   }
   ++p.stats.keyspace_hits;
   if ((flags & lookup_no_touch) == 0)
-    e->lru = lru_clock_at(now_ms_);
+    e->lru = use_stamp_touched(e->lru, now_ms_, p.rng);
   return e;
 }
 
@@ -151,8 +200,9 @@ entry* keyspace::lookup_peek(int db, std::string_view key) {
 entry* keyspace::lookup_write(int db, std::string_view key) {
   entry* e = lookup_peek(db, key);
   if (e != nullptr) {
-    before_change(part(key), db, *e);
-    e->lru = lru_clock_at(now_ms_);
+    auto& p = part(key);
+    before_change(p, db, *e);
+    e->lru = use_stamp_touched(e->lru, now_ms_, p.rng);
   }
   return e;
 }
@@ -164,7 +214,9 @@ entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
   if (!created)
     before_change(p, db, *e);
   e->val = std::move(v);
-  e->lru = lru_clock_at(now_ms_);
+  // Redis's setKey looks the old key up for writing (a use) and keeps its
+  // LFU word for the new value.
+  e->lru = created ? use_stamp_new(now_ms_) : use_stamp_touched(e->lru, now_ms_, p.rng);
   if (created)
     commands::notify(p, change{db, key, event_class::new_key, "new", 0});
   else if (!keep_ttl)
@@ -175,7 +227,10 @@ entry& keyspace::set(int db, std::string_view key, value v, bool keep_ttl) {
 entry& keyspace::overwrite(int db, std::string_view key, entry& e, value v, bool keep_ttl) {
   before_change(part(key), db, e);
   e.val = std::move(v);
-  e.lru = lru_clock_at(now_ms_);
+  // The caller looked `e` up for writing, which counted the use; an LFU
+  // word stays with the key, as Redis's dbSetValue keeps it.
+  if (!config::live().lfu_policy.load(std::memory_order_relaxed))
+    e.lru = lru_clock_at(now_ms_);
   if (!keep_ttl)
     part(key).dbs[static_cast<size_t>(db)].remove_expire(e);
   return e;
@@ -192,7 +247,7 @@ entry& keyspace::add(int db, std::string_view key, value v) {
     d.remove_expire(*e);
   }
   e->val = std::move(v);
-  e->lru = lru_clock_at(now_ms_);
+  e->lru = use_stamp_new(now_ms_);
   if (created)
     commands::notify(p, change{db, key, event_class::new_key, "new", 0});
   return *e;

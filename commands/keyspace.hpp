@@ -274,6 +274,8 @@ private:
   write_sink* saved_;
 };
 
+/// Unix time in ms, read from the clock (commands get theirs as now_ms).
+int64_t wall_clock_ms();
 /// LRU clock in seconds used for OBJECT IDLETIME: unix seconds in 24 bits,
 /// like Redis's LRU_CLOCK().
 uint32_t lru_clock();
@@ -281,6 +283,22 @@ uint32_t lru_clock();
 uint32_t lru_clock_at(int64_t now_ms);
 /// Seconds elapsed from `lru` to `now_clock`, allowing for the 24-bit wrap.
 uint64_t lru_idle_seconds(uint32_t lru, uint32_t now_clock);
+
+// Under an LFU maxmemory-policy an entry's `lru` field holds Redis's LFU
+// word instead: the minute of its last decrement (16 bits) above a
+// logarithmic access counter (8 bits), which new keys start at 5.
+constexpr uint32_t lfu_init_counter = 5;
+/// The LFU word of `counter` stamped at `now_ms`.
+uint32_t lfu_word(uint32_t counter, int64_t now_ms);
+/// The counter of `word` at `now_ms`, less one per lfu-decay-time minutes
+/// since its stamp (Redis's LFUDecrAndReturn): OBJECT FREQ.
+uint32_t lfu_counter(uint32_t word, int64_t now_ms);
+/// The `lru` field of a key made at `now_ms`, per the policy.
+uint32_t use_stamp_new(int64_t now_ms);
+/// The `lru` field of a key that had `old` and is used at `now_ms`: the
+/// LRU clock, or the LFU counter decayed and then incremented with
+/// probability 1 / ((counter - 5) * lfu-log-factor + 1) (Redis's updateLFU).
+uint32_t use_stamp_touched(uint32_t old, int64_t now_ms, std::mt19937_64& rng);
 
 /// Whether Redis would store `v` as one of its shared integers 0..9999
 /// (OBJECT REFCOUNT and DEBUG OBJECT report refcount INT_MAX): an int-encoded

@@ -1,6 +1,7 @@
 #include "commands/snapshot.hpp"
 
 #include "commands/keyspace.hpp"
+#include "config/config.hpp"
 #include "persistence/aof_rewrite.hpp"
 #include "persistence/rdb_format.hpp"
 
@@ -10,6 +11,22 @@ namespace {
 /// Buckets visited per SCAN step: small enough that a step between two
 /// commands stays short.
 constexpr size_t keys_per_step = 64;
+
+/// What Redis's rdbSaveKeyValuePair adds under an LRU policy: the idle
+/// seconds (RDB_OPCODE_IDLE); -1 for none.
+int64_t saved_idle(const datatypes::entry& e) {
+  if (!config::live().lru_policy.load(std::memory_order_relaxed))
+    return -1;
+  return static_cast<int64_t>(lru_idle_seconds(e.lru, lru_clock()));
+}
+
+/// ... and under an LFU policy: the decayed counter (RDB_OPCODE_FREQ).
+int saved_freq(const datatypes::entry& e) {
+  if (!config::live().lfu_policy.load(std::memory_order_relaxed))
+    return -1;
+  return static_cast<int>(lfu_counter(e.lru, wall_clock_ms()));
+}
+
 } // namespace
 
 partition_snapshot::partition_snapshot(partition_data& p, snapshot_encoding encoding)
@@ -21,6 +38,7 @@ partition_snapshot::partition_snapshot(partition_data& p, snapshot_encoding enco
     walks_.push_back(table_walk{static_cast<int>(i), 0, p.dbs[i].size() == 0});
   }
 }
+
 
 void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e) {
   bool commands = encoding_ == snapshot_encoding::aof_commands;
@@ -35,7 +53,8 @@ void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e)
     persistence::put_entry_commands(out_, e.key(), e.val, d.expire_at(e));
   else
     persistence::put_entry(out_, e.key(), e.val, d.expire_at(e),
-                           encoding_ == snapshot_encoding::rdb_compressed);
+                           encoding_ == snapshot_encoding::rdb_compressed, saved_idle(e),
+                           saved_freq(e));
   d.mark_saved(e);
   ++keys_saved_;
 }

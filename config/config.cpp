@@ -167,6 +167,12 @@ struct registry::impl {
     else if (n == "loglevel") live.loglevel = static_cast<int>(number());
     else if (n == "threads") live.threads = static_cast<int>(number());
     else if (n == "latency-tracking") live.latency_tracking = number() != 0;
+    else if (n == "maxmemory-policy") {
+      live.lfu_policy = v.find("lfu") != std::string::npos;
+      live.lru_policy = v.find("lru") != std::string::npos;
+    }
+    else if (n == "lfu-log-factor") live.lfu_log_factor = number();
+    else if (n == "lfu-decay-time") live.lfu_decay_time = number();
     else if (n == "hash-max-listpack-entries") live.hash_max_listpack_entries = number();
     else if (n == "hash-max-listpack-value") live.hash_max_listpack_value = number();
     else if (n == "list-max-listpack-size")

@@ -35,6 +35,13 @@ struct live_values {
   std::atomic<int> loglevel{2};                      // 0 debug,1 verbose,2 notice,3 warning,4 nothing
   std::atomic<int> threads{0};                       // actis "threads": event loops, 0 = one per core
   std::atomic<bool> latency_tracking{true};          // per-command latency histograms
+  /// maxmemory-policy is volatile-lfu or allkeys-lfu: keys count their
+  /// accesses (Redis's LFU) instead of stamping the LRU clock.
+  std::atomic<bool> lfu_policy{false};
+  /// maxmemory-policy is volatile-lru or allkeys-lru (RDB saves idle times).
+  std::atomic<bool> lru_policy{false};
+  std::atomic<long long> lfu_log_factor{10};
+  std::atomic<long long> lfu_decay_time{1};          // minutes per decrement, 0 = never
   /// notify-keyspace-events as config::event_class and notify_* bits.
   std::atomic<int> notify_keyspace_events{0};
   /// hash-max-listpack-entries / hash-max-listpack-value (read by every HSET).
