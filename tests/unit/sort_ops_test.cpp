@@ -92,14 +92,17 @@ TEST_CASE("sort ops: STORE writes a list, an empty result deletes the target") {
   world w;
   put_list(w, "l", {"b", "a"});
   w.put("dst", "old");
-  auto o = parse_sort_options({"SORT", "l", "ALPHA", "STORE", "dst"}, false);
+  // The options view their arguments, which must outlive them.
+  actis::protocol::command_args store_args{"SORT", "l", "ALPHA", "STORE", "dst"};
+  auto o = parse_sort_options(store_args, false);
   REQUIRE(o.ok());
   CHECK(*op_sort_store(w.ks, 0, "l", *o) == 2);
   auto* e = w.part.dbs[0].find("dst");
   REQUIRE(e != nullptr);
   REQUIRE(e->val.type() == obj_type::list);
   CHECK(list_items(e->val).at(0) == "a");
-  auto empty = parse_sort_options({"SORT", "missing", "STORE", "dst"}, false);
+  actis::protocol::command_args empty_args{"SORT", "missing", "STORE", "dst"};
+  auto empty = parse_sort_options(empty_args, false);
   CHECK(*op_sort_store(w.ks, 0, "missing", *empty) == 0);
   CHECK(w.stored("dst") == "<none>");
   CHECK(parse_sort_options({"SORT", "l", "STORE", "x"}, true).status() == op_status::syntax);
