@@ -121,10 +121,10 @@ void client_pipeline::run_holding(std::vector<uint32_t> parts, size_t commands, 
   // partitions are this thread's already, so it runs now, between two of
   // the script's instructions, as in Redis. No pipeline runs inside a
   // round otherwise (they resume after it).
-  if (auto* held = loop_.round_held;
-      held != nullptr && !busy_error_now().empty()
-      && std::all_of(parts.begin(), parts.end(), [&](uint32_t p) { return (*held)[p] != nullptr; })) {
-    commands::keyspace ks(*held, srv_.partition_count(), &loop_.sink, now_ms_);
+  auto held_here = [&](uint32_t p) { return (*loop_.round_held)[p] != nullptr; };
+  if (loop_.round_held != nullptr && !busy_error_now().empty()
+      && std::all_of(parts.begin(), parts.end(), held_here)) {
+    commands::keyspace ks(*loop_.round_held, srv_.partition_count(), &loop_.sink, now_ms_);
     body(ks, this);
     return;
   }

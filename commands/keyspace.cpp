@@ -121,8 +121,8 @@ uint32_t use_stamp_touched(uint32_t old, int64_t now_ms, std::mt19937_64& rng) {
   uint32_t counter = lfu_counter(old, now_ms);
   if (counter < 255) {
     double base = counter > lfu_init_counter ? counter - lfu_init_counter : 0;
-    auto factor = static_cast<double>(config::live().lfu_log_factor.load(std::memory_order_relaxed));
-    double p = 1.0 / (base * factor + 1);
+    auto factor = config::live().lfu_log_factor.load(std::memory_order_relaxed);
+    double p = 1.0 / (base * static_cast<double>(factor) + 1);
     if (std::uniform_real_distribution<double>(0, 1)(rng) < p)
       ++counter;
   }

@@ -359,7 +359,9 @@ def test_watch_during_the_script(servers):
 # Writes its key once it has been busy for `ms` milliseconds (TIME, so the
 # same on both servers), then ends by itself: a script that wrote cannot be
 # killed.
-WRITE_LATER = """local function now() local t = redis.call('TIME') return t[1] * 1000 + t[2] / 1000 end
+WRITE_LATER = """local function now()
+  local t = redis.call('TIME') return t[1] * 1000 + t[2] / 1000
+end
 local start = now()
 while now() - start < tonumber(ARGV[1]) do end
 return redis.call('incr', KEYS[1])"""
