@@ -1,8 +1,9 @@
 // Serving a loop's clients while a script holds its thread: Redis's
 // processEventsWhileBlocked on our side.
 //
-// A script runs on its client's loop thread, inside a transaction round of
-// the loop manager, so that loop's multiplexer does not run until it ends.
+// A script runs on its client's loop thread (inline at one partition, else
+// inside a transaction round of the loop manager), so that loop's
+// multiplexer does not run until it ends.
 // Past busy-reply-threshold the engine's instruction hook calls the loop's
 // service (scripting::while_script_runs, at most every poll interval): it
 // polls, with a zero timeout, the loop's listening sockets and the sockets of
