@@ -47,14 +47,7 @@ public:
       d.remove_expire(*e);
     }
     e->val = std::move(v);
-    if (config::live().lfu_policy.load(std::memory_order_relaxed)) {
-      e->lru = commands::lfu_word(lfu_freq >= 0 ? static_cast<uint32_t>(lfu_freq)
-                                                : commands::lfu_init_counter,
-                                  now_ms_);
-    } else {
-      auto clock = commands::lru_clock_at(now_ms_);
-      e->lru = idle_s > 0 ? (clock - static_cast<uint32_t>(idle_s)) & ((1u << 24) - 1) : clock;
-    }
+    e->lru = commands::use_stamp_restored(lfu_freq, idle_s, now_ms_);
     if (expire_ms >= 0)
       d.set_expire(*e, expire_ms);
     ++keys;

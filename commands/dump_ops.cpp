@@ -16,14 +16,6 @@ bool config_is(std::string_view name, std::string_view want) {
   return config::registry::instance().get_one(name) == want;
 }
 
-/// Redis's objectSetLRUOrLFU for an idle time: the access `idle_s` seconds
-/// before `now` on the 24-bit clock, wrapping as Redis's 24-bit field does.
-uint32_t lru_for_idle(long long idle_s, int64_t now_ms) {
-  auto at = static_cast<unsigned long long>(lru_clock_at(now_ms)) -
-            static_cast<unsigned long long>(idle_s);
-  return static_cast<uint32_t>(at & 0xFFFFFF);
-}
-
 } // namespace
 
 op_result<std::string> op_dump(keyspace& ks, int db, std::string_view key) {
@@ -74,14 +66,7 @@ op_result<restore_outcome> op_restore(keyspace& ks, int db, std::string_view key
   entry& added = ks.add(db, key, std::move(*v));
   if (ttl != 0)
     ks.set_expire(db, added, ttl);
-  // Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy only,
-  // IDLETIME under any other.
-  if (config::live().lfu_policy.load(std::memory_order_relaxed)) {
-    if (opt.freq >= 0)
-      added.lru = lfu_word(static_cast<uint32_t>(opt.freq), ks.now_ms());
-  } else if (opt.idle_s >= 0) {
-    added.lru = lru_for_idle(opt.idle_s, ks.now_ms());
-  }
+  added.lru = use_stamp_restored(opt.freq, opt.idle_s, ks.now_ms());
   ks.notify(db, key, event_class::generic, "restore");
   out.stored = true;
   out.expire_ms = ttl;

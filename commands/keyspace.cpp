@@ -115,6 +115,17 @@ uint32_t use_stamp_new(int64_t now_ms) {
   return lru_clock_at(now_ms);
 }
 
+uint32_t use_stamp_restored(int freq, int64_t idle_s, int64_t now_ms) {
+  if (config::live().lfu_policy.load(std::memory_order_relaxed))
+    return lfu_word(freq >= 0 ? static_cast<uint32_t>(freq) : lfu_init_counter, now_ms);
+  uint32_t clock = lru_clock_at(now_ms);
+  if (idle_s <= 0)
+    return clock;
+  // Wraps as Redis's 24-bit clock field does.
+  return static_cast<uint32_t>((static_cast<uint64_t>(clock) - static_cast<uint64_t>(idle_s))
+                               & lru_clock_max);
+}
+
 uint32_t use_stamp_touched(uint32_t old, int64_t now_ms, std::mt19937_64& rng) {
   if (!config::live().lfu_policy.load(std::memory_order_relaxed))
     return lru_clock_at(now_ms);

@@ -295,6 +295,11 @@ uint32_t lfu_word(uint32_t counter, int64_t now_ms);
 uint32_t lfu_counter(uint32_t word, int64_t now_ms);
 /// The `lru` field of a key made at `now_ms`, per the policy.
 uint32_t use_stamp_new(int64_t now_ms);
+/// The `lru` field of a key restored at `now_ms` (RESTORE, an RDB load)
+/// with an LFU counter `freq` and an idle time `idle_s` (-1: not given),
+/// as Redis's objectSetLRUOrLFU: the counter counts under an LFU policy
+/// (else 5), the idle time under any other (else none).
+uint32_t use_stamp_restored(int freq, int64_t idle_s, int64_t now_ms);
 /// The `lru` field of a key that had `old` and is used at `now_ms`: the
 /// LRU clock, or the LFU counter decayed and then incremented with
 /// probability 1 / ((counter - 5) * lfu-log-factor + 1) (Redis's updateLFU).
