@@ -71,18 +71,15 @@ private:
   std::string reply_;
 };
 
-/// Forwards the writer's durability announcements to every loop.
-caf::behavior durability_relay(caf::event_based_actor*) {
-  return {
-      [](aof_durable_atom, uint64_t seq) {
-        auto& durable = aof_runtime::instance().durable_seq;
-        if (seq > durable.load())
-          durable.store(seq, std::memory_order_release);
-        for (auto& loop : server::instance().loops)
-          if (loop->manager)
-            caf::anon_send(loop->manager, aof_durable_atom::value, seq);
-      },
-  };
+/// The writer's durability announcement, on its thread: every loop
+/// manager flushes the replies the seq now covers.
+void announce_durable(uint64_t seq) {
+  auto& durable = aof_runtime::instance().durable_seq;
+  if (seq > durable.load())
+    durable.store(seq, std::memory_order_release);
+  for (auto& loop : server::instance().loops)
+    if (loop->manager)
+      caf::anon_send(loop->manager, aof_durable_atom::value, seq);
 }
 
 } // namespace
@@ -143,7 +140,7 @@ std::string open_writer(caf::actor_system& sys, persistence::aof_log_config log_
     return err;
   rt.durable_seq = last_write_seq();
   rt.hold_replies = always;
-  auto writer = spawn_aof_writer(sys, std::move(aof), sys.spawn(durability_relay));
+  auto writer = spawn_aof_writer(sys, std::move(aof), announce_durable);
   rt.set_writer(writer);
   connect_write_stream(sys, writer);
   return {};

@@ -4,8 +4,9 @@
 // "The append-only file").
 //
 //   loops --write_batch--> sequencer --write_batch--> aof writer
-//   aof writer --aof_durable(seq)--> durability relay --aof_durable--> every
-//   loop manager, which flushes the connections whose held replies it covers
+//   aof writer --aof_durable(seq)--> every loop manager (sent from the
+//   writer's thread), which flushes the connections whose held replies it
+//   covers
 #pragma once
 
 #include <atomic>

@@ -16,7 +16,7 @@ constexpr auto tick_interval = std::chrono::milliseconds(100);
 
 struct writer_state {
   std::shared_ptr<persistence::aof_log> log;
-  caf::actor subscriber;
+  durable_callback on_durable;
   bool flush_pending = false;
   bool tick_pending = false;
   /// A rewrite waiting for the stream to reach its cut.
@@ -47,8 +47,8 @@ int64_t unix_ms() {
 }
 
 void announce(writer_actor* self, uint64_t seq) {
-  if (seq != 0 && self->state.subscriber)
-    self->send(self->state.subscriber, aof_durable_atom::value, seq);
+  if (seq != 0 && self->state.on_durable)
+    self->state.on_durable(seq);
 }
 
 void schedule_tick(writer_actor* self) {
@@ -99,9 +99,9 @@ void answer_flush_waiters(writer_actor* self) {
 }
 
 caf::behavior writer(writer_actor* self, std::shared_ptr<persistence::aof_log> log,
-                     caf::actor subscriber) {
+                     durable_callback on_durable) {
   self->state.log = std::move(log);
-  self->state.subscriber = std::move(subscriber);
+  self->state.on_durable = std::move(on_durable);
   return {
     [=](write_batch_atom, std::vector<write_record>& batch) {
       auto& st = self->state;
@@ -191,9 +191,9 @@ caf::behavior writer(writer_actor* self, std::shared_ptr<persistence::aof_log> l
 } // namespace
 
 caf::actor spawn_aof_writer(caf::actor_system& sys, std::unique_ptr<persistence::aof_log> log,
-                            caf::actor subscriber) {
+                            durable_callback on_durable) {
   std::shared_ptr<persistence::aof_log> shared(std::move(log));
-  return sys.spawn(writer, std::move(shared), std::move(subscriber));
+  return sys.spawn(writer, std::move(shared), std::move(on_durable));
 }
 
 } // namespace actis::actors

@@ -10,6 +10,7 @@
 // the retries after a write error.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <caf/all.hpp>
@@ -18,11 +19,15 @@
 
 namespace actis::actors {
 
-/// Spawns the writer over an opened log (persistence::aof_log::open).
-/// `subscriber` (may be null) gets aof_durable messages. The log's
+/// Called on the writer's thread with the highest seq fsynced (under
+/// appendfsync always) or written (when leaving always).
+using durable_callback = std::function<void(uint64_t seq)>;
+
+/// Spawns the writer over an opened log (persistence::aof_log::open),
+/// announcing durability to `on_durable` (may be empty). The log's
 /// status() stays readable (INFO) for as long as the caller keeps the
 /// status pointer it configured.
 caf::actor spawn_aof_writer(caf::actor_system& sys, std::unique_ptr<persistence::aof_log> log,
-                            caf::actor subscriber);
+                            durable_callback on_durable);
 
 } // namespace actis::actors

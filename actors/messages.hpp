@@ -230,7 +230,7 @@ typename Inspector::result_type inspect(Inspector& f, partition_summary& x) {
 // ----------------------------------------------------------- AOF writer
 //  * sequencer -> aof writer   write_batch (above): appended to the current
 //                              incr file; fsynced per appendfsync.
-//  * aof writer -> subscriber  aof_durable (uint64_t seq): under appendfsync
+//  * aof writer -> loop mgrs   aof_durable (uint64_t seq): under appendfsync
 //                              always, every record up to seq is fsynced
 //                              (release the replies held for them); also
 //                              sent once with the last written seq when the

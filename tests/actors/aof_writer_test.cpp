@@ -166,24 +166,21 @@ struct aof_fixture : test_coordinator_fixture<aof_config> {
   std::shared_ptr<aof_status> status = std::make_shared<aof_status>();
   std::shared_ptr<uint64_t> durable = std::make_shared<uint64_t>(0);
   std::vector<std::string> log_lines;
-  caf::actor subscriber;
   caf::actor writer;
   uint64_t next_seq = 1;
 
-  aof_fixture() {
-    auto seen = durable;
-    subscriber = sys.spawn([seen](caf::event_based_actor*) {
-      return caf::behavior{[seen](aof_durable_atom, uint64_t seq) {
-        if (seq > *seen)
-          *seen = seq;
-      }};
-    });
-  }
-
   ~aof_fixture() {
     stop_writer();
-    caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown);
     sched.run();
+  }
+
+  /// Records the highest seq the writer announced durable.
+  durable_callback record_durable() {
+    auto seen = durable;
+    return [seen](uint64_t seq) {
+      if (seq > *seen)
+        *seen = seq;
+    };
   }
 
   aof_log_config config(fsync_policy p) {
@@ -223,7 +220,7 @@ struct aof_fixture : test_coordinator_fixture<aof_config> {
     cfg.loaded_size = loaded.total_size;
     auto log = aof_log::open(cfg, err);
     CAF_REQUIRE(log != nullptr);
-    writer = spawn_aof_writer(sys, std::move(log), subscriber);
+    writer = spawn_aof_writer(sys, std::move(log), record_durable());
   }
 
   void stop_writer() {
@@ -492,7 +489,7 @@ CAF_TEST(everysec_postpones_writes_behind_a_slow_fsync) {
   auto log = aof_log::open(cfg, err);
   CAF_REQUIRE(log != nullptr);
   disk.close_gate();
-  writer = spawn_aof_writer(sys, std::move(log), subscriber);
+  writer = spawn_aof_writer(sys, std::move(log), record_durable());
   send_batch(1, false); // written; its fsync starts and hangs
   sched.run();
   for (int i = 0; i < 200 && status->pending_fsync.load() == 0; ++i)
