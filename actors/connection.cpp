@@ -54,12 +54,20 @@ std::string endpoint_of(int fd, bool peer) {
   return std::string(host) + ":" + std::to_string(port);
 }
 
-/// One client connection: the socket, the parser and its limits, the
-/// output, and the connection-scope services. What runs when is the
-/// pipeline's job; where replies go, the reply queue's.
 /// Output that is sent even while more replies are on their way.
 constexpr size_t eager_flush_bytes = 16 * 1024;
 
+/// Read sizes. After every read the multiplexer zero-fills its read buffer
+/// back to the read size (CAF's stream), so a client sending small
+/// commands reads into a small buffer; one whose read filled the buffer
+/// gets a bigger one, up to Redis's PROTO_IOBUF_LEN.
+constexpr size_t small_read_bytes = 1024;
+constexpr size_t large_read_bytes = 16 * 1024;
+constexpr int small_reads_to_shrink = 16;
+
+/// One client connection: the socket, the parser and its limits, the
+/// output, and the connection-scope services. What runs when is the
+/// pipeline's job; where replies go, the reply queue's.
 class connection_state final : public commands::connection_hooks,
                                public batch_client,
                                public client_pipeline::host,
@@ -285,7 +293,7 @@ public:
     // What the multiplexer would read; read here, it is not there when the
     // multiplexer next looks (its polling is level-triggered).
     static thread_local std::vector<char> buf;
-    buf.resize(16 * 1024);
+    buf.resize(large_read_bytes);
     auto n = ::recv(info_.fd, buf.data(), buf.size(), MSG_DONTWAIT);
     if (n <= 0) {
       // The multiplexer reports the close once it runs again.
@@ -306,6 +314,7 @@ public:
       return;
     bump(loop_slot_.stats.net_input_bytes, buf.size());
     info_.tot_net_in += buf.size();
+    adapt_read_size(buf.size());
     info_.last_interaction_ms = unix_ms();
     apply_limits();
     auto status = parse(std::string_view(buf.data(), buf.size()));
@@ -326,6 +335,21 @@ public:
       return;
     }
     write_ready_replies();
+  }
+
+  /// Grows the read size when a read filled it, shrinks it after a run of
+  /// small reads (a big value's last bytes are one small read).
+  void adapt_read_size(size_t got) {
+    size_t next = read_size_;
+    small_reads_ = got <= small_read_bytes / 2 ? small_reads_ + 1 : 0;
+    if (got >= read_size_)
+      next = std::min(read_size_ * 4, large_read_bytes);
+    else if (small_reads_ >= small_reads_to_shrink)
+      next = small_read_bytes;
+    if (next != read_size_) {
+      read_size_ = next;
+      self_->configure_read(hdl_, caf::io::receive_policy::at_most(next));
+    }
   }
 
   /// Feeds input to the parser and runs what may run now.
@@ -611,6 +635,9 @@ private:
   /// Where replies go once the socket is closed.
   std::vector<char> discarded_;
   bool multiplexer_writing_ = false;
+  size_t read_size_ = small_read_bytes;
+  /// Reads in a row of at most half small_read_bytes.
+  int small_reads_ = 0;
   /// busy_read() runs: this broker is not the actor running.
   bool serving_busy_ = false;
   /// busy_read() met the end of the input.
@@ -627,9 +654,7 @@ namespace {
 caf::behavior connection_actor(caf::io::broker* self, caf::io::connection_handle hdl,
                                std::shared_ptr<std::shared_ptr<connection_state>> made) {
   auto st = std::move(*made);
-  // Redis's read size (PROTO_IOBUF_LEN): the multiplexer clears the unused
-  // part of its read buffer after every read, so bigger costs memset time.
-  self->configure_read(hdl, caf::io::receive_policy::at_most(16 * 1024));
+  self->configure_read(hdl, caf::io::receive_policy::at_most(small_read_bytes));
   return {
     [st](const caf::io::new_data_msg& msg) { st->on_data(msg.buf); },
     [st](const caf::io::connection_closed_msg&) { st->on_closed(); },
