@@ -197,13 +197,13 @@ def which(program):
 
 # ---------------------------------------------------------------- throughput
 
-def cpu_split(pin):
+def cpu_split(cpus, pin):
     """(server CPUs, client CPUs): with `pin` and two CPUs or more, the
     servers get the first and the clients the others, so neither preempts
     the other and a run does not depend on where the scheduler put whom
     (unpinned, the same binary varied by 20-40% in req/s between runs on
     the 2-core machine). (None, None) leaves both to the scheduler."""
-    cpus = sorted(os.sched_getaffinity(0))
+    cpus = sorted(cpus)
     if not pin or len(cpus) < 2:
         return None, None
     return {cpus[0]}, set(cpus[1:])
@@ -567,7 +567,7 @@ def main():
     actis_bin, redis_bin = resolve_binaries(args)
     common = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     all_cpus = os.sched_getaffinity(0)
-    server_cpus, client_cpus = cpu_split(not args.no_pin)
+    server_cpus, client_cpus = cpu_split(all_cpus, not args.no_pin)
     if client_cpus:
         # Every client tool started from here (redis-benchmark, redis-cli,
         # actis-txload) inherits this set.

@@ -14,17 +14,17 @@ constexpr size_t keys_per_step = 64;
 
 /// What Redis's rdbSaveKeyValuePair adds under an LRU policy: the idle
 /// seconds (RDB_OPCODE_IDLE); -1 for none.
-int64_t saved_idle(const datatypes::entry& e) {
+int64_t saved_idle(const datatypes::entry& e, int64_t now_ms) {
   if (!config::live().lru_policy.load(std::memory_order_relaxed))
     return -1;
-  return static_cast<int64_t>(lru_idle_seconds(e.lru, lru_clock()));
+  return static_cast<int64_t>(lru_idle_seconds(e.lru, lru_clock_at(now_ms)));
 }
 
 /// ... and under an LFU policy: the decayed counter (RDB_OPCODE_FREQ).
-int saved_freq(const datatypes::entry& e) {
+int saved_freq(const datatypes::entry& e, int64_t now_ms) {
   if (!config::live().lfu_policy.load(std::memory_order_relaxed))
     return -1;
-  return static_cast<int>(lfu_counter(e.lru, wall_clock_ms()));
+  return static_cast<int>(lfu_counter(e.lru, now_ms));
 }
 
 } // namespace
@@ -39,8 +39,8 @@ partition_snapshot::partition_snapshot(partition_data& p, snapshot_encoding enco
   }
 }
 
-
-void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e) {
+void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e,
+                              int64_t now_ms) {
   bool commands = encoding_ == snapshot_encoding::aof_commands;
   if (out_db_ != cut_db) {
     if (commands)
@@ -53,8 +53,8 @@ void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e)
     persistence::put_entry_commands(out_, e.key(), e.val, d.expire_at(e));
   else
     persistence::put_entry(out_, e.key(), e.val, d.expire_at(e),
-                           encoding_ == snapshot_encoding::rdb_compressed, saved_idle(e),
-                           saved_freq(e));
+                           encoding_ == snapshot_encoding::rdb_compressed, saved_idle(e, now_ms),
+                           saved_freq(e, now_ms));
   d.mark_saved(e);
   ++keys_saved_;
 }
@@ -62,7 +62,7 @@ void partition_snapshot::save(int cut_db, datatypes::db& d, datatypes::entry& e)
 void partition_snapshot::before_change(int db, datatypes::entry& e) {
   auto& d = p_.dbs[static_cast<size_t>(db)];
   if (d.pending(e))
-    save(walks_[static_cast<size_t>(db)].cut_db, d, e);
+    save(walks_[static_cast<size_t>(db)].cut_db, d, e, wall_clock_ms());
 }
 
 void partition_snapshot::detach_db(int db) {
@@ -81,24 +81,27 @@ void partition_snapshot::dbs_swapped(int a, int b) {
   std::swap(walks_[static_cast<size_t>(a)], walks_[static_cast<size_t>(b)]);
 }
 
-uint64_t partition_snapshot::walk_step(int cut_db, datatypes::db& d, uint64_t cursor) {
+uint64_t partition_snapshot::walk_step(int cut_db, datatypes::db& d, uint64_t cursor,
+                                       int64_t now_ms) {
   return d.scan(cursor, keys_per_step, [&](datatypes::entry& e) {
     if (d.pending(e))
-      save(cut_db, d, e);
+      save(cut_db, d, e, now_ms);
   });
 }
 
 std::string partition_snapshot::next_chunk(size_t budget_bytes) {
+  // One clock read per chunk, as Redis reads its cached clocks.
+  const int64_t now_ms = wall_clock_ms();
   while (out_.size() < budget_bytes && !detached_.empty()) {
     auto& t = detached_.front();
-    t.cursor = walk_step(t.cut_db, t.table, t.cursor);
+    t.cursor = walk_step(t.cut_db, t.table, t.cursor, now_ms);
     if (t.cursor == 0)
       detached_.pop_front(); // frees the flushed table
   }
   for (size_t i = 0; i < walks_.size() && out_.size() < budget_bytes; ++i) {
     auto& walk = walks_[i];
     while (!walk.finished && out_.size() < budget_bytes) {
-      walk.cursor = walk_step(walk.cut_db, p_.dbs[i], walk.cursor);
+      walk.cursor = walk_step(walk.cut_db, p_.dbs[i], walk.cursor, now_ms);
       walk.finished = walk.cursor == 0;
     }
   }

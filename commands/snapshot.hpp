@@ -80,9 +80,10 @@ private:
     uint64_t cursor = 0;
   };
 
-  void save(int cut_db, datatypes::db& d, datatypes::entry& e);
+  /// `now_ms`: the clock for the idle time or LFU counter the entry carries.
+  void save(int cut_db, datatypes::db& d, datatypes::entry& e, int64_t now_ms);
   /// One SCAN step over `d`; returns the next cursor (0: finished).
-  uint64_t walk_step(int cut_db, datatypes::db& d, uint64_t cursor);
+  uint64_t walk_step(int cut_db, datatypes::db& d, uint64_t cursor, int64_t now_ms);
 
   partition_data& p_;
   snapshot_encoding encoding_;
