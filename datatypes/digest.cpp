@@ -1,17 +1,23 @@
 #include "datatypes/digest.hpp"
 
+// SHA1_Init and friends are deprecated in OpenSSL 3 in favour of EVP; they
+// remain supported and are what keeps the static link small.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
 namespace actis::datatypes {
 
 namespace {
 
-// SHA-1 from libcrypto. redis-server links the same library (for TLS), so
-// it costs actis no more resident memory than Redis; the one-shot call needs
-// no context per element.
+// SHA-1 from libcrypto, linked statically (CMakeLists.txt). The low-level
+// SHA1_* calls pull in only the SHA code; the one-shot SHA1() goes through
+// OpenSSL 3's EVP and provider machinery, which is megabytes of code.
 void sha1(const unsigned char* data, size_t len, unsigned char out[digest_size]) {
   static_assert(digest_size == SHA_DIGEST_LENGTH);
-  SHA1(data, len, out);
+  SHA_CTX ctx;
+  SHA1_Init(&ctx);
+  SHA1_Update(&ctx, data, len);
+  SHA1_Final(out, &ctx);
 }
 
 } // namespace
