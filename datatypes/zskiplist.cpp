@@ -89,6 +89,15 @@ size_t hash_of(std::string_view s) { return std::hash<std::string_view>{}(s); }
   return n->name() < member;
 }
 
+/// On reaching `x` at level `i`, the descent next reads either x's
+/// successor at that level or, when it stops there, x's successor one level
+/// down: asking for both at once overlaps the two cache misses.
+[[gnu::always_inline]] inline void prefetch_next(const node* x, int i) {
+  __builtin_prefetch(x->forward()[i]);
+  if (i > 0)
+    __builtin_prefetch(x->forward()[i - 1]);
+}
+
 } // namespace
 
 zskiplist::zskiplist() : header_(make_node(max_level, 0, {})) {
@@ -194,8 +203,10 @@ zskiplist::node* zskiplist::descend_update(double score, std::string_view member
                                            node** update) const {
   node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    while (x->forward()[i] != nullptr && before(x->forward()[i], score, member))
+    while (x->forward()[i] != nullptr && before(x->forward()[i], score, member)) {
       x = x->forward()[i];
+      prefetch_next(x, i);
+    }
     update[i] = x;
   }
   return x->forward()[0];
@@ -221,6 +232,7 @@ void zskiplist::link(node* x) {
     while (at->forward()[i] != nullptr && before(at->forward()[i], score, member)) {
       rank[i] += at->span(i);
       at = at->forward()[i];
+      prefetch_next(at, i);
     }
     update[i] = at;
   }
