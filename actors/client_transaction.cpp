@@ -298,7 +298,7 @@ void client_pipeline::start_exec() {
           sums.push_back(commands::summarize(*p, ks.now_ms()));
         commands::execute(spec, c.cmd.argv, out, nullptr, cur_db, nullptr, &sums);
       } else {
-        commands::execute_nested(spec, c.cmd.argv, out, ks, cur_db, nullptr);
+        commands::execute_nested(spec, c.cmd.argv, out, ks, cur_db, false);
       }
     }
     ks.end_atomic();

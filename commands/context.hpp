@@ -33,6 +33,9 @@ struct command_context {
   /// Selected database of the client.
   int db;
   connection_hooks* conn = nullptr;
+  /// Run by a script's redis.call (Redis's CLIENT_SCRIPT): SORT then sorts
+  /// a set even BY nosort.
+  bool in_script = false;
   /// Every partition's summary, indexed by partition, for summaries-scope
   /// commands (INFO, DBSIZE); null otherwise.
   const std::vector<partition_summary>* summaries = nullptr;

@@ -125,9 +125,9 @@ bool execute(const command_spec& spec, const command_args& argv, protocol::reply
 }
 
 void execute_nested(const command_spec& spec, const command_args& argv,
-                    protocol::reply_builder& out, keyspace& ks, int db, connection_hooks* conn) {
+                    protocol::reply_builder& out, keyspace& ks, int db, bool in_script) {
   command_context ctx(spec, argv, out, &ks, db);
-  ctx.conn = conn;
+  ctx.in_script = in_script;
   run_and_propagate(ctx);
 }
 

@@ -28,8 +28,9 @@ bool execute(const command_spec& spec, const command_args& argv, protocol::reply
 /// the clients blocked on keys it changed are served only when the
 /// enclosing command ends: its caller calls serve_waiters then, so a push
 /// inside MULTI/EXEC or a script wakes waiters after the whole of it.
+/// `in_script`: the enclosing command is a script (command_context::in_script).
 void execute_nested(const command_spec& spec, const command_args& argv,
-                    protocol::reply_builder& out, keyspace& ks, int db, connection_hooks* conn);
+                    protocol::reply_builder& out, keyspace& ks, int db, bool in_script);
 
 /// Serves the clients blocked on keys that became ready on the partitions
 /// `ks` holds, until serving makes no more ready (a BLMOVE feeding another

@@ -65,7 +65,7 @@ std::string script_host::call(const std::vector<std::string>& argv, int resp, st
   }
   default: {
     write_sink_pause pause(*ctx_.ks, !propagate_);
-    execute_nested(*spec, argv, rb, *ctx_.ks, db_, nullptr);
+    execute_nested(*spec, argv, rb, *ctx_.ks, db_, true);
   }
   }
   return {};

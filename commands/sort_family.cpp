@@ -20,6 +20,7 @@ void sort_cmd(command_context& ctx) {
   auto o = parse_sort_options(ctx.argv, ReadOnly);
   if (!o.ok())
     return reply_error(ctx, o.error());
+  o->deterministic = ctx.in_script;
   if (o->store) {
     auto stored = op_sort_store(*ctx.ks, ctx.db, ctx.argv[1], *o);
     if (!stored.ok())

@@ -183,13 +183,16 @@ op_result<loaded> sorted_elements(keyspace& ks, int db, std::string_view key,
   bool dont_sort = o.dont_sort;
   bool alpha = o.alpha;
   bool by_pattern = o.by.has_value() && !o.dont_sort;
-  // A set has no order of its own: stored results are sorted so that the
-  // stored list (and what replicas compute) is deterministic.
-  if (dont_sort && e != nullptr && e->val.type() == obj_type::set && o.store) {
+  // A set has no order of its own: stored results and scripts' replies are
+  // sorted so that what replicas compute is deterministic.
+  if (dont_sort && e != nullptr && e->val.type() == obj_type::set && (o.store || o.deterministic)) {
     dont_sort = false;
     alpha = true;
     by_pattern = false;
   }
+  // Redis converts a listpack sorted set for SORT, for good.
+  if (e != nullptr && e->val.type() == obj_type::zset)
+    datatypes::as_zset(e->val).to_skiplist();
   loaded l = load_elements(e == nullptr ? nullptr : &e->val, o, dont_sort);
   if (dont_sort)
     return l;

@@ -29,6 +29,9 @@ struct sort_options {
   /// GET patterns in order ("#" is the element itself).
   std::vector<std::string_view> gets;
   std::optional<std::string_view> store;
+  /// Sort a set even BY nosort (STORE and scripts, whose results must be
+  /// deterministic; set by the caller, not parsed).
+  bool deterministic = false;
 };
 
 /// Parses SORT's options from argv[2] on, as Redis does (the last of

@@ -214,8 +214,9 @@ bool parse_long_double(std::string_view s, long double& out) {
   errno = 0;
   char* end = nullptr;
   long double v = std::strtold(buf, &end);
-  // Like Redis, only the C string up to an embedded NUL is looked at.
-  if (is_c_space(buf[0]) || *end != '\0' ||
+  // The whole input must be the number: an embedded NUL ends strtold's
+  // scan early, and Redis refuses it too.
+  if (is_c_space(buf[0]) || static_cast<size_t>(end - buf) != s.size() ||
       (errno == ERANGE && (std::isinf(v) || v == 0)) || std::isnan(v))
     return false;
   out = v;

@@ -44,7 +44,7 @@ CAF_TEST(watched_transfers_never_lose_an_update) {
         auto run = [this](commands::keyspace& ks, protocol::command_args argv) {
           std::string reply;
           protocol::reply_builder out(reply, 2);
-          commands::execute_nested(*commands::table().find(argv[0]), argv, out, ks, 0, nullptr);
+          commands::execute_nested(*commands::table().find(argv[0]), argv, out, ks, 0, false);
           return reply;
         };
         hold_and_run(
