@@ -365,6 +365,10 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
     bool history = !newest[i];
     if (serving && !(s->last_id > g.last_id))
       continue;
+    // Redis serves ">" at once only when an entry is newer than the group's
+    // ID: otherwise the consumer is not even created.
+    if (!serving && !history && !(s->length() > 0 && s->last_entry_id() > g.last_id))
+      continue;
     if (serving && !begin_serving(ctx))
       return;
     auto r = op_read_group(*s, g, *a.consumer, history, ids[i], count, a.noack, ks.now_ms());
