@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "config/config.hpp"
 #include "datatypes/hash_value.hpp"
 #include "datatypes/list_value.hpp"
 #include "datatypes/set_value.hpp"
@@ -277,8 +276,10 @@ op_result<size_t> op_sort_store(keyspace& ks, int db, std::string_view key,
   std::string_view dest = *options.store;
   datatypes::value list = datatypes::make_list_value();
   auto& items = datatypes::list_items(list);
+  // Redis 7.0 stores into a quicklist with the built-in fill and no
+  // compression, whatever list-max-listpack-size and list-compress-depth say.
   datatypes::quicklist_limits limits;
-  limits.fill = config::live().list_max_listpack_size.load(std::memory_order_relaxed);
+  limits.compress_depth = 0;
   for (long long j = l->start; j <= l->end; ++j) {
     const std::string& element = l->items[static_cast<size_t>(j)].element;
     if (options.gets.empty())
