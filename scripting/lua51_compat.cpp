@@ -1,9 +1,11 @@
 // Lua 5.1 as Redis's scripts know it, on top of Lua 5.4: the functions 5.4
 // dropped or renamed, 5.1's number formatting where scripts observe it
 // (tostring, string.format), and Redis's own math.random.
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -32,6 +34,56 @@ int compat_tostring(lua_State* L) {
     return 1;
   }
   luaL_tolstring(L, 1, nullptr);
+  return 1;
+}
+
+/// 5.1's tonumber. Base 10 keeps 5.4's conversion (so "10" stays an
+/// integer) and falls back to 5.1's strtod reading where 5.4 refuses:
+/// "inf", "nan", "infinity", and a number that ends at an embedded NUL
+/// (5.1 reads the C string). Other bases read with strtoul, as 5.1 did.
+int compat_tonumber(lua_State* L) {
+  // 5.1 truncates a fractional base.
+  auto base = static_cast<lua_Integer>(luaL_optnumber(L, 2, 10));
+  if (base == 10) {
+    luaL_checkany(L, 1);
+    if (lua_type(L, 1) == LUA_TNUMBER) {
+      lua_settop(L, 1);
+      return 1;
+    }
+    if (lua_type(L, 1) == LUA_TSTRING) {
+      size_t len;
+      const char* s = lua_tolstring(L, 1, &len);
+      if (lua_stringtonumber(L, s) == len + 1)
+        return 1;
+      char* end;
+      double d = std::strtod(s, &end);
+      if (end != s) {
+        if (*end == 'x' || *end == 'X')
+          d = static_cast<double>(std::strtoul(s, &end, 16));
+        while (std::isspace(static_cast<unsigned char>(*end)))
+          ++end;
+        if (*end == '\0') {
+          lua_pushnumber(L, d);
+          return 1;
+        }
+      }
+    }
+    lua_pushnil(L);
+    return 1;
+  }
+  const char* s = luaL_checkstring(L, 1);
+  luaL_argcheck(L, 2 <= base && base <= 36, 2, "base out of range");
+  char* end;
+  unsigned long n = std::strtoul(s, &end, static_cast<int>(base));
+  if (end != s) {
+    while (std::isspace(static_cast<unsigned char>(*end)))
+      ++end;
+    if (*end == '\0') {
+      lua_pushnumber(L, static_cast<double>(n));
+      return 1;
+    }
+  }
+  lua_pushnil(L);
   return 1;
 }
 
@@ -352,6 +404,7 @@ void open_lua51_compat(lua_State* L) {
   lua_pop(L, 1);
   lua_register(L, "loadstring", compat_loadstring);
   lua_register(L, "tostring", compat_tostring);
+  lua_register(L, "tonumber", compat_tonumber);
   lua_register(L, "gcinfo", compat_gcinfo);
   lua_register(L, "error", compat_error);
   lua_register(L, "pcall", redis_pcall);
