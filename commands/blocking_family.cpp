@@ -25,8 +25,8 @@ namespace {
 
 using datatypes::obj_type;
 
-/// Redis's getTimeoutFromObjectOrReply for seconds: a float, in ms
-/// truncated toward zero (so -0.0001 is 0: wait forever), 0 waiting
+/// Redis's getTimeoutFromObjectOrReply for seconds: a float, in ms rounded
+/// up (so 0.0001 waits 1 ms, and -0.0001 is 0: wait forever), 0 waiting
 /// forever. A product beyond the range of long long converts to LLONG_MIN
 /// as on Redis's x86 builds, hence "negative". Replies the error and
 /// returns nullopt.
@@ -36,7 +36,7 @@ std::optional<int64_t> parse_timeout(command_context& ctx, std::string_view arg)
     ctx.reply.error(protocol::err::timeout_not_float);
     return std::nullopt;
   }
-  long double product = seconds * 1000.0L;
+  long double product = std::ceil(seconds * 1000.0L);
   constexpr long double limit = 9223372036854775808.0L; // 2^63
   long long ms = product < limit && product > -limit ? static_cast<long long>(product)
                                                      : LLONG_MIN;
@@ -157,12 +157,13 @@ void brpoplpush_cmd(command_context& ctx) {
 
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 void blmpop_cmd(command_context& ctx) {
-  auto timeout = parse_timeout(ctx, ctx.argv[1]);
-  if (!timeout)
-    return;
+  // Redis reads the timeout after the other arguments.
   auto args = parse_mpop(ctx.argv, 2, "left", "right");
   if (!args.ok())
     return reply_error(ctx, args.error());
+  auto timeout = parse_timeout(ctx, ctx.argv[1]);
+  if (!timeout)
+    return;
   auto end = args->first_end ? list_end::left : list_end::right;
   auto key = key_to_take(ctx, key_views(ctx.argv, 3, args->numkeys), obj_type::list, *timeout);
   if (!key)
@@ -205,12 +206,13 @@ void bzpopmax_cmd(command_context& ctx) { bzpop(ctx, true); }
 
 /// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 void bzmpop_cmd(command_context& ctx) {
-  auto timeout = parse_timeout(ctx, ctx.argv[1]);
-  if (!timeout)
-    return;
+  // Redis reads the timeout after the other arguments.
   auto args = parse_mpop(ctx.argv, 2, "min", "max");
   if (!args.ok())
     return reply_error(ctx, args.error());
+  auto timeout = parse_timeout(ctx, ctx.argv[1]);
+  if (!timeout)
+    return;
   bool max = !args->first_end;
   auto key = key_to_take(ctx, key_views(ctx.argv, 3, args->numkeys), obj_type::zset, *timeout);
   if (!key)

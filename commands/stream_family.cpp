@@ -199,6 +199,10 @@ bool parse_read(command_context& ctx, bool xreadgroup, read_args& a) {
     size_t more = argv.size() - i - 1;
     const std::string& o = argv[i];
     if (datatypes::iequals(o, "block") && more > 0) {
+      if (ctx.in_script) {
+        ctx.reply.error(err::stream_block_in_script(argv[0]));
+        return false;
+      }
       ++i;
       if (!ll_arg(ctx, argv[i], a.timeout_ms, err::stream_timeout_not_integer))
         return false;

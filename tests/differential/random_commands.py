@@ -17,8 +17,13 @@ Run it by hand against two running servers for longer runs:
     /usr/bin/python3 tests/differential/random_commands.py ACTIS_PORT REDIS_PORT SEED COUNT
 """
 
+import os
 import random
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from diff_resp import ConnectionLost, RespConnection  # noqa: E402
 
 # Settings every run starts from: small list nodes with compression, so
 # multi-node and compressed lists occur, and Redis's other defaults.
@@ -48,7 +53,7 @@ class CommandGenerator:
     def __init__(self, seed):
         self.rng = random.Random(seed)
         self.generators = self._strings() + self._keyspace() + self._lists() + \
-            self._hashes() + self._sets() + self._zsets() + self._others()
+            self._hashes() + self._sets() + self._zsets() + self._others() + self._blocking()
         self.nestable = list(self.generators)
         self.generators += self._scripts_and_transactions()
 
@@ -270,8 +275,31 @@ class CommandGenerator:
             lambda: ["EVAL", "return {tonumber(ARGV[1]), type(tonumber(ARGV[1]))}", "0", self.n()],
             lambda: ["!EVAL", "return redis.call('hgetall', KEYS[1])", "1", self.k()],
             lambda: ["EVAL", "return redis.call('sort', KEYS[1], 'by', 'nosort')", "1", self.k()],
+            # DUMP/RESTORE round trips of every type, in one atomic step.
+            lambda: ["EVAL", "local d = redis.call('dump', KEYS[1]) if not d then return 0 end "
+                     "return redis.call('restore', KEYS[2], 0, d, 'replace')", "2", self.k(), self.k()],
+            lambda: ["FUNCTION", "LOAD", "REPLACE",
+                     "#!lua name=fuzz\nredis.register_function('fuzz_call', "
+                     "function(keys, args) return redis.call(unpack(args)) end)"],
+            lambda: ["FCALL", "fuzz_call", "0"] + nested(),
             lambda: ["MULTI"], lambda: ["EXEC"], lambda: ["DISCARD"], lambda: ["WATCH", self.k()],
             lambda: ["UNWATCH"],
+        ]
+
+    def _blocking(self):
+        """Blocking commands with timeouts short enough to wait out: they
+        either find an element or time out, on both servers alike."""
+        k, one = self.k, self.one
+        timeout = lambda: one("0.01", "0.001", "-1", "x")  # noqa: E731
+        return [
+            lambda: ["BLPOP", k(), k(), timeout()], lambda: ["BRPOP", k(), timeout()],
+            lambda: ["BLMOVE", k(), k(), one("LEFT", "RIGHT"), one("LEFT", "RIGHT"), timeout()],
+            lambda: ["BRPOPLPUSH", k(), k(), timeout()],
+            lambda: ["BLMPOP", timeout(), "2", k(), k(), one("LEFT", "RIGHT")] + self.opts(lambda: ["COUNT", self.n()]),
+            lambda: ["BZPOPMIN", k(), k(), timeout()], lambda: ["BZPOPMAX", k(), timeout()],
+            lambda: ["BZMPOP", timeout(), "1", k(), one("MIN", "MAX")],
+            lambda: ["XREAD", "BLOCK", one("10", "1"), "STREAMS", k(), one("0", "$")],
+            lambda: ["XREADGROUP", "GROUP", one("g1", "g2"), "c1", "BLOCK", "10", "STREAMS", k(), ">"],
         ]
 
 
@@ -284,6 +312,8 @@ def _comparable(reply, unordered):
 def replies_equivalent(cmd, unordered, expected, actual):
     if _comparable(expected, unordered) == _comparable(actual, unordered):
         return True
+    if cmd[0] in ("EVAL", "FCALL") and len(cmd) > 3 and cmd[2] == "0":
+        cmd = cmd[3:]  # a script calling the command: the same rules
     if cmd[0] != "DUMP" or expected.raw[:1] != b"$" or actual.raw[:1] != b"$":
         return False
     kind = expected.raw.split(b"\r\n", 1)[1][:1]
@@ -305,6 +335,7 @@ class SequenceRun:
     def start(self):
         for conn in (self.redis, self.actis):
             conn.call("FLUSHALL")
+            conn.call("FUNCTION", "FLUSH")
             for name, value in START_CONFIG:
                 conn.call("CONFIG", "SET", name, value)
 
@@ -312,8 +343,14 @@ class SequenceRun:
         """None, or a description of how the two replies differ."""
         cmd, unordered = self.generator.next()
         self.recent = (self.recent + ["#%d %r" % (index, cmd)])[-12:]
-        expected = self.redis.call(*cmd)
-        actual = self.actis.call(*cmd)
+        try:
+            expected = self.redis.call(*cmd)
+        except ConnectionLost as exc:
+            return "\n  ".join(self.recent) + "\n    redis: %s" % exc
+        try:
+            actual = self.actis.call(*cmd)
+        except ConnectionLost as exc:
+            return "\n  ".join(self.recent) + "\n    actis: %s" % exc
         problem = None
         name = cmd[0].upper()
         if name == "EXEC" and expected.children is not None and actual.children is not None \
@@ -334,8 +371,6 @@ class SequenceRun:
 
 
 def main(argv):
-    sys.path.insert(0, __file__.rsplit("/", 1)[0])
-    from diff_resp import RespConnection
     actis_port, redis_port, seed, count = (int(a) for a in argv[1:5])
     run = SequenceRun(RespConnection("127.0.0.1", redis_port),
                       RespConnection("127.0.0.1", actis_port), seed)

@@ -31,6 +31,7 @@ def test_random_sequence(servers, seed):
         for server in (servers.reference, servers.candidate):
             conn = server.connect()
             conn.call("FLUSHALL")
+            conn.call("FUNCTION", "FLUSH")
             for name, value in saved:
                 conn.call("CONFIG", "SET", name, value)
             conn.close()
