@@ -14,7 +14,7 @@ marked unordered are compared as multisets, and DUMP of a hashtable or a
 list by its length or its type only (DEBUG DIGEST-VALUE compares content).
 
 Run it by hand against two running servers for longer runs:
-    /usr/bin/python3 tests/differential/random_commands.py ACTIS_PORT REDIS_PORT SEED COUNT
+    /usr/bin/python3 tests/differential/random_commands.py ACTIS_PORT REDIS_PORT SEED COUNT [RESP]
 """
 
 import os
@@ -53,7 +53,11 @@ class CommandGenerator:
     def __init__(self, seed):
         self.rng = random.Random(seed)
         self.generators = self._strings() + self._keyspace() + self._lists() + \
-            self._hashes() + self._sets() + self._zsets() + self._others() + self._blocking()
+            self._hashes() + self._sets() + self._zsets() + self._others()
+        # One entry for all of them: a timeout costs Redis up to 100 ms
+        # (its timeouts are checked by a 10 Hz cron).
+        blocking = self._blocking()
+        self.generators.append(lambda: self.rng.choice(blocking)())
         self.nestable = list(self.generators)
         self.generators += self._scripts_and_transactions()
 
@@ -290,7 +294,7 @@ class CommandGenerator:
         """Blocking commands with timeouts short enough to wait out: they
         either find an element or time out, on both servers alike."""
         k, one = self.k, self.one
-        timeout = lambda: one("0.01", "0.001", "-1", "x")  # noqa: E731
+        timeout = lambda: one("0.002", "0.0001", "-1", "x")  # noqa: E731
         return [
             lambda: ["BLPOP", k(), k(), timeout()], lambda: ["BRPOP", k(), timeout()],
             lambda: ["BLMOVE", k(), k(), one("LEFT", "RIGHT"), one("LEFT", "RIGHT"), timeout()],
@@ -298,8 +302,8 @@ class CommandGenerator:
             lambda: ["BLMPOP", timeout(), "2", k(), k(), one("LEFT", "RIGHT")] + self.opts(lambda: ["COUNT", self.n()]),
             lambda: ["BZPOPMIN", k(), k(), timeout()], lambda: ["BZPOPMAX", k(), timeout()],
             lambda: ["BZMPOP", timeout(), "1", k(), one("MIN", "MAX")],
-            lambda: ["XREAD", "BLOCK", one("10", "1"), "STREAMS", k(), one("0", "$")],
-            lambda: ["XREADGROUP", "GROUP", one("g1", "g2"), "c1", "BLOCK", "10", "STREAMS", k(), ">"],
+            lambda: ["XREAD", "BLOCK", one("2", "1"), "STREAMS", k(), one("0", "$")],
+            lambda: ["XREADGROUP", "GROUP", one("g1", "g2"), "c1", "BLOCK", "1", "STREAMS", k(), ">"],
         ]
 
 
@@ -326,14 +330,16 @@ class SequenceRun:
     """Sends one sequence to both servers and reports the first mismatch
     (after which the two keyspaces differ, so the run stops)."""
 
-    def __init__(self, redis, actis, seed):
+    def __init__(self, redis, actis, seed, resp=2):
         self.redis, self.actis = redis, actis
+        self.resp = resp
         self.generator = CommandGenerator(seed)
         self.queued = []  # (argv, unordered) of the open MULTI
         self.recent = []
 
     def start(self):
         for conn in (self.redis, self.actis):
+            conn.call("HELLO", str(self.resp))
             conn.call("FLUSHALL")
             conn.call("FUNCTION", "FLUSH")
             for name, value in START_CONFIG:
@@ -372,8 +378,9 @@ class SequenceRun:
 
 def main(argv):
     actis_port, redis_port, seed, count = (int(a) for a in argv[1:5])
+    resp = int(argv[5]) if len(argv) > 5 else 2
     run = SequenceRun(RespConnection("127.0.0.1", redis_port),
-                      RespConnection("127.0.0.1", actis_port), seed)
+                      RespConnection("127.0.0.1", actis_port), seed, resp)
     run.start()
     for i in range(count):
         problem = run.step(i)
