@@ -34,7 +34,7 @@ struct command_context {
   int db;
   connection_hooks* conn = nullptr;
   /// Run by a script's redis.call (Redis's CLIENT_SCRIPT): SORT then sorts
-  /// a set even BY nosort.
+  /// a set even BY nosort, and XREAD refuses BLOCK.
   bool in_script = false;
   /// Every partition's summary, indexed by partition, for summaries-scope
   /// commands (INFO, DBSIZE); null otherwise.

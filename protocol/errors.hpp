@@ -398,11 +398,11 @@ inline std::string stream_no_key_or_group(std::string_view key, std::string_view
   s.append(key).append("' or consumer group '").append(group).append("'").append(suffix);
   return s;
 }
-/// "NOGROUP No such consumer group '<group>' for key name '<key>'"
-/// `command` as the script spelled it.
+/// XREAD/XREADGROUP BLOCK in a script; `command` as the script spelled it.
 inline std::string stream_block_in_script(std::string_view command) {
   return "ERR " + std::string(command) + " command is not allowed with BLOCK option from scripts";
 }
+/// "NOGROUP No such consumer group '<group>' for key name '<key>'"
 inline std::string stream_no_group(std::string_view key, std::string_view group) {
   std::string s = "NOGROUP No such consumer group '";
   s.append(group).append("' for key name '").append(key).append("'");
