@@ -314,8 +314,8 @@ def _comparable(reply, unordered):
     return reply.raw
 
 
-# Remaining times in seconds, rounded from milliseconds: two calls a moment
-# apart may straddle a rounding point.
+# Times in seconds computed from milliseconds and the clock: two calls a
+# moment apart may straddle a rounding point.
 SECOND_ROUNDED = {"TTL", "EXPIRETIME"}
 
 
