@@ -348,6 +348,11 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
   std::vector<stream_part> parts;
   std::vector<protocol::command_args> props;
   bool changed = false;
+  // Whether `s` holds an entry after `id`: Redis serves at once only then
+  // (for a group's ">" it does not even create the consumer otherwise).
+  auto has_newer = [serving](const stream& s, stream_id id) {
+    return serving ? s.last_id > id : s.length() > 0 && s.last_entry_id() > id;
+  };
   for (size_t i = 0; i < n; ++i) {
     if (!considered(i))
       continue;
@@ -356,9 +361,7 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
     if (s == nullptr)
       continue;
     if (a.group == nullptr) {
-      bool ready = serving ? s->last_id > ids[i]
-                           : s->length() > 0 && s->last_entry_id() > ids[i];
-      if (!ready || !begin_serving(ctx))
+      if (!has_newer(*s, ids[i]) || !begin_serving(ctx))
         continue;
       stream_id start = ids[i];
       start.incr();
@@ -367,11 +370,7 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
     }
     stream_group& g = *s->find_group(*a.group);
     bool history = !newest[i];
-    if (serving && !(s->last_id > g.last_id))
-      continue;
-    // Redis serves ">" at once only when an entry is newer than the group's
-    // ID: otherwise the consumer is not even created.
-    if (!serving && !history && !(s->length() > 0 && s->last_entry_id() > g.last_id))
+    if ((serving || !history) && !has_newer(*s, g.last_id))
       continue;
     if (serving && !begin_serving(ctx))
       return;

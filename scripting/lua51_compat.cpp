@@ -37,6 +37,13 @@ int compat_tostring(lua_State* L) {
   return 1;
 }
 
+/// Whether only whitespace follows a number 5.1 read (its C string's end).
+bool only_spaces(const char* p) {
+  while (std::isspace(static_cast<unsigned char>(*p)))
+    ++p;
+  return *p == '\0';
+}
+
 /// 5.1's tonumber. Base 10 keeps 5.4's conversion (so "10" stays an
 /// integer) and falls back to 5.1's strtod reading where 5.4 refuses:
 /// "inf", "nan", "infinity", and a number that ends at an embedded NUL
@@ -60,9 +67,7 @@ int compat_tonumber(lua_State* L) {
       if (end != s) {
         if (*end == 'x' || *end == 'X')
           d = static_cast<double>(std::strtoul(s, &end, 16));
-        while (std::isspace(static_cast<unsigned char>(*end)))
-          ++end;
-        if (*end == '\0') {
+        if (only_spaces(end)) {
           lua_pushnumber(L, d);
           return 1;
         }
@@ -75,13 +80,9 @@ int compat_tonumber(lua_State* L) {
   luaL_argcheck(L, 2 <= base && base <= 36, 2, "base out of range");
   char* end;
   unsigned long n = std::strtoul(s, &end, static_cast<int>(base));
-  if (end != s) {
-    while (std::isspace(static_cast<unsigned char>(*end)))
-      ++end;
-    if (*end == '\0') {
-      lua_pushnumber(L, static_cast<double>(n));
-      return 1;
-    }
+  if (end != s && only_spaces(end)) {
+    lua_pushnumber(L, static_cast<double>(n));
+    return 1;
   }
   lua_pushnil(L);
   return 1;

@@ -7,13 +7,13 @@ all mismatches of a file are collected and reported together.
 
 import glob
 import os
-import re
 import time
 
 import pytest
 
 from diff_cases import CaseSyntaxError, parse_case_file, required_commands, scan_cursor_index
 from diff_resp import ConnectionLost, RespProtocolError, encode_command, parse_reply
+from reply_compare import canonical, within
 
 CASES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
 CASE_FILES = sorted(glob.glob(os.path.join(CASES_DIR, "*.txt")))
@@ -22,86 +22,10 @@ MAX_SCAN_ROUNDS = 100000
 
 # ---------------------------------------------------------------- comparison
 
-_TIMING_FIELD = re.compile(rb"\b(usec|usec_per_call)=[0-9.]+")
-_PERCENTILE_VALUE = re.compile(rb"\b(p[0-9.]+)=[0-9.]+")
-
-
-def normalize_info(text):
-    """INFO text without what depends on the clock or on hash order.
-
-    The values of usec= and usec_per_call= in cmdstat_ lines and of the
-    percentiles in latency_percentiles_usec_ lines become '*' (the names
-    stay, so the same commands and percentiles must be listed), and the
-    lines of each section are sorted (redis lists commands in the order of
-    its randomly seeded command dict).
-    """
-    sections = []
-    for line in text.split(b"\r\n"):
-        if line.startswith(b"cmdstat_"):
-            line = _TIMING_FIELD.sub(rb"\1=*", line)
-        elif line.startswith(b"latency_percentiles_usec_"):
-            line = _PERCENTILE_VALUE.sub(rb"\1=*", line)
-        if line.startswith(b"# ") or not sections:
-            sections.append([line])
-        else:
-            sections[-1].append(line)
-    return tuple((s[0], tuple(sorted(s[1:]))) for s in sections)
-
-
-def _canonical(reply, mode):
-    """A comparable form of a reply under the given comparison mode.
-
-    'exact' compares the raw bytes; 'type' only the RESP type byte; 'sort' /
-    'sortpairs' sort the top-level elements (or key/value pairs, always for a
-    RESP3 map) by their raw bytes; 'subcommands' sorts the subcommand list
-    of each COMMAND INFO entry; 'infonorm' compares an INFO text through
-    normalize_info.
-    """
-    if mode == "type":
-        return reply.kind
-    if mode == "subcommands" and reply.is_aggregate:
-        return (reply.kind, tuple(_sorted_subcommands(e) for e in reply.children))
-    if mode == "infonorm" and reply.kind in ("$", "=") and reply.value is not None:
-        # A RESP3 verbatim string starts with its format, "txt:".
-        text = reply.value[4:] if reply.kind == "=" else reply.value
-        return (reply.kind, normalize_info(text))
-    if mode in ("sort", "sortpairs") and reply.is_aggregate:
-        children = [c.raw for c in reply.children]
-        if mode == "sortpairs" or reply.kind == "%":
-            pairs = [children[i] + children[i + 1] for i in range(0, len(children), 2)]
-            return (reply.kind, len(children), tuple(sorted(pairs)))
-        return (reply.kind, len(children), tuple(sorted(children)))
-    return reply.raw
-
-
-def _sorted_subcommands(entry):
-    """A COMMAND INFO entry with its subcommands (element 10) in sorted order."""
-    if not entry.is_aggregate or len(entry.children) != 10:
-        return entry.raw
-    head = tuple(c.raw for c in entry.children[:9])
-    subs = entry.children[9]
-    if not subs.is_aggregate:
-        return (head, subs.raw)
-    return (head, subs.kind, tuple(sorted(c.raw for c in subs.children)))
-
-
-def _within(a, b, tolerance):
-    """Structural equality where integers may differ by up to tolerance."""
-    if a.kind != b.kind:
-        return False
-    if a.kind == ":":
-        return abs(a.value - b.value) <= tolerance
-    if a.is_aggregate or b.is_aggregate:
-        if not (a.is_aggregate and b.is_aggregate) or len(a.children) != len(b.children):
-            return False
-        return all(_within(x, y, tolerance) for x, y in zip(a.children, b.children))
-    return a.raw == b.raw
-
-
 def _replies_match(expected, actual, step):
     if step.approx and step.mode == "exact":
-        return _within(expected, actual, step.approx)
-    return _canonical(expected, step.mode) == _canonical(actual, step.mode)
+        return within(expected, actual, step.approx)
+    return canonical(expected, step.mode) == canonical(actual, step.mode)
 
 
 # ---------------------------------------------------------------- scanning
