@@ -78,7 +78,7 @@ void hash_value::swap(hash_value& other) noexcept {
 
 hash_value::~hash_value() {
   if (is_listpack())
-    repr_.lp.~listpack();
+    repr_.lp.~forward_listpack();
   else
     delete tbl();
 }
@@ -90,7 +90,7 @@ std::unique_ptr<hash_value> hash_value::clone() const {
   } else {
     auto t = std::make_unique<table>();
     for_each([&](std::string_view f, std::string_view v) { t->add(f, v); });
-    copy->repr_.lp.~listpack();
+    copy->repr_.lp.~forward_listpack();
     copy->repr_.tagged_table = reinterpret_cast<uintptr_t>(t.release()) | table_tag;
   }
   return copy;
@@ -198,7 +198,7 @@ uint64_t hash_value::scan_table(uint64_t cursor, size_t count, visit_fn fn, void
 void hash_value::convert_to_table() {
   auto t = std::make_unique<table>();
   for_each([&](std::string_view f, std::string_view v) { t->add(f, v); });
-  repr_.lp.~listpack();
+  repr_.lp.~forward_listpack();
   repr_.tagged_table = reinterpret_cast<uintptr_t>(t.release()) | table_tag;
 }
 

@@ -1,7 +1,7 @@
 // The Redis hash type: field -> value maps in one of two encodings, as
 // Redis keeps them. Plain C++, no CAF.
 //
-// listpack: fields and values alternate in one listpack block, in
+// listpack: fields and values alternate in one forward_listpack block, in
 // insertion order (new fields are appended, updates stay in place). Used
 // while the hash has at most `max_entries` fields and no field or value
 // longer than `max_value` bytes.
@@ -140,10 +140,10 @@ private:
   union representation {
     representation() : lp() {}
     ~representation() {}
-    listpack lp;
+    forward_listpack lp;
     uintptr_t tagged_table;
   } repr_;
-  static_assert(sizeof(listpack) == sizeof(uintptr_t), "a listpack is its block pointer");
+  static_assert(sizeof(forward_listpack) == sizeof(uintptr_t), "a listpack is its block pointer");
 };
 
 /// The hash held by `v` (whose type() is hash).

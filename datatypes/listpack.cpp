@@ -66,9 +66,9 @@ uint64_t read_backlen(const unsigned char* end, size_t& used) {
 }
 
 /// Bytes an entry holding `len` string bytes takes.
-size_t entry_size(size_t len) {
+size_t entry_size(size_t len, bool back_length) {
   size_t body = varint_size(len) + len;
-  return body + varint_size(body);
+  return back_length ? body + varint_size(body) : body;
 }
 
 uint32_t load32(const unsigned char* p) {
@@ -83,11 +83,13 @@ void store32(unsigned char* p, uint32_t v) {
 
 } // namespace
 
-listpack::~listpack() {
+template <bool B>
+basic_listpack<B>::~basic_listpack() {
   std::free(data_);
 }
 
-listpack& listpack::operator=(listpack&& other) noexcept {
+template <bool B>
+basic_listpack<B>& basic_listpack<B>::operator=(basic_listpack&& other) noexcept {
   if (this != &other) {
     std::free(data_);
     data_ = other.data_;
@@ -96,8 +98,9 @@ listpack& listpack::operator=(listpack&& other) noexcept {
   return *this;
 }
 
-listpack listpack::clone() const {
-  listpack copy;
+template <bool B>
+basic_listpack<B> basic_listpack<B>::clone() const {
+  basic_listpack copy;
   if (data_ != nullptr) {
     size_t n = bytes();
     copy.data_ = static_cast<unsigned char*>(std::malloc(n));
@@ -108,30 +111,38 @@ listpack listpack::clone() const {
   return copy;
 }
 
-size_t listpack::size() const {
+template <bool B>
+size_t basic_listpack<B>::size() const {
   return data_ == nullptr ? 0 : load32(data_ + 4);
 }
 
-size_t listpack::bytes() const {
+template <bool B>
+size_t basic_listpack<B>::bytes() const {
   return data_ == nullptr ? 0 : load32(data_);
 }
 
-void listpack::set_count(size_t n) {
+template <bool B>
+void basic_listpack<B>::set_count(size_t n) {
   store32(data_ + 4, static_cast<uint32_t>(n));
 }
 
-listpack::pos listpack::last() const {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::last() const
+  requires B {
   return empty() ? end() : prev(end());
 }
 
-listpack::pos listpack::next(pos p) const {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::next(pos p) const {
   size_t used;
   uint64_t len = read_varint(data_ + p, used);
   size_t body = used + len;
-  return static_cast<pos>(p + body + varint_size(body));
+  return static_cast<pos>(p + (B ? body + varint_size(body) : body));
 }
 
-listpack::pos listpack::prev(pos p) const {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::prev(pos p) const
+  requires B {
   if (p <= first())
     return end();
   size_t used;
@@ -139,32 +150,36 @@ listpack::pos listpack::prev(pos p) const {
   return static_cast<pos>(p - used - body);
 }
 
-listpack::pos listpack::at(long long index) const {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::at(long long index) const {
   long long n = static_cast<long long>(size());
   if (index < 0)
     index += n;
   if (index < 0 || index >= n)
     return end();
-  pos p;
-  if (index <= n / 2) {
-    p = first();
-    for (long long i = 0; i < index; ++i)
-      p = next(p);
-  } else {
-    p = last();
-    for (long long i = n - 1; i > index; --i)
-      p = prev(p);
+  if constexpr (B) {
+    if (index > n / 2) {
+      pos p = last();
+      for (long long i = n - 1; i > index; --i)
+        p = prev(p);
+      return p;
+    }
   }
+  pos p = first();
+  for (long long i = 0; i < index; ++i)
+    p = next(p);
   return p;
 }
 
-std::string_view listpack::get(pos p) const {
+template <bool B>
+std::string_view basic_listpack<B>::get(pos p) const {
   size_t used;
   uint64_t len = read_varint(data_ + p, used);
   return {reinterpret_cast<const char*>(data_ + p + used), static_cast<size_t>(len)};
 }
 
-void listpack::resize_at(pos from, long long delta) {
+template <bool B>
+void basic_listpack<B>::resize_at(pos from, long long delta) {
   size_t old_total = data_ == nullptr ? header_size : bytes();
   size_t new_total = static_cast<size_t>(static_cast<long long>(old_total) + delta);
   if (delta < 0) {
@@ -182,34 +197,41 @@ void listpack::resize_at(pos from, long long delta) {
   store32(data_, static_cast<uint32_t>(new_total));
 }
 
-listpack::pos listpack::insert(pos p, std::string_view s) {
-  size_t need = entry_size(s.size());
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::insert(pos p, std::string_view s) {
+  size_t need = entry_size(s.size(), B);
   resize_at(p, static_cast<long long>(need));
   unsigned char* out = data_ + p;
   size_t head = write_varint(out, s.size());
   if (!s.empty())
     std::memcpy(out + head, s.data(), s.size());
-  size_t body = head + s.size();
-  write_backlen(out + body, body, varint_size(body));
+  if constexpr (B) {
+    size_t body = head + s.size();
+    write_backlen(out + body, body, varint_size(body));
+  }
   set_count(size() + 1);
   return p;
 }
 
-listpack::pos listpack::replace(pos p, std::string_view s) {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::replace(pos p, std::string_view s) {
   size_t old = next(p) - p;
-  size_t need = entry_size(s.size());
+  size_t need = entry_size(s.size(), B);
   if (need != old)
     resize_at(static_cast<pos>(p + old), static_cast<long long>(need) - static_cast<long long>(old));
   unsigned char* out = data_ + p;
   size_t head = write_varint(out, s.size());
   if (!s.empty())
     std::memmove(out + head, s.data(), s.size());
-  size_t body = head + s.size();
-  write_backlen(out + body, body, varint_size(body));
+  if constexpr (B) {
+    size_t body = head + s.size();
+    write_backlen(out + body, body, varint_size(body));
+  }
   return p;
 }
 
-listpack::pos listpack::erase(pos p, size_t count) {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::erase(pos p, size_t count) {
   pos q = p;
   size_t removed = 0;
   pos stop = end();
@@ -230,7 +252,8 @@ listpack::pos listpack::erase(pos p, size_t count) {
   return p;
 }
 
-listpack::pos listpack::find(std::string_view s, pos p, size_t skip) const {
+template <bool B>
+typename basic_listpack<B>::pos basic_listpack<B>::find(std::string_view s, pos p, size_t skip) const {
   pos stop = end();
   while (p != stop) {
     size_t used;
@@ -243,5 +266,8 @@ listpack::pos listpack::find(std::string_view s, pos p, size_t skip) const {
   }
   return stop;
 }
+
+template class basic_listpack<true>;
+template class basic_listpack<false>;
 
 } // namespace actis::datatypes

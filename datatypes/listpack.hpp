@@ -9,6 +9,11 @@
 // string costs 3 bytes, as in Redis's listpack. The in-memory format is
 // actis's own; RDB serialization converts to Redis's.
 //
+// `forward_listpack` leaves the back lengths out: a byte less per entry,
+// walked front to back only (no last()/prev()). Hashes take it: every hash
+// operation walks forward, and a 10-field hash of short strings then fits
+// glibc's 128-byte chunk instead of the 144-byte one.
+//
 // Positions are byte offsets into the block. They stay valid until the next
 // change; every change returns the position to go on from.
 #pragma once
@@ -19,23 +24,24 @@
 
 namespace actis::datatypes {
 
-class listpack {
+template <bool BackLengths>
+class basic_listpack {
 public:
   using pos = uint32_t;
 
-  listpack() noexcept = default;
-  ~listpack();
-  listpack(listpack&& other) noexcept : data_(other.data_) { other.data_ = nullptr; }
-  listpack& operator=(listpack&& other) noexcept;
-  listpack(const listpack&) = delete;
-  listpack& operator=(const listpack&) = delete;
+  basic_listpack() noexcept = default;
+  ~basic_listpack();
+  basic_listpack(basic_listpack&& other) noexcept : data_(other.data_) { other.data_ = nullptr; }
+  basic_listpack& operator=(basic_listpack&& other) noexcept;
+  basic_listpack(const basic_listpack&) = delete;
+  basic_listpack& operator=(const basic_listpack&) = delete;
   /// A deep copy.
-  listpack clone() const;
+  basic_listpack clone() const;
   /// Takes ownership of `block`: a malloc'ed block holding bytes that data()
   /// returned (a listpack saved elsewhere, e.g. compressed, and restored).
   /// Null gives an empty listpack.
-  static listpack adopt(unsigned char* block) noexcept {
-    listpack lp;
+  static basic_listpack adopt(unsigned char* block) noexcept {
+    basic_listpack lp;
     lp.data_ = block;
     return lp;
   }
@@ -53,13 +59,16 @@ public:
   /// Past-the-end position.
   pos end() const { return data_ == nullptr ? header_size : static_cast<pos>(bytes()); }
   /// Position of the last entry; end() if empty.
-  pos last() const;
+  pos last() const
+    requires BackLengths;
   /// The entry after `p`; end() after the last.
   pos next(pos p) const;
   /// The entry before `p` (which may be end()); end() before the first.
-  pos prev(pos p) const;
+  pos prev(pos p) const
+    requires BackLengths;
   /// Position of entry `index`; negative counts from the end (-1 last).
-  /// end() when out of range. O(n) from the nearer end.
+  /// end() when out of range. O(n) from the nearer end (from the front
+  /// without back lengths).
   pos at(long long index) const;
 
   /// The string at `p`; valid until the next change.
@@ -89,5 +98,10 @@ private:
 
   unsigned char* data_ = nullptr;
 };
+
+using listpack = basic_listpack<true>;
+using forward_listpack = basic_listpack<false>;
+extern template class basic_listpack<true>;
+extern template class basic_listpack<false>;
 
 } // namespace actis::datatypes
