@@ -43,7 +43,7 @@ size_t malloc_chunk_bytes(const void* p) {
 /// block of its own: the view points inside the entry or not.
 bool key_inline(const entry& e, std::string_view key) {
   auto* begin = reinterpret_cast<const char*>(&e);
-  return key.data() >= begin && key.data() < begin + sizeof(entry);
+  return key.data() >= begin && key.data() < begin + datatypes::db::entry_bytes(e);
 }
 
 } // namespace
@@ -72,7 +72,7 @@ size_t entry_memory(const entry& e, size_t samples) {
   auto sampled = v.traits().sampled_memory_usage;
   size_t bytes = samples != 0 && sampled != nullptr ? sampled(v, samples) : v.memory_usage();
   // The value's 16 bytes are part of the entry, counted once.
-  bytes += sizeof(entry) - sizeof(value);
+  bytes += datatypes::db::entry_bytes(e) - sizeof(value);
   std::string_view key = e.key();
   if (!key_inline(e, key))
     bytes += malloc_chunk_bytes(key.data());

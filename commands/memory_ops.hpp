@@ -42,8 +42,8 @@ void record_startup_memory();
 inline constexpr size_t default_usage_samples = 5;
 
 /// Bytes the key of `e` costs: its value's (the aggregates that walk their
-/// elements estimate them from `samples` of them, 0: all), plus the 48-byte
-/// entry around the value, a heap key's block, the entry's bucket and, for
+/// elements estimate them from `samples` of them, 0: all), plus the entry
+/// (40 to 64 bytes) around the value, a heap key's block, the entry's bucket and, for
 /// a volatile key, its expire record. The node pools' unused slack is not
 /// charged to any key.
 size_t entry_memory(const entry& e, size_t samples);

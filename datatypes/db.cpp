@@ -1,9 +1,10 @@
-// One database's keyspace: a chained hash table of 48-byte entries carved
-// from a node pool, plus a second table holding expire times of volatile
+// One database's keyspace: a chained hash table of 40- to 64-byte entries
+// carved from node pools (one per entry size), plus a second table holding expire times of volatile
 // keys only (so persistent keys pay nothing for expiry support).
 #include "datatypes/db.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -17,14 +18,43 @@
 namespace actis::datatypes {
 
 /// Knows entry's private key layout: key_tag_ is the length of a key stored
-/// inline in key_store_, or heap_tag when key_store_ holds a malloc'ed
-/// pointer (bytes 0..7) and the length (bytes 8..15).
+/// inline from key_store_ on, or heap_tag when key_store_ holds a malloc'ed
+/// key's pointer, length and hash bits. Entries come in four node sizes, 40
+/// to 64 bytes in steps of 8, the smallest whose inline room (10 to 34
+/// bytes) holds the key; a longer key goes to the heap from a 48-byte node,
+/// whose 18 bytes of room hold its slot.
 struct entry_access {
-  static constexpr size_t inline_max = sizeof(entry::key_store_);
+  // entry mixes public and private members, so it is not standard-layout;
+  // g++ lays it out in declaration order all the same and supports offsetof.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+  static constexpr size_t key_offset = offsetof(entry, key_store_);
+#pragma GCC diagnostic pop
+  static constexpr size_t min_node = sizeof(entry);
+  static constexpr size_t node_classes = 4;
+  static constexpr size_t inline_max = min_node - key_offset + 8 * (node_classes - 1);
   static constexpr uint8_t heap_tag = 0xff;
-  static_assert(inline_max >= sizeof(char*) + sizeof(size_t), "heap key needs pointer + length");
+  static constexpr size_t heap_class = 1;
 
   static entry*& next(entry& e) { return e.next_; }
+
+  /// Where the key bytes start; the room runs to the end of the node.
+  static unsigned char* store(entry& e) { return reinterpret_cast<unsigned char*>(&e) + key_offset; }
+  static const unsigned char* store(const entry& e) {
+    return reinterpret_cast<const unsigned char*>(&e) + key_offset;
+  }
+  static constexpr size_t room(size_t node_class) { return min_node - key_offset + 8 * node_class; }
+  static constexpr size_t node_bytes(size_t node_class) { return min_node + 8 * node_class; }
+
+  /// The node size class an entry for a key of `len` bytes takes.
+  static size_t class_for(size_t len) {
+    if (len > inline_max)
+      return heap_class;
+    return len <= room(0) ? 0 : (len - room(0) + 7) / 8;
+  }
+  static size_t class_of(const entry& e) {
+    return e.key_tag_ == heap_tag ? heap_class : class_for(e.key_tag_);
+  }
 
   // A heap key's slot holds: pointer (8 bytes), length (4), and the low 48
   // bits of its hash (6). The hash bits let chain walks and rehashing skip
@@ -33,15 +63,14 @@ struct entry_access {
   static constexpr size_t len_at = sizeof(char*);
   static constexpr size_t hash_at = len_at + sizeof(uint32_t);
   static constexpr size_t hash_bytes_kept = 6;
-  static_assert(hash_at + hash_bytes_kept <= inline_max, "heap key slot layout");
 
   static std::string_view key(const entry& e) {
     if (e.key_tag_ != heap_tag)
-      return {reinterpret_cast<const char*>(e.key_store_), e.key_tag_};
+      return {reinterpret_cast<const char*>(store(e)), e.key_tag_};
     const char* p;
     uint32_t len;
-    std::memcpy(&p, e.key_store_, sizeof p);
-    std::memcpy(&len, e.key_store_ + len_at, sizeof len);
+    std::memcpy(&p, store(e), sizeof p);
+    std::memcpy(&len, store(e) + len_at, sizeof len);
     return {p, len};
   }
 
@@ -49,17 +78,17 @@ struct entry_access {
 
   static uint64_t stored_hash(const entry& e) {
     uint64_t h = 0;
-    std::memcpy(&h, e.key_store_ + hash_at, hash_bytes_kept);
+    std::memcpy(&h, store(e) + hash_at, hash_bytes_kept);
     return h;
   }
 
   static uint64_t low_hash(uint64_t h) { return h & ((uint64_t{1} << (8 * hash_bytes_kept)) - 1); }
 
-  /// Stores `k` (whose hash is `h`) into a fresh entry; returns the heap
-  /// bytes used.
+  /// Stores `k` (whose hash is `h`) into a fresh entry of class_for(k.size());
+  /// returns the heap bytes used.
   static size_t set_key(entry& e, std::string_view k, uint64_t h) {
     if (k.size() <= inline_max) {
-      std::memcpy(e.key_store_, k.data(), k.size());
+      std::memcpy(store(e), k.data(), k.size());
       e.key_tag_ = static_cast<uint8_t>(k.size());
       return 0;
     }
@@ -69,9 +98,9 @@ struct entry_access {
     std::memcpy(p, k.data(), k.size());
     auto len = static_cast<uint32_t>(k.size());
     uint64_t kept = low_hash(h);
-    std::memcpy(e.key_store_, &p, sizeof p);
-    std::memcpy(e.key_store_ + len_at, &len, sizeof len);
-    std::memcpy(e.key_store_ + hash_at, &kept, hash_bytes_kept);
+    std::memcpy(store(e), &p, sizeof p);
+    std::memcpy(store(e) + len_at, &len, sizeof len);
+    std::memcpy(store(e) + hash_at, &kept, hash_bytes_kept);
     e.key_tag_ = heap_tag;
     return len;
   }
@@ -93,12 +122,15 @@ struct entry_access {
 
   static bool key_equals(const entry& e, std::string_view k, uint64_t h) {
     if (e.key_tag_ != heap_tag)
-      return e.key_tag_ == k.size() && std::memcmp(e.key_store_, k.data(), k.size()) == 0;
+      return e.key_tag_ == k.size() && std::memcmp(store(e), k.data(), k.size()) == 0;
     return stored_hash(e) == low_hash(h) && key(e) == k;
   }
 };
 
-static_assert(sizeof(entry) == 48, "entry layout must stay compact");
+static_assert(sizeof(entry) == 40, "entry layout must stay compact");
+static_assert(entry_access::room(entry_access::heap_class) >=
+                  entry_access::hash_at + entry_access::hash_bytes_kept,
+              "heap key slot layout");
 
 std::string_view entry::key() const {
   return entry_access::key(*this);
@@ -140,11 +172,20 @@ auto owner_is(const entry* owner) {
 struct db::impl {
   chained_table<entry, entry_traits> keys;
   chained_table<expire_node, expire_traits> expires;
-  node_pool entry_pool{sizeof(entry)};
+  node_pool entry_pools[entry_access::node_classes]{
+      node_pool(entry_access::node_bytes(0)), node_pool(entry_access::node_bytes(1)),
+      node_pool(entry_access::node_bytes(2)), node_pool(entry_access::node_bytes(3))};
   node_pool expire_pool{sizeof(expire_node)};
   size_t heap_key_bytes = 0;
 
   ~impl() { destroy_all(); }
+
+  size_t entry_pool_bytes() const {
+    size_t bytes = 0;
+    for (const node_pool& pool : entry_pools)
+      bytes += pool.bytes();
+    return bytes;
+  }
 
   expire_node* find_expire(const entry& e) const {
     return expires.find(owner_hash(&e), owner_is(&e));
@@ -159,16 +200,23 @@ struct db::impl {
     expires.maybe_shrink();
   }
 
+  /// Ends `e` and gives its node back to its pool.
   void destroy_entry(entry* e) {
+    node_pool& pool = entry_pools[entry_access::class_of(*e)];
     heap_key_bytes -= entry_access::free_key(*e);
     e->~entry();
+    pool.release(e);
   }
 
   /// Frees every entry, expire and chunk; the database is empty afterwards.
   void destroy_all() {
-    keys.drain([this](entry* e) { destroy_entry(e); });
+    keys.drain([this](entry* e) {
+      heap_key_bytes -= entry_access::free_key(*e);
+      e->~entry();
+    });
     expires.drain([](expire_node*) {});
-    entry_pool.reset();
+    for (node_pool& pool : entry_pools)
+      pool.reset();
     expire_pool.reset();
     heap_key_bytes = 0;
   }
@@ -227,14 +275,15 @@ std::pair<entry*, bool> db::find_or_insert(std::string_view key) {
   impl_->keys.step();
   if (entry* e = impl_->keys.find(h, key_is(key, h)))
     return {e, false};
-  void* mem = impl_->entry_pool.allocate();
+  node_pool& pool = impl_->entry_pools[entry_access::class_for(key.size())];
+  void* mem = pool.allocate();
   entry* e = new (mem) entry();
   e->saved_epoch = epoch_;
   try {
     impl_->heap_key_bytes += entry_access::set_key(*e, key, h);
   } catch (...) {
     e->~entry();
-    impl_->entry_pool.release(mem);
+    pool.release(mem);
     throw;
   }
   impl_->keys.insert(e, h);
@@ -252,7 +301,6 @@ bool db::erase(std::string_view key) {
   if (e->has_expire)
     impl_->drop_expire(*e);
   impl_->destroy_entry(e);
-  impl_->entry_pool.release(e);
   if (impl_->keys.size() == 0)
     impl_->destroy_all();  // give the chunks and bucket arrays back
   else
@@ -389,7 +437,11 @@ size_t db::memory_usage() const {
   if (!impl_)
     return 0;
   return sizeof(impl) + impl_->keys.bucket_bytes() + impl_->expires.bucket_bytes() +
-         impl_->entry_pool.bytes() + impl_->expire_pool.bytes() + impl_->heap_key_bytes;
+         impl_->entry_pool_bytes() + impl_->expire_pool.bytes() + impl_->heap_key_bytes;
+}
+
+size_t db::entry_bytes(const entry& e) {
+  return entry_access::node_bytes(entry_access::class_of(e));
 }
 
 size_t db::expire_record_bytes() { return sizeof(expire_node) + sizeof(expire_node*); }

@@ -16,6 +16,12 @@ namespace actis::datatypes {
 struct entry {
   std::string_view key() const;
   value val;
+
+private:
+  friend struct entry_access;
+  entry* next_ = nullptr;  // hash chain
+
+public:
   /// LRU clock in seconds (for OBJECT IDLETIME), 32 bits as Redis's 24-bit clock.
   uint32_t lru = 0;
   bool has_expire : 1 = false;
@@ -24,12 +30,11 @@ struct entry {
   bool saved_epoch : 1 = false;
 
 private:
-  friend struct entry_access;
-  // Key storage, laid out by db.cpp: short keys live in key_store_, longer
-  // ones on the heap. Packed so the whole entry is 48 bytes.
+  // Key storage, laid out by db.cpp: a short key lives inline, from
+  // key_store_ on to the end of the entry's node, whose size (40 to 64
+  // bytes) the key's length picks; a longer one on the heap.
   uint8_t key_tag_ = 0;
-  unsigned char key_store_[18];
-  entry* next_ = nullptr;  // hash chain
+  unsigned char key_store_[10];
 };
 
 /// Keys, values and expire times of one database within one partition.
@@ -109,6 +114,8 @@ public:
   size_t expires_memory_usage() const;
   /// What one key's expire adds: its record and a bucket pointer.
   static size_t expire_record_bytes();
+  /// The bytes of `e`'s node (its value included, a heap key's block not).
+  static size_t entry_bytes(const entry& e);
 
 private:
   struct impl;

@@ -83,7 +83,7 @@ long double ld(std::string_view s) {
 
 TEST_CASE("value is compact") {
   CHECK(sizeof(value) == 16);
-  CHECK(sizeof(entry) == 48);
+  CHECK(sizeof(entry) == 40);
 }
 
 TEST_CASE("value encodings follow Redis's tryObjectEncoding") {
@@ -313,6 +313,43 @@ TEST_CASE("db warm_lookups changes no lookup, also mid-rehash and on an empty db
       if (e)
         CHECK(e->key() == name(k));
     }
+  }
+}
+
+TEST_CASE("db entries: the key's length picks the node size; long keys go to the heap") {
+  db d;
+  auto key_of = [](size_t len) {
+    std::string k(len, 'k');
+    for (size_t i = 0; i < len; ++i)
+      k[i] = static_cast<char>('a' + (len * 7 + i) % 26);
+    return k;
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (size_t len = 0; len <= 60; ++len) {
+      auto [e, created] = d.find_or_insert(key_of(len));
+      REQUIRE(created);
+      e->val = value::from_int(static_cast<long long>(len));
+      e->lru = static_cast<uint32_t>(len);
+      d.set_expire(*e, 1000 + static_cast<int64_t>(len));
+    }
+    for (size_t len = 0; len <= 60; ++len) {
+      entry* e = d.find(key_of(len));
+      REQUIRE(e != nullptr);
+      CHECK(e->key() == key_of(len));
+      long long v = -1;
+      CHECK(e->val.to_int(v));
+      CHECK(v == static_cast<long long>(len));
+      CHECK(e->lru == len);
+      CHECK(d.expire_at(*e) == 1000 + static_cast<int64_t>(len));
+      size_t expected = len <= 10 ? 40 : len <= 18 ? 48 : len <= 26 ? 56 : len <= 34 ? 64 : 48;
+      CHECK(db::entry_bytes(*e) == expected);
+    }
+    // Freed nodes are reused by keys of their own size only.
+    for (size_t len = 0; len <= 60; len += 2)
+      CHECK(d.erase(key_of(len)));
+    for (size_t len = 1; len <= 60; len += 2)
+      CHECK(d.find(key_of(len))->key() == key_of(len));
+    d.clear();
   }
 }
 

@@ -102,13 +102,15 @@ TEST_CASE("memory ops: a value twice as big reports more, for every type and enc
 TEST_CASE("memory ops: a string costs at least its key and its bytes, plus the entry") {
   world w;
   w.put("k", std::string(100, 'a'));
-  CHECK(usage(w, "k") >= 1 + 100 + 48);
-  // A key past the 18 inline bytes adds its own heap block.
-  w.put("a-key-longer-than-eighteen-bytes", std::string(100, 'a'));
-  CHECK(usage(w, "a-key-longer-than-eighteen-bytes") >= usage(w, "k") + 32);
+  CHECK(usage(w, "k") >= 1 + 100 + 40);
+  // A longer key takes a larger entry, past 34 bytes a heap block of its own.
+  w.put("a-key-of-twenty-bytes", std::string(100, 'a'));
+  CHECK(usage(w, "a-key-of-twenty-bytes") == usage(w, "k") + 16);
+  w.put("a-key-longer-than-thirty-four-bytes", std::string(100, 'a'));
+  CHECK(usage(w, "a-key-longer-than-thirty-four-bytes") >= usage(w, "k") + 8 + 35);
   // An integer lives in the entry: the entry and its bucket are all it costs.
   w.put("n", "12345");
-  CHECK(usage(w, "n") == 48 + 8);
+  CHECK(usage(w, "n") == 40 + 8);
 }
 
 TEST_CASE("memory ops: SAMPLES 0 is the exact figure; sampling stays close to it") {
@@ -119,7 +121,7 @@ TEST_CASE("memory ops: SAMPLES 0 is the exact figure; sampling stays close to it
     auto* e = w.part.dbs[0].find(key);
     REQUIRE(e != nullptr);
     int64_t exact = usage(w, key, 0);
-    CHECK(exact == static_cast<int64_t>(e->val.memory_usage() + 48 - 16 + 8));
+    CHECK(exact == static_cast<int64_t>(e->val.memory_usage() + 40 - 16 + 8));
     // Members of one size: the average of 5 (or 100) extrapolates well.
     for (size_t samples : {size_t{5}, size_t{100}}) {
       int64_t estimate = usage(w, key, samples);
