@@ -99,13 +99,11 @@ const route& client_pipeline::route_front() {
 }
 
 void client_pipeline::prefetch_ahead() {
-  // Deeper than a typical pipeline read (-P 16) gains little: the core
-  // keeps about that many misses in flight.
-  constexpr size_t lookahead = 16;
-  std::array<uint64_t, lookahead> hashes;
+  std::array<uint64_t, prefetch_window> hashes;
+  std::array<const queued*, prefetch_window> with_members;
   const datatypes::db* db = nullptr;
-  size_t n = 0;
-  size_t window = std::min(queue_.size(), lookahead);
+  size_t n = 0, members = 0;
+  size_t window = std::min(queue_.size(), prefetch_window);
   for (size_t i = 0; i < window; ++i) {
     auto& cmd = queue_[i];
     bool done_before = std::exchange(cmd.prefetched, true);
@@ -125,9 +123,30 @@ void client_pipeline::prefetch_ahead() {
       continue;
     db = &key_db;
     hashes[n++] = datatypes::db::key_hash(cmd.argv[r.first_key]);
+    if (r.spec->member_arg != 0)
+      with_members[members++] = &cmd;
   }
-  if (n > 1)
-    db->warm_lookups(hashes.data(), n);
+  if (n < 2)
+    return;
+  db->warm_lookups(hashes.data(), n);
+  warm_members(*db, with_members.data(), members);
+}
+
+void client_pipeline::warm_members(const datatypes::db& db, const queued* const* cmds, size_t n) {
+  // A batch mostly names one big collection: one call per run of commands
+  // on the same key, so the collection overlaps their misses.
+  std::array<std::string_view, prefetch_window> members;
+  for (size_t i = 0; i < n;) {
+    std::string_view key = cmds[i]->argv[cmds[i]->r.first_key];
+    size_t m = 0;
+    for (; i < n && m < members.size() && cmds[i]->argv[cmds[i]->r.first_key] == key; ++i)
+      members[m++] = cmds[i]->argv[static_cast<size_t>(cmds[i]->r.spec->member_arg)];
+    const datatypes::entry* e = db.peek(key);
+    if (e == nullptr)
+      continue;
+    if (auto warm = e->val.traits().warm_members)
+      warm(e->val, members.data(), m);
+  }
 }
 
 void client_pipeline::run() {

@@ -125,6 +125,7 @@ command_spec spec_of(const command_def& row, bool container) {
   s.handler = row.handler;
   s.getkeys = row.getkeys;
   s.route_key = row.route_key;
+  s.member_arg = row.member_arg;
   s.hide_subcommands = row.hide_subcommands;
   s.group = row.group;
   s.docs = row.docs;

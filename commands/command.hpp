@@ -191,6 +191,10 @@ struct command_def {
   /// argv index of an argument that picks the partition without being a
   /// declared key (DEBUG OBJECT: Redis's DEBUG has no key specs); 0: none.
   int route_key = 0;
+  /// argv index of a member of the key's collection (a hash field, a set
+  /// member): a pipelined batch of such commands warms the members'
+  /// lookups ahead (value_traits::warm_members); 0: none.
+  int member_arg = 0;
   /// Command tips, space separated ("request_policy:all_shards ...").
   std::string_view tips = {};
   /// ACL categories beyond those derived from flags and group (acl_category bits).
@@ -222,6 +226,7 @@ struct command_spec {
   handler_fn handler = nullptr;
   getkeys_fn getkeys = nullptr;
   int route_key = 0;                // see command_def::route_key
+  int member_arg = 0;               // see command_def::member_arg
   command_group group = command_group::generic;
   command_docs docs;
   /// Subcommands of a container command (CLIENT, CONFIG, OBJECT...), with

@@ -3,10 +3,12 @@
 // caller and never move in memory (rehashing relinks them).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <random>
+#include <string_view>
 
 namespace actis::datatypes {
 
@@ -74,9 +76,34 @@ public:
     }
     return head;
   }
+  /// Before a batch of `n` lookups: loads each hash's bucket, then each
+  /// chain's first node, one pass per level, so the cache misses of the
+  /// whole batch overlap instead of following one another. Stores the
+  /// heads in `heads` (n entries, null for an empty chain) when given.
+  void warm(const uint64_t* hashes, size_t n, const Node** heads = nullptr) const {
+    for (size_t i = 0; i < n; ++i)
+      load_bucket(hashes[i]);
+    for (size_t i = 0; i < n; ++i) {
+      const Node* head = load_chain_head(hashes[i]);
+      if (heads != nullptr)
+        heads[i] = head;
+    }
+  }
   /// A real load, not a prefetch hint, which the CPU may drop (it does on
   /// this project's VMs when the hint misses the TLB).
   static void touch(const void* p) { (void)*static_cast<const volatile char*>(p); }
+
+  /// warm() for a batch of up to 64 string keys that `hash` hashes as the
+  /// table's nodes are hashed (the rest of a longer batch is left cold).
+  template <class HashFn>
+  void warm_keys(const std::string_view* keys, size_t n, HashFn&& hash) const {
+    constexpr size_t max_batch = 64;
+    uint64_t hashes[max_batch];
+    n = std::min(n, max_batch);
+    for (size_t i = 0; i < n; ++i)
+      hashes[i] = hash(keys[i]);
+    warm(hashes, n);
+  }
 
   /// Links a node the caller knows is absent. Grows first if needed.
   void insert(Node* n, uint64_t h) {

@@ -248,6 +248,13 @@ entry* db::find(std::string_view key) {
   return impl_->keys.find(h, key_is(key, h));
 }
 
+const entry* db::peek(std::string_view key) const {
+  if (!impl_)
+    return nullptr;
+  uint64_t h = hash_bytes(key);
+  return impl_->keys.find(h, key_is(key, h));
+}
+
 uint64_t db::key_hash(std::string_view key) {
   return hash_bytes(key);
 }
@@ -255,14 +262,10 @@ uint64_t db::key_hash(std::string_view key) {
 void db::warm_lookups(const uint64_t* key_hashes, size_t n) const {
   if (!impl_)
     return;
-  const auto& keys = impl_->keys;
-  for (size_t i = 0; i < n; ++i)
-    keys.load_bucket(key_hashes[i]);
   constexpr size_t max_batch = 64;
   const entry* heads[max_batch];
   n = std::min(n, max_batch);
-  for (size_t i = 0; i < n; ++i)
-    heads[i] = keys.load_chain_head(key_hashes[i]);
+  impl_->keys.warm(key_hashes, n, heads);
   for (size_t i = 0; i < n; ++i)
     if (heads[i] != nullptr && entry_access::on_heap(*heads[i]))
       decltype(impl_->keys)::touch(entry_access::key(*heads[i]).data());

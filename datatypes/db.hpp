@@ -53,6 +53,9 @@ public:
 
   /// Exact lookup, nullptr if missing.
   entry* find(std::string_view key);
+  /// Exact lookup without the incremental rehash step find() takes: for
+  /// looking ahead at a batch (warming), which must change nothing.
+  const entry* peek(std::string_view key) const;
   /// Inserts an empty-string value under `key` if missing. Returns the entry
   /// and whether it was created.
   std::pair<entry*, bool> find_or_insert(std::string_view key);

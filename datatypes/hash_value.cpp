@@ -202,6 +202,11 @@ void hash_value::convert_to_table() {
   repr_.tagged_table = reinterpret_cast<uintptr_t>(t.release()) | table_tag;
 }
 
+void hash_value::warm(const std::string_view* fields, size_t n) const {
+  if (!is_listpack())
+    tbl()->nodes.warm_keys(fields, n, &hash_bytes);
+}
+
 size_t hash_value::bytes() const {
   if (is_listpack())
     return repr_.lp.bytes();
@@ -234,6 +239,10 @@ size_t hash_memory(const value& v) {
   return sizeof(value) + as_hash(v).bytes();
 }
 
+void hash_warm(const value& v, const std::string_view* fields, size_t n) {
+  as_hash(v).warm(fields, n);
+}
+
 value hash_copy(const value& v) {
   value out = make_hash();
   as_hash(out).swap(*as_hash(v).clone());
@@ -250,6 +259,7 @@ const value_traits hash_value::traits_entry{
     .memory_usage = &hash_memory,
     .copy = &hash_copy,
     .destroy = &destroy_inline_collection<hash_value>,
+    .warm_members = &hash_warm,
 };
 
 } // namespace actis::datatypes

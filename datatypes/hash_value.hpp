@@ -104,6 +104,10 @@ public:
     return scan_table(cursor, count, &call<Fn>, erase_ref(fn));
   }
 
+  /// Loads the table slots that looking up `fields` touches first (see
+  /// value_traits::warm_members); nothing for the listpack.
+  void warm(const std::string_view* fields, size_t n) const;
+
   /// Heap bytes used: the listpack block or the table's nodes and buckets
   /// (the object itself lives in the value's 16 bytes, not included).
   size_t bytes() const;

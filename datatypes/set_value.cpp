@@ -186,6 +186,11 @@ bool set_value::contains(std::string_view member) const {
          intset::search(set_layout::payload(this), width(), size(), v, pos);
 }
 
+void set_value::warm(const std::string_view* members, size_t n) const {
+  if (!is_intset())
+    set_layout::table(this)->t.warm_keys(members, n, &hash_bytes);
+}
+
 void set_value::table_for_each(member_fn fn, void* ctx) const {
   set_layout::table(this)->t.for_each([&](const member_node& n) { fn(ctx, node_view(n)); });
 }
@@ -343,6 +348,10 @@ size_t set_sampled_memory_usage(const value& v, size_t samples) {
 
 value set_copy(const value& v) { return as_set(v)->clone(); }
 
+void set_warm(const value& v, const std::string_view* members, size_t n) {
+  as_set(v)->warm(members, n);
+}
+
 } // namespace
 
 const value_traits set_traits{
@@ -354,6 +363,7 @@ const value_traits set_traits{
     .sampled_memory_usage = &set_sampled_memory_usage,
     .copy = &set_copy,
     .destroy = &delete_collection<set_value>,
+    .warm_members = &set_warm,
 };
 
 static_assert(sizeof(set_value) == 4, "the block starts with the header, then the payload");

@@ -53,6 +53,9 @@ public:
   }
   size_t size() const;
   bool contains(std::string_view member) const;
+  /// Loads the table slots that looking up `members` touches first (see
+  /// value_traits::warm_members); nothing for an intset.
+  void warm(const std::string_view* members, size_t n) const;
 
   /// Calls fn(std::string_view) for each member: ascending for an intset,
   /// table order for a hashtable. The view is valid for the call only; fn

@@ -51,6 +51,11 @@ struct value_traits {
   /// Ends a collection of this type (delete_collection<T> or, for a type
   /// stored in the value, destroy_inline_collection<T>). Null for strings.
   void (*destroy)(collection* c) = nullptr;
+  /// Before a batch of pipelined commands on this value: loads what
+  /// looking up each of the `n` members (hash fields, set members) touches
+  /// first, so the cache misses of the batch overlap. Null where a lookup
+  /// walks one block (listpack, intset) or the type has no such lookups.
+  void (*warm_members)(const value& v, const std::string_view* members, size_t n) = nullptr;
   /// Appends the value's RDB payload (after the type byte) to `out`. Null
   /// until the persistence issue fills it in for every type.
   void (*rdb_save)(const value& v, std::string& out) = nullptr;

@@ -219,3 +219,21 @@ TEST_CASE("ACL categories are derived from flags and group") {
                      .group = command_group::server});
   CHECK(admin.spec().acl == (acl_admin | acl_dangerous | acl_blocking | acl_slow));
 }
+
+TEST_CASE("member_arg names an argument every valid call has, after the key") {
+  command_table t;
+  register_hash_family(t);
+  register_set_family(t);
+  size_t with_member = 0;
+  for (const command_spec& spec : t.all()) {
+    if (spec.member_arg == 0)
+      continue;
+    ++with_member;
+    CAPTURE(spec.name);
+    int least_args = spec.arity < 0 ? -spec.arity : spec.arity;
+    CHECK(spec.first_key == 1);
+    CHECK(spec.member_arg > spec.first_key);
+    CHECK(spec.member_arg < least_args);
+  }
+  CHECK(with_member >= 14);
+}
