@@ -1,6 +1,7 @@
 // One database's keyspace: a chained hash table of 40- to 64-byte entries
-// carved from node pools (one per entry size), plus a second table holding expire times of volatile
-// keys only (so persistent keys pay nothing for expiry support).
+// carved from node pools (one per entry size), plus a second table holding
+// expire times of volatile keys only (so persistent keys pay nothing for
+// expiry support).
 #include "datatypes/db.hpp"
 
 #include <algorithm>
@@ -210,10 +211,7 @@ struct db::impl {
 
   /// Frees every entry, expire and chunk; the database is empty afterwards.
   void destroy_all() {
-    keys.drain([this](entry* e) {
-      heap_key_bytes -= entry_access::free_key(*e);
-      e->~entry();
-    });
+    keys.drain([this](entry* e) { destroy_entry(e); });
     expires.drain([](expire_node*) {});
     for (node_pool& pool : entry_pools)
       pool.reset();
