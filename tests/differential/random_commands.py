@@ -35,7 +35,10 @@ START_CONFIG = [
     ("list-max-listpack-size", "3"), ("list-compress-depth", "1"),
 ]
 
-KEYS = ["k1", "k2", "k3", "{t}a", "{t}b", "l1", "h1", "s1", "z1", "x"]
+# Short keys and two longer ones: actis keeps a key of up to 34 bytes in its
+# entry (in one of four entry sizes) and a longer one on the heap.
+KEYS = ["k1", "k2", "k3", "{t}a", "{t}b", "l1", "h1", "s1", "z1", "x",
+        "key:of-a-middle-length-25", "a-key-longer-than-thirty-four-bytes!!"]
 VALUES = ["", "0", "1", "-1", "10", "3.5", "abc", "foo", "bar", "9223372036854775807",
           "-9223372036854775808", "1e3", "inf", "-inf", "+inf", "nan", " 1", "0x10",
           "a" * 70, "18446744073709551616", "1.0", "-0", "00", "01", "-101\x00\x00"]
