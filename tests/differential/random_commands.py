@@ -284,6 +284,17 @@ class CommandGenerator:
             lambda: ["EVAL", "return {tonumber(ARGV[1]), type(tonumber(ARGV[1]))}", "0", self.n()],
             lambda: ["!EVAL", "return redis.call('hgetall', KEYS[1])", "1", self.k()],
             lambda: ["EVAL", "return redis.call('sort', KEYS[1], 'by', 'nosort')", "1", self.k()],
+            # Whole scans, their elements sorted (a hashtable's order is its
+            # hash seed's); a small encoding's scan is one page on both.
+            lambda: ["EVAL", "local r = redis.call(ARGV[1], KEYS[1], 0, 'COUNT', 1000, "
+                     "unpack(ARGV, 2)) table.sort(r[2]) return r", "1", self.k(),
+                     self.one("HSCAN", "SSCAN", "ZSCAN")] +
+            self.opts(lambda: ["MATCH", self.one("*", "1*", "a*", "*[0-4]", "f?o")]),
+            lambda: ["EVAL", "local r = redis.call('scan', 0, 'COUNT', 1000, unpack(ARGV)) "
+                     "table.sort(r[2]) return r", "0"] +
+            self.opts(lambda: ["TYPE", self.one("string", "list", "hash", "set", "zset", "stream",
+                                                "nosuchtype")],
+                      lambda: ["MATCH", self.one("k*", "*1", "{t}*")]),
             # DUMP/RESTORE round trips of every type, in one atomic step.
             lambda: ["EVAL", "local d = redis.call('dump', KEYS[1]) if not d then return 0 end "
                      "return redis.call('restore', KEYS[2], 0, d, 'replace')", "2", self.k(), self.k()],
