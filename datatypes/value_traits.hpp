@@ -53,8 +53,9 @@ struct value_traits {
   void (*destroy)(collection* c) = nullptr;
   /// Before a batch of pipelined commands on this value: loads what
   /// looking up each of the `n` members (hash fields, set members) touches
-  /// first, so the cache misses of the batch overlap. Null where a lookup
-  /// walks one block (listpack, intset) or the type has no such lookups.
+  /// first, so the cache misses of the batch overlap (nothing while the
+  /// value is one block: listpack, intset). Null for the types without
+  /// such lookups, and for sorted sets, where it measured no gain.
   void (*warm_members)(const value& v, const std::string_view* members, size_t n) = nullptr;
   /// Appends the value's RDB payload (after the type byte) to `out`. Null
   /// until the persistence issue fills it in for every type.
