@@ -100,7 +100,7 @@ const route& client_pipeline::route_front() {
 
 void client_pipeline::prefetch_ahead() {
   std::array<uint64_t, prefetch_window> hashes;
-  std::array<const queued*, prefetch_window> with_members;
+  std::array<member_lookahead, prefetch_window> with_members;
   const datatypes::db* db = nullptr;
   size_t n = 0, members = 0;
   size_t window = std::min(queue_.size(), prefetch_window);
@@ -124,7 +124,7 @@ void client_pipeline::prefetch_ahead() {
     db = &key_db;
     hashes[n++] = datatypes::db::key_hash(cmd.argv[r.first_key]);
     if (r.spec->member_arg != 0)
-      with_members[members++] = &cmd;
+      with_members[members++] = {&cmd, hashes[n - 1]};
   }
   if (n < 2)
     return;
@@ -132,16 +132,19 @@ void client_pipeline::prefetch_ahead() {
   warm_members(*db, with_members.data(), members);
 }
 
-void client_pipeline::warm_members(const datatypes::db& db, const queued* const* cmds, size_t n) {
+void client_pipeline::warm_members(const datatypes::db& db, const member_lookahead* cmds,
+                                   size_t n) {
   // A batch mostly names one big collection: one call per run of commands
   // on the same key, so the collection overlaps their misses.
   std::array<std::string_view, prefetch_window> members;
+  auto key_of = [&](size_t i) { return cmds[i].cmd->argv[cmds[i].cmd->r.first_key]; };
   for (size_t i = 0; i < n;) {
-    std::string_view key = cmds[i]->argv[cmds[i]->r.first_key];
+    size_t run_start = i;
+    std::string_view key = key_of(i);
     size_t m = 0;
-    for (; i < n && m < members.size() && cmds[i]->argv[cmds[i]->r.first_key] == key; ++i)
-      members[m++] = cmds[i]->argv[static_cast<size_t>(cmds[i]->r.spec->member_arg)];
-    const datatypes::entry* e = db.peek(key);
+    for (; i < n && key_of(i) == key; ++i)
+      members[m++] = cmds[i].cmd->argv[static_cast<size_t>(cmds[i].cmd->r.spec->member_arg)];
+    const datatypes::entry* e = db.peek(key, cmds[run_start].key_hash);
     if (e == nullptr)
       continue;
     if (auto warm = e->val.traits().warm_members)

@@ -191,10 +191,15 @@ private:
   /// Commands prefetch_ahead looks at. Deeper than a typical pipeline read
   /// (-P 16) gains little: the core keeps about that many misses in flight.
   static constexpr size_t prefetch_window = 16;
-  /// The second step of prefetch_ahead for the `n` commands naming a member
-  /// of their key's collection (command_spec::member_arg): the members'
-  /// lookups in those collections.
-  void warm_members(const datatypes::db& db, const queued* const* cmds, size_t n);
+  /// A command prefetch_ahead saw naming a member of its key's collection
+  /// (command_spec::member_arg), with its key's hash.
+  struct member_lookahead {
+    const queued* cmd;
+    uint64_t key_hash;
+  };
+  /// The second step of prefetch_ahead for `n` (at most prefetch_window)
+  /// such commands: the members' lookups in those collections.
+  void warm_members(const datatypes::db& db, const member_lookahead* cmds, size_t n);
   /// In RESP2 a subscribed client runs only (P|S)(UN)SUBSCRIBE, PING, QUIT
   /// and RESET: answers and drops the front command otherwise (true).
   bool refused_when_subscribed(const route& r);

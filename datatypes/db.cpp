@@ -246,11 +246,10 @@ entry* db::find(std::string_view key) {
   return impl_->keys.find(h, key_is(key, h));
 }
 
-const entry* db::peek(std::string_view key) const {
+const entry* db::peek(std::string_view key, uint64_t hash) const {
   if (!impl_)
     return nullptr;
-  uint64_t h = hash_bytes(key);
-  return impl_->keys.find(h, key_is(key, h));
+  return impl_->keys.find(hash, key_is(key, hash));
 }
 
 uint64_t db::key_hash(std::string_view key) {

@@ -53,9 +53,10 @@ public:
 
   /// Exact lookup, nullptr if missing.
   entry* find(std::string_view key);
-  /// Exact lookup without the incremental rehash step find() takes: for
-  /// looking ahead at a batch (warming), which must change nothing.
-  const entry* peek(std::string_view key) const;
+  /// Exact lookup of `key`, whose key_hash() the caller has, without the
+  /// incremental rehash step find() takes: for looking ahead at a batch
+  /// (warming), which must change nothing.
+  const entry* peek(std::string_view key, uint64_t hash) const;
   /// Inserts an empty-string value under `key` if missing. Returns the entry
   /// and whether it was created.
   std::pair<entry*, bool> find_or_insert(std::string_view key);
