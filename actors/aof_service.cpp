@@ -74,9 +74,7 @@ private:
 /// The writer's durability announcement, on its thread: every loop
 /// manager flushes the replies the seq now covers.
 void announce_durable(uint64_t seq) {
-  auto& durable = aof_runtime::instance().durable_seq;
-  if (seq > durable.load())
-    durable.store(seq, std::memory_order_release);
+  aof_runtime::instance().raise_durable(seq);
   for (auto& loop : server::instance().loops)
     if (loop->manager)
       caf::anon_send(loop->manager, aof_durable_atom::value, seq);
@@ -87,6 +85,29 @@ void announce_durable(uint64_t seq) {
 aof_runtime& aof_runtime::instance() {
   static aof_runtime runtime;
   return runtime;
+}
+
+void aof_runtime::raise_durable(uint64_t seq) {
+  if (seq <= durable_seq.load())
+    return;
+  {
+    // Under the lock, so a waiter between its check and its sleep cannot
+    // miss the change.
+    std::lock_guard lock(durable_mutex_);
+    durable_seq.store(seq, std::memory_order_release);
+  }
+  if (durable_waiters_.load() > 0)
+    durable_changed_.notify_all();
+}
+
+bool aof_runtime::wait_durable(uint64_t seq, std::chrono::microseconds limit) {
+  std::unique_lock lock(durable_mutex_);
+  ++durable_waiters_;
+  bool durable = durable_changed_.wait_for(lock, limit, [&] {
+    return durable_seq.load(std::memory_order_acquire) >= seq;
+  });
+  --durable_waiters_;
+  return durable;
 }
 
 caf::actor aof_runtime::writer() const {

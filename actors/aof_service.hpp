@@ -10,6 +10,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +39,18 @@ struct aof_runtime {
   /// The highest write-stream seq known fsynced.
   std::atomic<uint64_t> durable_seq{0};
 
+  /// The writer's announcement: raises durable_seq to `seq` and wakes the
+  /// loops waiting in wait_durable.
+  void raise_durable(uint64_t seq);
+  /// appendfsync always, at the end of a loop iteration that shipped writes
+  /// up to `seq`: blocks the loop until they are fsynced, at most `limit`.
+  /// As Redis's loop sleeps in its fsync, the clients' next commands pile
+  /// up in the kernel meanwhile and the next iteration reads them in one
+  /// go: one wakeup per batch instead of one per command. True when `seq`
+  /// is durable; past the limit, the aof_durable message releases the
+  /// replies as before.
+  bool wait_durable(uint64_t seq, std::chrono::microseconds limit);
+
   /// The writer; null while appendonly is off.
   caf::actor writer() const;
   void set_writer(caf::actor writer);
@@ -44,6 +58,9 @@ struct aof_runtime {
 private:
   mutable std::mutex mutex_;
   caf::actor writer_;
+  std::mutex durable_mutex_;
+  std::condition_variable durable_changed_;
+  std::atomic<int> durable_waiters_{0};
 };
 
 /// Start-up with appendonly yes: loads the AOF directory into `parts`

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "actors/aof_service.hpp"
 #include "actors/busy_loop.hpp"
 #include "actors/connection.hpp"
 #include "actors/messages.hpp"
@@ -245,6 +246,22 @@ void run_round(std::vector<transaction_request>& round, std::deque<transaction_r
 
 namespace {
 
+/// How long a loop waits at the end of an iteration for the fsync of its
+/// writes under appendfsync always (aof_runtime::wait_durable): above an
+/// fsync on a local SSD, far below a client's patience, and short enough
+/// that a failing or slow disk only slows the loop it holds.
+constexpr auto durable_wait_limit = std::chrono::microseconds(2000);
+
+/// Sends the replies held for appendfsync always that the durable seq now
+/// covers (each connection checks its own marks and asks again if needed).
+void release_durable_replies(loop_context& ctx) {
+  auto waiting = std::move(ctx.awaiting_durability);
+  ctx.awaiting_durability.clear();
+  for (auto id : waiting)
+    if (auto it = ctx.endpoints.find(id); it != ctx.endpoints.end())
+      it->second->on_durable();
+}
+
 /// Closes clients idle for longer than `timeout` seconds (0: never).
 void close_idle_clients(caf::io::broker* self, loop_context& ctx) {
   auto timeout = config::live().timeout.load(std::memory_order_relaxed);
@@ -278,14 +295,7 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       close_idle_clients(self, ctx);
       self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
     },
-    [index](aof_durable_atom, uint64_t) {
-      auto& ctx = loop_context::get(index);
-      auto waiting = std::move(ctx.awaiting_durability);
-      ctx.awaiting_durability.clear();
-      for (auto id : waiting)
-        if (auto it = ctx.endpoints.find(id); it != ctx.endpoints.end())
-          it->second->on_durable();
-    },
+    [index](aof_durable_atom, uint64_t) { release_durable_replies(loop_context::get(index)); },
     [self, index](flush_atom) {
       auto& ctx = loop_context::get(index);
       ctx.flush_posted = false;
@@ -294,7 +304,11 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       loop_pubsub(index).bind_thread();
       send_batches(self, ctx);
       start_transaction_round(self, ctx);
-      ctx.sink.ship();
+      uint64_t shipped = ctx.sink.ship();
+      if (shipped != 0 && !ctx.awaiting_durability.empty()
+          && aof_runtime::instance().hold_replies.load(std::memory_order_relaxed)
+          && aof_runtime::instance().wait_durable(shipped, durable_wait_limit))
+        release_durable_replies(ctx);
     },
     [self, index](const caf::io::new_connection_msg& msg) {
       accept_connection(self, msg.handle, index);

@@ -52,13 +52,15 @@ void loop_write_sink::flush() {
   ship();
 }
 
-void loop_write_sink::ship() {
+uint64_t loop_write_sink::ship() {
   ship_requested_ = false;
   if (buffer_.empty() || atomic_depth_ > 0)
-    return;
+    return 0;
   std::vector<write_record> out;
   out.swap(buffer_);
+  uint64_t last = out.back().seq;
   caf::anon_send(write_stream::sequencer, write_batch_atom::value, std::move(out));
+  return last;
 }
 
 namespace {

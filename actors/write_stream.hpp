@@ -46,8 +46,9 @@ public:
   /// on the loop: a read, a batch, an expire step); with defer_to, asks for
   /// ship() at the end of the loop iteration instead.
   void flush();
-  /// Sends the buffered records to the sequencer now.
-  void ship();
+  /// Sends the buffered records to the sequencer now; the last one's seq,
+  /// or 0 when none went.
+  uint64_t ship();
   /// Batches per loop iteration rather than per unit of work: `request`
   /// (called once until the next ship()) makes the loop call ship() after
   /// the input that is ready now was read. Each batch wakes the sequencer's
