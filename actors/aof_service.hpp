@@ -6,7 +6,8 @@
 //   loops --write_batch--> sequencer --write_batch--> aof writer
 //   aof writer --aof_durable(seq)--> every loop manager (sent from the
 //   writer's thread), which flushes the connections whose held replies it
-//   covers
+//   covers; a loop that just shipped writes may instead wait for the seq
+//   (aof_runtime::wait_durable, bounded) and flush them itself
 #pragma once
 
 #include <atomic>
