@@ -262,6 +262,30 @@ void release_durable_replies(loop_context& ctx) {
       it->second->on_durable();
 }
 
+/// Unless replies wait for the records (appendfsync always), a loop ships
+/// them at most this often: each batch wakes the scheduler thread that runs
+/// the sequencer and the AOF writer, and under everysec a batch per loop
+/// iteration cost a wakeup every few commands. Redis's AOF write and
+/// replication feed happen once per loop iteration; a millisecond later
+/// changes nothing a client can see.
+constexpr auto ship_interval = std::chrono::milliseconds(1);
+
+/// Ships the loop's write-stream records, or asks for a write_ship when the
+/// last batch went less than ship_interval ago.
+void ship_writes(caf::io::broker* self, loop_context& ctx) {
+  auto now = std::chrono::steady_clock::now();
+  auto next = ctx.last_ship + ship_interval;
+  if (ctx.sink.empty() || now >= next) {
+    if (ctx.sink.ship() != 0)
+      ctx.last_ship = now;
+    return;
+  }
+  if (!ctx.ship_scheduled) {
+    ctx.ship_scheduled = true;
+    self->delayed_send(self, next - now, write_ship_atom::value);
+  }
+}
+
 /// Closes clients idle for longer than `timeout` seconds (0: never).
 void close_idle_clients(caf::io::broker* self, loop_context& ctx) {
   auto timeout = config::live().timeout.load(std::memory_order_relaxed);
@@ -304,11 +328,20 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       loop_pubsub(index).bind_thread();
       send_batches(self, ctx);
       start_transaction_round(self, ctx);
+      if (!aof_runtime::instance().hold_replies.load(std::memory_order_relaxed)) {
+        ship_writes(self, ctx);
+        return;
+      }
       uint64_t shipped = ctx.sink.ship();
       if (shipped != 0 && !ctx.awaiting_durability.empty()
-          && aof_runtime::instance().hold_replies.load(std::memory_order_relaxed)
           && aof_runtime::instance().wait_durable(shipped, durable_wait_limit))
         release_durable_replies(ctx);
+    },
+    [self, index](write_ship_atom) {
+      auto& ctx = loop_context::get(index);
+      ctx.ship_scheduled = false;
+      ctx.last_ship = {};
+      ship_writes(self, ctx);
     },
     [self, index](const caf::io::new_connection_msg& msg) {
       accept_connection(self, msg.handle, index);

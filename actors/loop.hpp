@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -128,6 +129,10 @@ struct loop_context {
   std::deque<transaction_request> waiting_txns;
   bool flush_posted = false;
   bool round_running = false;
+  /// When this loop last shipped its write-stream records, and whether a
+  /// write_ship is on its way (loop.cpp, ship_writes).
+  std::chrono::steady_clock::time_point last_ship;
+  bool ship_scheduled = false;
 
   /// A partition vector with only `p` present (keyspace of an inline or
   /// batched command on partition p). Built once per partition.
