@@ -59,7 +59,7 @@ using summary_atom = caf::atom_constant<caf::atom("summary")>;
 using reset_stats_atom = caf::atom_constant<caf::atom("resetstat")>;
 using write_batch_atom = caf::atom_constant<caf::atom("writebat")>;
 /// loop -> itself: ship the write-stream records buffered since the last
-/// batch (loop_context::ship_writes).
+/// batch (ship_writes in actors/loop.cpp).
 using write_ship_atom = caf::atom_constant<caf::atom("writeship")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
