@@ -1,7 +1,8 @@
 """The append-only file with real processes: appendfsync always loses no
 acknowledged write across kill -9 (30 cycles with 20 writers), BGREWRITEAOF
 under writes, everysec's measured window, functions and transactions
-replayed, CONFIG SET appendfsync, and an AOF directory redis-server loads."""
+replayed, CONFIG SET appendfsync, the last writes before traffic stops
+reaching the file, and an AOF directory redis-server loads."""
 import random
 import threading
 import time
@@ -118,6 +119,29 @@ def test_everysec_window_and_replayed_state(tmp_path, threads, capsys):
             print(f"\neverysec at --threads {threads}: {lost} acknowledged INCRs lost "
                   f"(~{lost / max(rate, 1):.2f} s of writes at {rate:.0f}/s)")
         assert lost <= rate * 2.5  # Redis promises at most about two seconds
+
+
+@pytest.mark.parametrize("policy", ["everysec", "no"])
+@pytest.mark.parametrize("threads", THREADS)
+def test_the_last_writes_before_traffic_stops_reach_the_file(tmp_path, threads, policy):
+    """A loop hands its writes to the AOF writer at most once a millisecond;
+    the last ones, after which no client sends anything, still go."""
+    with start(str(tmp_path), threads, "--appendfsync", policy) as s:
+        clients = [s.client() for _ in range(8)]
+        done = []
+        threads_ = [threading.Thread(target=lambda c=c, i=i: done.append(c.set(f"last:{i}", i)))
+                    for i, c in enumerate(clients)]
+        for t in threads_:
+            t.start()
+        for t in threads_:
+            t.join()
+        assert done == [True] * 8
+        incr = list((tmp_path / "appendonlydir").glob("*.incr.aof"))
+        deadline = time.time() + 5
+        while not all(f"last:{i}".encode() in b"".join(f.read_bytes() for f in incr)
+                      for i in range(8)):
+            assert time.time() < deadline, "the last writes never reached the incr file"
+            time.sleep(0.02)
 
 
 @pytest.mark.parametrize("threads", THREADS)
