@@ -3,8 +3,8 @@
 // only through messages (exec_batch, hold/release, client_list/kill).
 #pragma once
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>

@@ -51,7 +51,8 @@ public:
   uint64_t ship();
   /// Batches per loop iteration rather than per unit of work: `request`
   /// (called once until the next ship()) makes the loop call ship() after
-  /// the input that is ready now was read. Each batch wakes the sequencer's
+  /// the input that is ready now was read, or up to a millisecond later
+  /// (ship_writes in actors/loop.cpp). Each batch wakes the sequencer's
   /// and the AOF writer's threads, so fewer batches are less CPU per write.
   void defer_to(std::function<void()> request) { defer_ = std::move(request); }
   bool empty() const { return buffer_.empty(); }
