@@ -34,9 +34,10 @@ public:
   /// The oldest batch for `partition` did not run (the partition is gone or
   /// did not answer): each of its commands is answered with `error`.
   virtual void on_batch_failed(uint32_t partition, const std::string& error) = 0;
-  /// More writes are fsynced (appendfsync always): held replies they cover
-  /// may go out.
-  virtual void on_durable() = 0;
+  /// Writes the output that may go out now: at the end of the loop
+  /// iteration that produced it, and when more writes are fsynced
+  /// (appendfsync always: held replies they cover may go out).
+  virtual void write_output() = 0;
 
   // While a script holds the loop's thread (actors/busy_loop.hpp):
   /// The socket to read from, or -1 to leave the connection alone: it waits
@@ -108,6 +109,10 @@ struct loop_context {
   void post_batch(uint32_t p, conn_batch batch);
   /// Queues a transaction for the next round.
   void post_transaction(transaction_request txn);
+  /// Client `id` has output to write once this iteration's sockets have
+  /// been read. False if no flush can come yet (the manager is not known):
+  /// the client writes now.
+  bool defer_output(uint64_t id);
 
   std::unordered_map<uint64_t, batch_client*> endpoints;
   /// The loop manager and its listening sockets: while a script holds the
@@ -125,6 +130,8 @@ struct loop_context {
   bool handoff_open = false;
   /// Clients holding replies until writes are fsynced (appendfsync always).
   std::unordered_set<uint64_t> awaiting_durability;
+  /// Clients whose output the next flush writes.
+  std::vector<uint64_t> deferred_output;
   std::vector<partition_batch> outbox;          // per partition
   std::deque<transaction_request> waiting_txns;
   bool flush_posted = false;
