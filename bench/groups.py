@@ -82,5 +82,5 @@ def group_rows(samples, ratio_text, verdict, safe_ratio):
             mode = "plain" if pipeline == 1 else f"-P {pipeline}"
             tgt = f">= {target} {verdict(ratio, target, True)}" if target and pipeline == 1 else ""
             rows.append([name, mode, f"{a:,.0f}", f"{r:,.0f}", ratio_text(ratio), tgt,
-                         f"{ac:.2f}", f"{rc:.2f}", ratio_text(safe_ratio(ac, rc)), ""])
+                         f"{ac:.2f}", f"{rc:.2f}", ratio_text(safe_ratio(ac, rc)), "", ""])
     return rows

@@ -13,6 +13,7 @@ import atexit
 import csv
 import io
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -209,14 +210,24 @@ def cpu_split(cpus, pin):
     return {cpus[0]}, set(cpus[1:])
 
 
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_benchmark(server, test, requests, pipeline):
-    """One redis-benchmark run of one test; returns (req/s, server CPU seconds)."""
+    """One redis-benchmark run of one test; returns (req/s, server CPU
+    seconds, share of a core the client used). A client near a full core
+    bounds the run: no server can answer it faster."""
     argv = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port),
             "-c", "50", "-r", "100000", "-n", str(requests), "-t", test, "--csv"]
     if pipeline > 1:
         argv += ["-P", str(pipeline)]
     cpu_before = server.cpu_seconds()
+    client_before = children_cpu_seconds()
+    started = time.monotonic()
     result = subprocess.run(argv, capture_output=True, text=True)
+    client_busy = (children_cpu_seconds() - client_before) / max(time.monotonic() - started, 1e-9)
     cpu_used = server.cpu_seconds() - cpu_before
     server.ensure_alive()
     if result.returncode != 0:
@@ -226,7 +237,7 @@ def run_benchmark(server, test, requests, pipeline):
     if rps is None:
         raise BenchError(f"no {CSV_NAMES[test]!r} line in redis-benchmark output for "
                          f"{server.label}:\n{result.stdout}{result.stderr}")
-    return rps, cpu_used
+    return rps, cpu_used, client_busy
 
 
 def parse_csv(text):
@@ -242,7 +253,8 @@ def parse_csv(text):
 
 
 def throughput_phase(servers, modes, rounds):
-    """Returns {(mode, test, label): [(rps, cpu_seconds_per_million), ...]}."""
+    """Returns {(mode, test, label): [(rps, cpu_seconds_per_million,
+    client_busy), ...]}."""
     samples = {}
     total = rounds * len(modes) * len(TESTS) * len(servers)
     done = 0
@@ -251,13 +263,14 @@ def throughput_phase(servers, modes, rounds):
             for test in TESTS:
                 # Alternate the servers so drift (thermal, other load) hits both.
                 for server in servers:
-                    rps, cpu = run_benchmark(server, test, requests, pipeline)
+                    rps, cpu, client_busy = run_benchmark(server, test, requests, pipeline)
                     samples.setdefault((mode_name, test, server.label), []).append(
-                        (rps, cpu / requests * 1e6))
+                        (rps, cpu / requests * 1e6, client_busy))
                     done += 1
                     print(f"  [{done}/{total}] round {round_index + 1} {mode_name:<6} "
                           f"{test:<4} {server.label:<5} {rps:>12,.0f} req/s "
-                          f"{cpu / requests * 1e6:7.2f} CPU s/M req", file=sys.stderr)
+                          f"{cpu / requests * 1e6:7.2f} CPU s/M req, client "
+                          f"{client_busy:.0%} of a core", file=sys.stderr)
     return samples
 
 
@@ -309,7 +322,7 @@ def scaling_phase(one_loop, two_loops, rounds, requests):
             cpu = {one_loop.label: [], two_loops.label: []}
             for _ in range(rounds):
                 for server in (one_loop, two_loops):
-                    _, used = run_benchmark(server, test, n, pipeline)
+                    _, used, _ = run_benchmark(server, test, n, pipeline)
                     cpu[server.label].append(used / n * 1e6)
             results[(test, pipeline)] = (statistics.median(cpu[one_loop.label]),
                                          statistics.median(cpu[two_loops.label]))
@@ -434,7 +447,8 @@ def safe_ratio(numerator, denominator):
 def build_table(samples, memory, modes, latency=None, scaling=None, collections=None):
     """Rows of the result table (list of lists of strings) and its header."""
     header = ["test", "mode", "actis req/s", "redis req/s", "ratio", "target",
-              "actis CPU s/M", "redis CPU s/M", "CPU/req ratio", "target"]
+              "actis CPU s/M", "redis CPU s/M", "CPU/req ratio", "target",
+              "client core busy (actis/redis run)"]
     rows = []
     for mode_name, pipeline, _ in modes:
         for test in TESTS:
@@ -449,30 +463,33 @@ def build_table(samples, memory, modes, latency=None, scaling=None, collections=
             actis_cpu = statistics.median(s[1] for s in actis)
             redis_cpu = statistics.median(s[1] for s in redis)
             cpu_ratio = safe_ratio(actis_cpu, redis_cpu)
+            actis_client = statistics.median(s[2] for s in actis)
+            redis_client = statistics.median(s[2] for s in redis)
             rows.append([CSV_NAMES[test], mode_name, f"{actis_rps:,.0f}", f"{redis_rps:,.0f}",
                          ratio_text(rps_ratio),
                          f">= {throughput_target} {verdict(rps_ratio, throughput_target, True)}",
                          f"{actis_cpu:.2f}", f"{redis_cpu:.2f}", ratio_text(cpu_ratio),
                          f"<= {TARGET_CPU_PER_REQUEST} "
-                         f"{verdict(cpu_ratio, TARGET_CPU_PER_REQUEST, False)}"])
+                         f"{verdict(cpu_ratio, TARGET_CPU_PER_REQUEST, False)}",
+                         f"{actis_client:.0%} / {redis_client:.0%}"])
     if memory:
         actis, redis = memory["actis"], memory["redis"]
         for name, key in (("RSS after load", "rss_after"), ("used_memory after load", "used_after")):
             ratio = safe_ratio(actis[key], redis[key])
             rows.append([name, "memory", mib(actis[key]), mib(redis[key]), ratio_text(ratio),
-                         f"<= {TARGET_MEMORY} {verdict(ratio, TARGET_MEMORY, False)}"] + [""] * 4)
+                         f"<= {TARGET_MEMORY} {verdict(ratio, TARGET_MEMORY, False)}"] + [""] * 5)
         delta = {label: m["rss_after"] - m["rss_before"] for label, m in memory.items()}
         ratio = safe_ratio(delta["actis"], delta["redis"])
         rows.append(["RSS delta (load)", "memory", mib(delta["actis"]), mib(delta["redis"]),
                      ratio_text(ratio), f"<= {TARGET_MEMORY} {verdict(ratio, TARGET_MEMORY, False)}"]
-                    + [""] * 4)
+                    + [""] * 5)
     for name, figures in (collections or {}).items():
         actis, redis = figures["actis"], figures["redis"]
         ratio = safe_ratio(actis["rss_after"], redis["rss_after"])
         rows.append([f"RSS {name}", "memory", mib(actis["rss_after"]), mib(redis["rss_after"]),
                      ratio_text(ratio),
                      f"<= {TARGET_COLLECTION_MEMORY} "
-                     f"{verdict(ratio, TARGET_COLLECTION_MEMORY, False)}"] + [""] * 4)
+                     f"{verdict(ratio, TARGET_COLLECTION_MEMORY, False)}"] + [""] * 5)
     if latency:
         for name, index in (("GET p50 ms, MSET load", 0), ("GET p99 ms, MSET load", 1)):
             a = statistics.median(s[index] for s in latency["actis"])
@@ -481,7 +498,7 @@ def build_table(samples, memory, modes, latency=None, scaling=None, collections=
             target = (f"<= {TARGET_LATENCY_P99} {verdict(ratio, TARGET_LATENCY_P99, False)}"
                       if index == 1 else "")
             rows.append([name, "latency", f"{a:.3f}", f"{r:.3f}", ratio_text(ratio), target]
-                        + [""] * 4)
+                        + [""] * 5)
     if scaling:
         for (test, pipeline), (cpu1, cpu2) in scaling.items():
             ratio = safe_ratio(cpu2, cpu1)
@@ -489,7 +506,7 @@ def build_table(samples, memory, modes, latency=None, scaling=None, collections=
                          "plain" if pipeline == 1 else f"-P {pipeline}", f"{cpu2:.2f}",
                          f"{cpu1:.2f} (t1)", ratio_text(ratio),
                          f"<= {TARGET_MULTI_LOOP_CPU} "
-                         f"{verdict(ratio, TARGET_MULTI_LOOP_CPU, False)}"] + [""] * 4)
+                         f"{verdict(ratio, TARGET_MULTI_LOOP_CPU, False)}"] + [""] * 5)
     return header, rows
 
 
