@@ -114,7 +114,7 @@ def aof_set_rate(label, binary, flags, policy):
                                                 "--appendfsync", policy])
     try:
         server.start()
-        rps, _ = run.run_benchmark(server, "set", AOF_REQUESTS, 1)
+        rps, _, _ = run.run_benchmark(server, "set", AOF_REQUESTS, 1)
         return rps
     finally:
         server.stop()
