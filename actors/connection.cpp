@@ -96,6 +96,8 @@ public:
   ~connection_state() override {
     forget();
     local_.endpoints.erase(info_.id);
+    if (output_deferred_)
+      local_.forget_deferred_output(this);
   }
 
   void start(std::shared_ptr<connection_state> self_ref) {
@@ -463,7 +465,7 @@ private:
     if (output().size() >= eager_flush_bytes || close_after_reply_ || serving_busy_) {
       flush_output();
     } else if (!pipeline_->waiting_for_partitions() && !output_deferred_ && !output().empty()) {
-      output_deferred_ = local_.defer_output(info_.id);
+      output_deferred_ = local_.defer_output(this);
       if (!output_deferred_)
         flush_output();
     }

@@ -252,20 +252,23 @@ namespace {
 /// that a failing or slow disk only slows the loop it holds.
 constexpr auto durable_wait_limit = std::chrono::microseconds(2000);
 
-/// Lets the clients in `ids` (taken: writing may add them again) write
-/// their output; clients gone since are skipped.
-template <class Ids>
-void write_output_of(loop_context& ctx, Ids& ids) {
-  auto taken = std::move(ids);
-  ids.clear();
-  for (auto id : taken)
+/// Sends the replies held for appendfsync always that the durable seq now
+/// covers (each connection checks its own marks and asks again if needed).
+void release_durable_replies(loop_context& ctx) {
+  auto waiting = std::move(ctx.awaiting_durability);
+  ctx.awaiting_durability.clear();
+  for (auto id : waiting)
     if (auto it = ctx.endpoints.find(id); it != ctx.endpoints.end())
       it->second->write_output();
 }
 
-/// Sends the replies held for appendfsync always that the durable seq now
-/// covers (each connection checks its own marks and asks again if needed).
-void release_durable_replies(loop_context& ctx) { write_output_of(ctx, ctx.awaiting_durability); }
+/// Writes the output the iteration's clients deferred (defer_output).
+void write_deferred_output(loop_context& ctx) {
+  auto clients = std::move(ctx.deferred_output);
+  ctx.deferred_output.clear();
+  for (auto* client : clients)
+    client->write_output();
+}
 
 /// Unless replies wait for the records (appendfsync always), a loop ships
 /// them at most this often: each batch wakes the scheduler thread that runs
@@ -334,7 +337,7 @@ caf::behavior loop_manager(caf::io::broker* self, uint32_t index, std::vector<in
       send_batches(self, ctx);
       start_transaction_round(self, ctx);
       // The held replies' marks are taken here, before the records ship.
-      write_output_of(ctx, ctx.deferred_output);
+      write_deferred_output(ctx);
       if (!aof_runtime::instance().hold_replies.load(std::memory_order_relaxed)) {
         ship_writes(self, ctx);
         return;
@@ -462,12 +465,16 @@ void loop_context::post_transaction(transaction_request txn) {
   request_flush();
 }
 
-bool loop_context::defer_output(uint64_t id) {
+bool loop_context::defer_output(batch_client* client) {
   request_flush();
   if (!flush_posted)
     return false;
-  deferred_output.push_back(id);
+  deferred_output.push_back(client);
   return true;
+}
+
+void loop_context::forget_deferred_output(batch_client* client) {
+  std::erase(deferred_output, client);
 }
 
 void loop_context::request_flush() {

@@ -109,10 +109,11 @@ struct loop_context {
   void post_batch(uint32_t p, conn_batch batch);
   /// Queues a transaction for the next round.
   void post_transaction(transaction_request txn);
-  /// Client `id` has output to write once this iteration's sockets have
+  /// `client` has output to write once this iteration's sockets have
   /// been read. False if no flush can come yet (the manager is not known):
   /// the client writes now.
-  bool defer_output(uint64_t id);
+  bool defer_output(batch_client* client);
+  void forget_deferred_output(batch_client* client);
 
   std::unordered_map<uint64_t, batch_client*> endpoints;
   /// The loop manager and its listening sockets: while a script holds the
@@ -130,8 +131,9 @@ struct loop_context {
   bool handoff_open = false;
   /// Clients holding replies until writes are fsynced (appendfsync always).
   std::unordered_set<uint64_t> awaiting_durability;
-  /// Clients whose output the next flush writes.
-  std::vector<uint64_t> deferred_output;
+  /// Clients whose output the next flush writes (a client leaving before
+  /// then takes itself out: forget_deferred_output).
+  std::vector<batch_client*> deferred_output;
   std::vector<partition_batch> outbox;          // per partition
   std::deque<transaction_request> waiting_txns;
   bool flush_posted = false;
