@@ -3,8 +3,9 @@ transactions and script calls, driven by bench/txload.cpp (actis-txload),
 against both servers alternately. Part of bench/run.py."""
 import os
 import statistics
-import subprocess
 import sys
+
+import client_load  # bench/client_load.py
 
 # (name, script to SCRIPT LOAD or None, the group's commands, target ratio or None)
 GROUPS = [
@@ -27,17 +28,18 @@ def run_group(txload, server, commands, pipeline, seconds):
     argv = [txload, "127.0.0.1", str(server.port), str(CLIENTS), str(seconds), str(pipeline),
             *commands]
     cpu_before = server.cpu_seconds()
-    result = subprocess.run(argv, capture_output=True, text=True)
+    result, client_busy = client_load.run_client(argv)
     cpu = server.cpu_seconds() - cpu_before
     server.ensure_alive()
     if result.returncode != 0:
-        return None, None
+        return None, None, None
     groups_per_s = float(result.stdout.strip())
-    return groups_per_s, cpu / max(groups_per_s * seconds, 1) * 1e6
+    return groups_per_s, cpu / max(groups_per_s * seconds, 1) * 1e6, client_busy
 
 
 def group_phase(servers, txload, rounds, seconds):
-    """Returns {(name, pipeline, label): [(groups/s, CPU s per M groups)]}; a
+    """Returns {(name, pipeline, label): [(groups/s, CPU s per M groups,
+    client share of a core)]}; a
     group a server cannot run (no scripting) is left out."""
     samples = {}
     for name, script, commands, _ in GROUPS:
@@ -57,12 +59,14 @@ def group_phase(servers, txload, rounds, seconds):
             for _ in range(rounds):
                 for server in servers:
                     cmds = [c.replace("{sha}", shas[server.label]) for c in commands]
-                    rate, cpu = run_group(txload, server, cmds, pipeline, seconds)
+                    rate, cpu, client_busy = run_group(txload, server, cmds, pipeline, seconds)
                     if rate is None:
                         continue
-                    samples.setdefault((name, pipeline, server.label), []).append((rate, cpu))
+                    samples.setdefault((name, pipeline, server.label), []).append(
+                        (rate, cpu, client_busy))
                     print(f"  {name} -P {pipeline} {server.label:<5} {rate:>10,.0f} groups/s "
-                          f"{cpu:7.2f} CPU s/M", file=sys.stderr)
+                          f"{cpu:7.2f} CPU s/M, client {client_busy:.0%} of a core",
+                          file=sys.stderr)
     return samples
 
 
@@ -78,9 +82,12 @@ def group_rows(samples, ratio_text, verdict, safe_ratio):
             r = statistics.median(s[0] for s in redis)
             ac = statistics.median(s[1] for s in actis)
             rc = statistics.median(s[1] for s in redis)
+            a_client = statistics.median(s[2] for s in actis)
+            r_client = statistics.median(s[2] for s in redis)
             ratio = safe_ratio(a, r)
             mode = "plain" if pipeline == 1 else f"-P {pipeline}"
             tgt = f">= {target} {verdict(ratio, target, True)}" if target and pipeline == 1 else ""
             rows.append([name, mode, f"{a:,.0f}", f"{r:,.0f}", ratio_text(ratio), tgt,
-                         f"{ac:.2f}", f"{rc:.2f}", ratio_text(safe_ratio(ac, rc)), "", ""])
+                         f"{ac:.2f}", f"{rc:.2f}", ratio_text(safe_ratio(ac, rc)), "",
+                         f"{a_client:.0%} / {r_client:.0%}"])
     return rows

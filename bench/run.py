@@ -13,7 +13,6 @@ import atexit
 import csv
 import io
 import os
-import resource
 import signal
 import socket
 import statistics
@@ -21,6 +20,7 @@ import subprocess
 import sys
 import time
 
+import client_load  # bench/client_load.py: the client's share of a core
 import groups  # bench/groups.py: MULTI/EXEC and script throughput
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -210,11 +210,6 @@ def cpu_split(cpus, pin):
     return {cpus[0]}, set(cpus[1:])
 
 
-def children_cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run_benchmark(server, test, requests, pipeline):
     """One redis-benchmark run of one test; returns (req/s, server CPU
     seconds, share of a core the client used). A client near a full core
@@ -224,10 +219,7 @@ def run_benchmark(server, test, requests, pipeline):
     if pipeline > 1:
         argv += ["-P", str(pipeline)]
     cpu_before = server.cpu_seconds()
-    client_before = children_cpu_seconds()
-    started = time.monotonic()
-    result = subprocess.run(argv, capture_output=True, text=True)
-    client_busy = (children_cpu_seconds() - client_before) / max(time.monotonic() - started, 1e-9)
+    result, client_busy = client_load.run_client(argv)
     cpu_used = server.cpu_seconds() - cpu_before
     server.ensure_alive()
     if result.returncode != 0:
