@@ -156,7 +156,7 @@ void client_pipeline::run() {
   now_ms_ = unix_ms();
   watch_elsewhere_finished();
   while (!queue_.empty()) {
-    if (!queue_.front().prefetched && queue_.size() > 1 && info_.multi < 0)
+    if (!queue_.front().prefetched && queue_.size() > 1)
       prefetch_ahead();
     const route& r = route_front();
     // In the order of Redis's processCommand: MISCONF, the pub/sub
