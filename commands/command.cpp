@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <stdexcept>
 
 #include "commands/context.hpp"
 #include "datatypes/strutil.hpp"
@@ -261,29 +262,61 @@ void command_table::add(std::span<const command_def> rows) {
   for (auto& row : rows) {
     auto bar = row.name.find('|');
     if (bar == std::string_view::npos) {
-      index_[std::string(row.name)] = commands_.size();
       commands_.push_back(spec_of(row, is_container(row.name)));
+      rebuild_index();
     } else {
-      // at() throws on a subcommand row listed before its container.
-      auto container = index_.at(std::string(row.name.substr(0, bar)));
-      commands_[container].subcommands.push_back(spec_of(row, false));
+      long container = index_of(row.name.substr(0, bar));
+      if (container < 0)
+        throw std::logic_error("subcommand row before its container: " + std::string(row.name));
+      commands_[static_cast<size_t>(container)].subcommands.push_back(spec_of(row, false));
     }
   }
   for (size_t i = first_new; i < commands_.size(); ++i)
     assign_ids(commands_[i], next_id_);
 }
 
-const command_spec* command_table::find(std::string_view name) const {
-  // Command names are short: lower-case into a stack buffer, no allocation.
-  char buf[64];
-  if (name.size() >= sizeof(buf))
-    return nullptr;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+namespace {
+
+char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+/// FNV-1a of the name's lower-case bytes.
+uint32_t name_hash(std::string_view name) {
+  uint32_t h = 2166136261u;
+  for (char c : name)
+    h = (h ^ static_cast<unsigned char>(lower_ascii(c))) * 16777619u;
+  return h;
+}
+
+} // namespace
+
+void command_table::rebuild_index() {
+  size_t size = 16;
+  while (size < commands_.size() * 2)
+    size *= 2;
+  slots_.assign(size, 0);
+  for (size_t i = 0; i < commands_.size(); ++i) {
+    size_t at = name_hash(commands_[i].name) & (size - 1);
+    while (slots_[at] != 0)
+      at = (at + 1) & (size - 1);
+    slots_[at] = static_cast<uint32_t>(i + 1);
   }
-  auto it = index_.find(std::string(buf, name.size()));
-  return it == index_.end() ? nullptr : &commands_[it->second];
+}
+
+long command_table::index_of(std::string_view name) const {
+  if (slots_.empty())
+    return -1;
+  size_t mask = slots_.size() - 1;
+  for (size_t at = name_hash(name) & mask; slots_[at] != 0; at = (at + 1) & mask) {
+    size_t i = slots_[at] - 1;
+    if (datatypes::iequals(commands_[i].name, name))
+      return static_cast<long>(i);
+  }
+  return -1;
+}
+
+const command_spec* command_table::find(std::string_view name) const {
+  long i = index_of(name);
+  return i < 0 ? nullptr : &commands_[static_cast<size_t>(i)];
 }
 
 const command_spec* command_table::lookup(const command_args& argv) const {

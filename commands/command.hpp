@@ -12,7 +12,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "protocol/reply.hpp"
@@ -281,8 +280,16 @@ public:
   size_t id_count() const { return next_id_; }
 
 private:
+  /// Index into commands_ of the top-level command `name` (any case), or -1.
+  long index_of(std::string_view name) const;
+  void rebuild_index();
+
   std::vector<command_spec> commands_;
-  std::unordered_map<std::string, size_t> index_;
+  /// Open addressing over the lower-case names' hashes, at most half full:
+  /// 0 is a free slot, else the command's index + 1. Looked up once per
+  /// command a client sends, so it hashes and compares in place, without
+  /// building a key string.
+  std::vector<uint32_t> slots_;
   uint32_t next_id_ = 0;
 };
 

@@ -5,6 +5,7 @@
 // specs, and the ACL categories derived from flags and group.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -236,4 +237,26 @@ TEST_CASE("member_arg names an argument every valid call has, after the key") {
     CHECK(spec.member_arg < least_args);
   }
   CHECK(with_member >= 14);
+}
+
+TEST_CASE("every command is found by its name in any case, and only by it") {
+  families f;
+  REQUIRE(f.table.all().size() > 20);
+  for (auto& spec : f.table.all()) {
+    std::string upper = spec.name, mixed = spec.name;
+    for (size_t i = 0; i < upper.size(); ++i) {
+      upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[i])));
+      if (i % 2 == 0)
+        mixed[i] = upper[i];
+    }
+    CHECK(f.table.find(spec.name) == &spec);
+    CHECK(f.table.find(upper) == &spec);
+    CHECK(f.table.find(mixed) == &spec);
+    CHECK(f.table.find(spec.name + "x") == nullptr);
+    CHECK(f.table.find(std::string_view(spec.name).substr(0, spec.name.size() - 1)) != &spec);
+  }
+  CHECK(f.table.find("") == nullptr);
+  CHECK(f.table.find("nosuchcommand") == nullptr);
+  CHECK(f.table.find(std::string(100, 'g')) == nullptr);
+  CHECK(f.table.find("object|encoding") == nullptr); // subcommands are not top-level names
 }
