@@ -1,5 +1,9 @@
 #include "commands/command_stats.hpp"
 
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
 #include <time.h>
 
 #include <algorithm>
@@ -7,6 +11,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -216,10 +221,73 @@ std::vector<std::string> words_of(std::string_view text) {
 
 } // namespace
 
-uint64_t now_ns() {
+namespace {
+
+uint64_t monotonic_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+/// The CPU's time-stamp counter scaled to CLOCK_MONOTONIC nanoseconds, where
+/// the CPU says it ticks at one rate in every state and on every core
+/// (constant_tsc, nonstop_tsc), as Redis's monotonic clock does. Every
+/// command reads the clock twice: on the 2-core VM a TSC read took 11 ns
+/// against clock_gettime's 26 ns, about 3% of a pipelined GET's CPU.
+struct tsc_clock {
+  bool usable = false;
+  double ns_per_tick = 0;
+  uint64_t tsc0 = 0;
+  uint64_t ns0 = 0;
+
+  static bool cpu_has_invariant_tsc() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);)
+      if (line.rfind("flags", 0) == 0)
+        return line.find(" constant_tsc") != std::string::npos
+               && line.find(" nonstop_tsc") != std::string::npos;
+    return false;
+  }
+
+  /// Measures the tick rate against CLOCK_MONOTONIC over 2 ms (once, at the
+  /// first command).
+  tsc_clock() {
+#if defined(__x86_64__)
+    if (!cpu_has_invariant_tsc())
+      return;
+    ns0 = monotonic_ns();
+    tsc0 = __rdtsc();
+    uint64_t ns1 = ns0;
+    while (ns1 < ns0 + 2'000'000)
+      ns1 = monotonic_ns();
+    uint64_t tsc1 = __rdtsc();
+    if (tsc1 <= tsc0)
+      return;
+    ns_per_tick = static_cast<double>(ns1 - ns0) / static_cast<double>(tsc1 - tsc0);
+    usable = true;
+#endif
+  }
+
+  uint64_t now() const {
+#if defined(__x86_64__)
+    if (usable) {
+      uint64_t tsc = __rdtsc();
+      // A counter behind the calibration point (another core's, set a
+      // little differently) reads as that point: durations are never
+      // negative.
+      return ns0 + (tsc > tsc0 ? static_cast<uint64_t>(static_cast<double>(tsc - tsc0) * ns_per_tick)
+                               : 0);
+    }
+#endif
+    return monotonic_ns();
+  }
+};
+
+} // namespace
+
+uint64_t now_ns() {
+  static const tsc_clock clock;
+  return clock.now();
 }
 
 void executed(const command_spec& spec, uint64_t nanos, bool failed) {

@@ -28,8 +28,10 @@ namespace stats {
 /// without end.)
 inline constexpr size_t max_error_codes = 128;
 
-/// The clock command durations are measured with: CLOCK_MONOTONIC in
-/// nanoseconds.
+/// The clock command durations are measured with, in nanoseconds: the
+/// time-stamp counter scaled to CLOCK_MONOTONIC where the CPU keeps it
+/// invariant, else CLOCK_MONOTONIC. For durations on one thread; never
+/// goes below its first reading.
 uint64_t now_ns();
 
 /// Counts one run of `spec` (commands::execute, Redis's call()): its handler

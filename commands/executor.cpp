@@ -41,8 +41,10 @@ void run_counted(command_context& ctx) {
     ctx.reply.error(protocol::err::reply_too_large);
   }
   bool completed = !ctx.parked && (ctx.ready_key == nullptr || ctx.served);
-  if (completed)
-    stats::executed(ctx.spec, stats::now_ns() - start, ctx.reply.errors() != errors_before);
+  if (completed) {
+    const uint64_t end = stats::now_ns();
+    stats::executed(ctx.spec, end > start ? end - start : 0, ctx.reply.errors() != errors_before);
+  }
 }
 
 /// Runs the handler; if it changed the dataset, the write stream gets the

@@ -3,6 +3,7 @@
 // over threads, and the exact INFO lines.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -268,4 +269,24 @@ TEST_CASE_FIXTURE(stats_fixture, "counts of every thread are summed; reset clear
   std::string text;
   stats::append_latencystats(text, table, "50");
   CHECK(text.empty());
+}
+
+TEST_CASE("the command clock never runs backwards and keeps CLOCK_MONOTONIC's pace") {
+  uint64_t last = stats::now_ns();
+  for (int i = 0; i < 100000; ++i) {
+    uint64_t now = stats::now_ns();
+    REQUIRE(now >= last);
+    last = now;
+  }
+  // Wide bounds: a scale off by a factor (ticks taken for nanoseconds, or
+  // the ratio inverted) lands far outside them; a busy machine does not.
+  auto wall_before = std::chrono::steady_clock::now();
+  uint64_t before = stats::now_ns();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  uint64_t measured = stats::now_ns() - before;
+  auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now() - wall_before)
+                  .count();
+  CHECK(static_cast<double>(measured) > 0.8 * static_cast<double>(wall));
+  CHECK(static_cast<double>(measured) < 1.25 * static_cast<double>(wall));
 }
