@@ -209,13 +209,12 @@ void client_pipeline::watch_elsewhere_finished() {
 }
 
 void client_pipeline::start_exec() {
-  auto commands = std::move(multi_);
-  multi_.clear();
   info_.multi = -1;
   bool skipped = replies_.take_skip();
   auto header = replies_.reserve();
   replies_.set_dropped(header, skipped || info_.replies == reply_mode::off);
   if (multi_failed_) {
+    multi_.clear();
     multi_failed_ = false;
     commands::stats::executed(*spec_named("exec"), 0, true);
     replies_.fill(header, error_reply(protocol::err::exec_abort, info_.resp));
@@ -231,20 +230,28 @@ void client_pipeline::start_exec() {
     uint64_t slot;          // a connection command's own slot
     uint64_t continuation;  // the slot of the replies after it
   };
-  auto run = std::make_shared<std::vector<exec_command>>();
-  auto slots = std::make_shared<std::vector<uint64_t>>(1, header);
+  // What the body needs wherever it runs, in one shared block sized once;
+  // multi_ keeps its capacity for the client's next transaction.
+  struct exec_plan {
+    std::vector<exec_command> run;
+    std::vector<uint64_t> slots;
+  };
+  auto plan = std::make_shared<exec_plan>();
+  plan->run.reserve(multi_.size());
+  plan->slots.push_back(header);
   std::vector<uint32_t> parts;
-  for (auto& c : commands) {
+  for (auto& c : multi_) {
     add_partitions(c.r, parts, srv_.partition_count());
     exec_command e{std::move(c), 0, 0};
     if (e.cmd.r.where == destination::connection) {
       e.slot = replies_.reserve();
       e.continuation = replies_.reserve();
-      slots->push_back(e.slot);
-      slots->push_back(e.continuation);
+      plan->slots.push_back(e.slot);
+      plan->slots.push_back(e.continuation);
     }
-    run->push_back(std::move(e));
+    plan->run.push_back(std::move(e));
   }
+  multi_.clear();
   for (auto& w : watched_)
     parts.push_back(w.partition);
   sort_unique(parts);
@@ -253,7 +260,7 @@ void client_pipeline::start_exec() {
   auto watched = std::move(watched_);
   watch_.reset();
   watched_.clear();
-  auto body = [run, slots, watch, watched = std::move(watched), db = info_.db,
+  auto body = [plan, watch, watched = std::move(watched), db = info_.db,
                resp = info_.resp](commands::keyspace& ks, client_pipeline* self) {
     bool broken = false;
     for (auto& w : watched) {
@@ -262,19 +269,19 @@ void client_pipeline::start_exec() {
       commands::unwatch_key(p, w.db, w.key, watch.get());
     }
     std::string chunk;
-    uint64_t chunk_slot = slots->front();
+    uint64_t chunk_slot = plan->slots.front();
     protocol::reply_builder out(chunk, resp);
     if (broken) {
       out.null_array();
       if (self != nullptr)
-        for (auto slot : *slots)
+        for (auto slot : plan->slots)
           self->replies_.fill(slot, slot == chunk_slot ? std::move(chunk) : std::string());
       return;
     }
-    out.array(run->size());
+    out.array(plan->run.size());
     ks.begin_atomic();
     int cur_db = db;
-    for (auto& c : *run) {
+    for (auto& c : plan->run) {
       auto& spec = *c.cmd.spec;
       if (c.cmd.r.where == destination::connection) {
         // SELECT, CLIENT SETNAME … change the client, so the commands after
@@ -283,7 +290,7 @@ void client_pipeline::start_exec() {
         // shows flag x and the queued count).
         if (self != nullptr) {
           self->replies_.fill(chunk_slot, std::move(chunk));
-          self->info_.multi = static_cast<int>(run->size());
+          self->info_.multi = static_cast<int>(plan->run.size());
           self->conn_.run_in_exec(spec, c.cmd.argv, c.slot);
           self->info_.multi = -1;
           cur_db = self->info_.db;
@@ -306,9 +313,9 @@ void client_pipeline::start_exec() {
     if (self != nullptr)
       self->replies_.fill(chunk_slot, std::move(chunk));
   };
-  auto failed = [slots](client_pipeline& self, const std::string& error) {
-    for (auto slot : *slots)
-      self.replies_.fill(slot, slot == slots->front() ? error_reply(error, self.info_.resp)
+  auto failed = [plan](client_pipeline& self, const std::string& error) {
+    for (auto slot : plan->slots)
+      self.replies_.fill(slot, slot == plan->slots.front() ? error_reply(error, self.info_.resp)
                                                       : std::string());
   };
   if (parts.empty()) {
@@ -318,7 +325,7 @@ void client_pipeline::start_exec() {
     body(ks, this);
     return;
   }
-  run_holding(std::move(parts), run->size() + 1, std::move(body), std::move(failed));
+  run_holding(std::move(parts), plan->run.size() + 1, std::move(body), std::move(failed));
 }
 
 void client_pipeline::discard_transaction() {
