@@ -219,10 +219,6 @@ std::vector<std::string> words_of(std::string_view text) {
 [[maybe_unused]] const bool error_listener_installed =
     (protocol::set_error_listener(&error_replied), true);
 
-} // namespace
-
-namespace {
-
 uint64_t monotonic_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
