@@ -178,3 +178,12 @@ def recv_until(sock, predicate, timeout=10):
             break
         data += chunk
     return data
+
+
+def encode_command(*args):
+    """One command as a RESP array of bulk strings (str, int or bytes args)."""
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out

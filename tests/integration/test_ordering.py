@@ -14,17 +14,9 @@ import time
 import pytest
 import redis
 
-from conftest import free_port
+from conftest import free_port, encode_command
 
 THREADS = [1, 2, 4]
-
-
-def resp(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
 
 
 @pytest.mark.parametrize("threads", THREADS)
@@ -84,13 +76,13 @@ def test_commands_of_a_client_that_closes_at_once_all_run(start_server, threads)
     clients = 200
     for c in range(clients):
         s = socket.create_connection(("127.0.0.1", srv.port))
-        s.sendall(resp("MSET", f"a:{c}", "1", f"b:{c}", "1", f"c:{c}", "1")
-                  + resp("SET", f"d:{c}", "1")
-                  + resp("INCR", "counter")
-                  + resp("MSET", f"e:{c}", "1", f"f:{c}", "1")
-                  + resp("SET", f"g:{c}", "1")
-                  + resp("DEL", f"a:{c}", f"zz:{c}")
-                  + resp("INCR", "counter"))
+        s.sendall(encode_command("MSET", f"a:{c}", "1", f"b:{c}", "1", f"c:{c}", "1")
+                  + encode_command("SET", f"d:{c}", "1")
+                  + encode_command("INCR", "counter")
+                  + encode_command("MSET", f"e:{c}", "1", f"f:{c}", "1")
+                  + encode_command("SET", f"g:{c}", "1")
+                  + encode_command("DEL", f"a:{c}", f"zz:{c}")
+                  + encode_command("INCR", "counter"))
         s.close()
     r = srv.client()
     deadline = time.time() + 10
@@ -140,7 +132,7 @@ def get_latencies_under_mset_load(port, seconds=2.0, writers=2, depth=5000):
 
     def writer(w):
         s = socket.create_connection(("127.0.0.1", port))
-        batch = b"".join(resp("MSET", f"k:{w}:{i}", "v", f"other:{w}:{i}", "v")
+        batch = b"".join(encode_command("MSET", f"k:{w}:{i}", "v", f"other:{w}:{i}", "v")
                          for i in range(depth))
         started.wait()
         while time.time() < stop:

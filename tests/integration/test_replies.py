@@ -6,18 +6,10 @@ import threading
 
 import pytest
 
-from conftest import recv_until
+from conftest import recv_until, encode_command
 
 THREADS = (1, 4)
 CLIENTS = 40
-
-
-def encode(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
 
 
 def run_clients(port, work):
@@ -49,8 +41,9 @@ def test_quit_answers_the_commands_before_it_then_closes(start_server, threads):
     srv = start_server("--threads", str(threads))
 
     def work(i, sock):
-        sock.sendall(encode("SET", f"q:{i}", f"v{i}") + encode("INCR", f"n:{i}")
-                     + encode("GET", f"q:{i}") + encode("QUIT") + encode("SET", f"after:{i}", "x"))
+        sock.sendall(encode_command("SET", f"q:{i}", f"v{i}") + encode_command("INCR", f"n:{i}")
+                     + encode_command("GET", f"q:{i}") + encode_command("QUIT")
+                     + encode_command("SET", f"after:{i}", "x"))
         data = recv_until(sock, lambda d: False)  # until the server closes
         value = f"v{i}".encode()
         assert data == b"+OK\r\n:1\r\n$%d\r\n%s\r\n+OK\r\n" % (len(value), value), data
@@ -70,7 +63,7 @@ def test_every_client_gets_every_reply_of_its_pipelines(start_server, threads):
         for r in range(rounds):
             # Keys of every partition, so at 4 loops replies come from
             # several loops and wait for each other.
-            batch = b"".join(encode("INCR", f"c:{i}:{k}") for k in range(depth))
+            batch = b"".join(encode_command("INCR", f"c:{i}:{k}") for k in range(depth))
             sock.sendall(batch)
             want = b"".join(b":%d\r\n" % (r + 1) for _ in range(depth))
             data = recv_until(sock, lambda d: len(d) >= len(want))

@@ -15,7 +15,7 @@ import time
 import pytest
 import redis
 
-from conftest import redis_reference
+from conftest import redis_reference, encode_command
 
 THREADS = [1, 4]
 THRESHOLD = "100"
@@ -30,13 +30,6 @@ redis.register_function{function_name='spin_ro', callback=function() while true 
 
 # -- a raw RESP client, so transcripts hold the exact replies ----------------
 
-def encode(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
-
 
 class Raw:
     def __init__(self, port, timeout=10):
@@ -45,7 +38,7 @@ class Raw:
 
     def send(self, *commands):
         """Sends the commands (argument tuples) in one write."""
-        self.sock.sendall(b"".join(encode(*c) for c in commands))
+        self.sock.sendall(b"".join(encode_command(*c) for c in commands))
 
     def reply(self):
         """One reply: errors as ("ERR", text), maps as dicts; None at EOF."""
@@ -421,7 +414,7 @@ def test_connections_accepted_during_the_script_are_normal_afterwards(start_serv
         conns.append(c)
     # One more with a partial command read during the script.
     partial = Raw(srv.port)
-    payload = encode("SET", "p", "x" * 100000)
+    payload = encode_command("SET", "p", "x" * 100000)
     partial.sock.sendall(payload[:50000])
     time.sleep(0.05)
     assert conns[5].call("SCRIPT", "KILL") == "OK"
