@@ -277,13 +277,11 @@ void command_table::add(std::span<const command_def> rows) {
 
 namespace {
 
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 /// FNV-1a of the name's lower-case bytes.
 uint32_t name_hash(std::string_view name) {
   uint32_t h = 2166136261u;
   for (char c : name)
-    h = (h ^ static_cast<unsigned char>(lower_ascii(c))) * 16777619u;
+    h = (h ^ static_cast<unsigned char>(datatypes::to_lower_ascii(c))) * 16777619u;
   return h;
 }
 

@@ -295,8 +295,7 @@ uint16_t key_hash_slot(std::string_view key) {
 std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
+    c = to_lower_ascii(c);
   return out;
 }
 
@@ -304,12 +303,7 @@ bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size())
     return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z')
-      x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z')
-      y = static_cast<char>(y - 'A' + 'a');
-    if (x != y)
+    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i]))
       return false;
   }
   return true;

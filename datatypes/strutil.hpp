@@ -32,6 +32,10 @@ uint16_t crc16(std::string_view data);
 /// Hash slot of a key: CRC16 of the first non-empty {hash tag}, mod 16384.
 uint16_t key_hash_slot(std::string_view key);
 
+/// `c` in lower case if it is an ASCII capital, else `c`.
+inline char to_lower_ascii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 /// Lowercase ASCII copy.
 std::string to_lower(std::string_view s);
 /// Case-insensitive ASCII equality.
