@@ -179,7 +179,7 @@ def test_subscriber_that_leaves_is_forgotten(start_server):
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_slow_subscriber_is_dropped(start_server, threads):
-    """A subscriber that never reads while ~100 MB are published is cut off
+    """A subscriber that never reads while 300 MB are published is cut off
     at client-output-buffer-limit pubsub (32 MB hard); the server's memory
     stays bounded and the publisher and a reading subscriber are fine."""
     s = start_server("--threads", str(threads))
@@ -208,7 +208,8 @@ def test_slow_subscriber_is_dropped(start_server, threads):
     peak = base
     pipe = c.pipeline(transaction=False)
     counts = []
-    for i in range(1000):  # 100 MB
+    messages = 3000  # 300 MB: kept for the slow subscriber, they would be 300 MB of RSS
+    for i in range(messages):
         pipe.publish("big", payload)
         if i % 50 == 49:
             counts += pipe.execute()
@@ -218,16 +219,20 @@ def test_slow_subscriber_is_dropped(start_server, threads):
             while received[0] < i + 1 - 100 and time.time() < deadline + 60:
                 time.sleep(0.01)
     stop_at = time.time() + 30
-    while received[0] < 1000 and time.time() < stop_at:
+    while received[0] < messages and time.time() < stop_at:
         time.sleep(0.1)
     stop.set()
     t.join()
-    assert received[0] >= 1000
+    assert received[0] >= messages
     assert counts[0] == 2 and counts[-1] == 1, (counts[0], counts[-1])
     assert len([l for l in c.client_list() if l["sub"] != "0"]) == 1
     assert c.info("stats").get("client_output_buffer_limit_disconnections", 1) >= 1
-    # 32 MB of buffered output at most, plus the reader's and the kernel's share.
-    assert peak - base < 120 * 1024, (base, peak)
+    print(f"server RSS growth {(peak - base) // 1024} MiB while 300 MB were published")
+    # 32 MB of buffered output at most, plus the reader's lag (10 MB), the
+    # messages in flight between loops and what the loops' malloc arenas
+    # keep: 30-120 MiB measured at --threads 4, never near the 300 MB a
+    # subscriber kept without limit would take.
+    assert peak - base < 200 * 1024, (base, peak)
     slow.close()
 
 
