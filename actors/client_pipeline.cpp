@@ -323,7 +323,7 @@ void client_pipeline::run_inline(const commands::command_spec& spec,
 
 void client_pipeline::add_to_open_batch(queued& cmd) {
   open_slots_.push_back(replies_.reserve());
-  open_.items.push_back(batch_item{info_.db, info_.resp, std::move(cmd.argv)});
+  open_.items.push_back(batch_item{info_.db, info_.resp, std::move(cmd.argv), cmd.r.first_key});
   if (open_.items.size() >= max_batch_commands)
     post_open_batch();
 }

@@ -108,11 +108,14 @@ struct batch_item {
   int32_t db = 0;
   int32_t resp = 2;
   protocol::command_args argv;
+  /// Where the command's first key is in argv (0: none), as its connection
+  /// routed it: the partition loads the keys of a batch ahead of running it.
+  uint32_t first_key = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch_item& x) {
-  return f(caf::meta::type_name("batch_item"), x.db, x.resp, x.argv);
+  return f(caf::meta::type_name("batch_item"), x.db, x.resp, x.argv, x.first_key);
 }
 
 /// Commands of one connection for one partition, in order.

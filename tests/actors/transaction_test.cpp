@@ -150,6 +150,53 @@ CAF_TEST(propagation_follows_execution_order) {
   CAF_CHECK_EQUAL(shipped[1].argv.at(0), "INCR");
 }
 
+// A batch's keys are loaded ahead of its commands (a window at a time,
+// across connections and databases): the replies are those of running the
+// items one by one, also when an item's first_key names no key or lies past
+// its arguments (a batch is a message: nothing in it is trusted).
+CAF_TEST(batch_replies_follow_items_with_keys_loaded_ahead) {
+  partition_batch batch;
+  std::vector<std::string> expected;
+  int next_key = 0;
+  auto key_of_partition_0 = [&] {
+    for (;; ++next_key) {
+      auto k = "warm:" + std::to_string(next_key);
+      if (commands::keyspace::partition_of(k, partition_count) == 0) {
+        ++next_key;
+        return k;
+      }
+    }
+  };
+  for (uint64_t conn = 1; conn <= 3; ++conn) {
+    conn_batch cb{conn, {}};
+    for (int i = 0; i < 15; ++i) {
+      int32_t db = i % 4 == 3 ? 1 : 0;
+      auto key = key_of_partition_0();
+      cb.items.push_back(batch_item{db, 2, {"SET", key, std::to_string(i)}, 1});
+      expected.push_back("+OK\r\n");
+      cb.items.push_back(batch_item{db, 2, {"INCR", key}, i % 5 == 0 ? 7u : 1u});
+      expected.push_back(":" + std::to_string(i + 1) + "\r\n");
+      cb.items.push_back(batch_item{db, 2, {"PING"}, 0});
+      expected.push_back("+PONG\r\n");
+    }
+    batch.batches.push_back(std::move(cb));
+  }
+  std::vector<commands::partition_data*> parts(partition_count, nullptr);
+  parts[0] = data[0].get();
+  partition_env env;
+  env.data = data[0].get();
+  env.held = held[0].get();
+  env.partition_count = partition_count;
+  env.sink = &sink;
+  auto res = run_batch(env, parts, batch);
+  std::vector<std::string> got;
+  for (auto& r : res.results)
+    for (auto& reply : r.replies)
+      got.push_back(reply);
+  CAF_CHECK_EQUAL(got, expected);
+  CAF_CHECK_EQUAL(data[0]->dbs[1].size(), 9u);
+}
+
 // A transaction's records (EXEC, a script) reach the stream together,
 // wrapped in MULTI … EXEC, even when another loop emits meanwhile; a
 // transaction of one command is not wrapped.
