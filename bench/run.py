@@ -99,6 +99,8 @@ class Server:
                          f"within {timeout:.0f}s; log:\n{self.log_tail()}")
 
     def stop(self):
+        """Stops the server; its log is deleted unless it had exited by
+        itself (then the log explains why and stays)."""
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.terminate()
@@ -107,6 +109,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        try:
+            os.unlink(self.log_path)
+        except OSError:
+            pass
 
     def ensure_alive(self):
         if self.proc.poll() is not None:
