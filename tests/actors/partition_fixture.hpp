@@ -41,11 +41,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     for (uint32_t p = 0; p < partition_count; ++p) {
       data.push_back(std::make_unique<commands::partition_data>(p, 16));
       held.push_back(std::make_unique<bool>(false));
-      partition_env env;
-      env.data = data.back().get();
-      env.held = held.back().get();
-      env.partition_count = partition_count;
-      env.sink = &sink;
+      auto env = env_of(p);
       partitions.push_back(sys.spawn([env](caf::event_based_actor* self) {
         return partition_behavior(self, env);
       }));
@@ -64,6 +60,24 @@ struct fixture : test_coordinator_fixture<test_config> {
     for (auto& a : spawned)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
+  }
+
+  /// What partition `p`'s actor works on.
+  partition_env env_of(uint32_t p) {
+    partition_env env;
+    env.data = data[p].get();
+    env.held = held[p].get();
+    env.partition_count = partition_count;
+    env.sink = &sink;
+    return env;
+  }
+
+  /// Runs `batch` on partition `p` directly, as its actor would.
+  batch_result run_batch_on(uint32_t p, partition_batch& batch) {
+    std::vector<commands::partition_data*> parts(partition_count, nullptr);
+    parts[p] = data[p].get();
+    auto env = env_of(p);
+    return run_batch(env, parts, batch);
   }
 
   /// Remembers an actor so the fixture stops it at the end.

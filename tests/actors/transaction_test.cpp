@@ -123,13 +123,6 @@ CAF_TEST(propagation_follows_execution_order) {
                                      {batch_item{0, 2, {"SET", key_a, "1"}},
                                       batch_item{0, 2, {"INCR", key_a}},
                                       batch_item{0, 2, {"GET", key_a}}}});
-  std::vector<commands::partition_data*> parts(partition_count, nullptr);
-  parts[0] = data[0].get();
-  partition_env env;
-  env.data = data[0].get();
-  env.held = held[0].get();
-  env.partition_count = partition_count;
-  env.sink = &sink;
   std::vector<write_record> shipped;
   auto consumer = track(sys.spawn([&](caf::event_based_actor*) {
     return caf::behavior{[&](write_batch_atom, std::vector<write_record>& recs) {
@@ -140,7 +133,7 @@ CAF_TEST(propagation_follows_execution_order) {
   auto first = write_stream::next_seq.load();
   start_write_stream(sys, consumer);
   track(write_stream::sequencer);
-  run_batch(env, parts, batch);
+  run_batch_on(0, batch);
   sink.flush();
   sched.run();
   write_stream::active = false;
@@ -181,14 +174,7 @@ CAF_TEST(batch_replies_follow_items_with_keys_loaded_ahead) {
     }
     batch.batches.push_back(std::move(cb));
   }
-  std::vector<commands::partition_data*> parts(partition_count, nullptr);
-  parts[0] = data[0].get();
-  partition_env env;
-  env.data = data[0].get();
-  env.held = held[0].get();
-  env.partition_count = partition_count;
-  env.sink = &sink;
-  auto res = run_batch(env, parts, batch);
+  auto res = run_batch_on(0, batch);
   std::vector<std::string> got;
   for (auto& r : res.results)
     for (auto& reply : r.replies)
