@@ -8,6 +8,7 @@
 
 #include "datatypes/hash_value.hpp"
 #include "datatypes/list_value.hpp"
+#include "datatypes/range_sort.hpp"
 #include "datatypes/set_value.hpp"
 #include "datatypes/strutil.hpp"
 #include "datatypes/zset.hpp"
@@ -213,10 +214,18 @@ op_result<loaded> sorted_elements(keyspace& ks, int db, std::string_view key,
   if (not_double)
     return op_status::sort_not_double;
   bool desc = o.desc;
-  std::stable_sort(l.items.begin(), l.items.end(), [&](const sort_item& a, const sort_item& b) {
-    int cmp = compare_items(a, b, alpha, by_pattern);
-    return desc ? cmp > 0 : cmp < 0;
-  });
+  auto cmp = [&](const sort_item& a, const sort_item& b) {
+    int c = compare_items(a, b, alpha, by_pattern);
+    return desc ? -c : c;
+  };
+  // As Redis: a BY sort with a LIMIT short of the whole sorts only that
+  // range, with its ties as that quicksort leaves them; any other sort is
+  // stable (glibc's qsort, a merge sort, is what Redis calls there).
+  if (by_pattern && (l.start != 0 || l.end != static_cast<long long>(l.items.size()) - 1))
+    datatypes::range_sort(l.items, l.start, l.end, cmp);
+  else
+    std::stable_sort(l.items.begin(), l.items.end(),
+                     [&](const sort_item& a, const sort_item& b) { return cmp(a, b) < 0; });
   return l;
 }
 
