@@ -19,6 +19,7 @@ Run it by hand against two running servers for longer runs:
     /usr/bin/python3 tests/differential/random_commands.py ACTIS_PORT REDIS_PORT SEED COUNT [RESP]
 """
 
+import math
 import os
 import random
 import sys
@@ -326,26 +327,28 @@ class CommandGenerator:
         ]
 
 
-# Times in seconds computed from milliseconds and the clock: two calls a
-# moment apart may straddle a rounding point.
+# Times in seconds computed from milliseconds and each server's clock.
 SECOND_ROUNDED = {"TTL", "EXPIRETIME"}
 
 
-def replies_equivalent(cmd, unordered, expected, actual):
+def replies_equivalent(cmd, unordered, expected, actual, skew_ms=1000):
+    """skew_ms bounds how far apart in time the two servers ran any command
+    so far: a relative expire or a consumer's seen-time set by it differs by
+    up to that (a long EXEC runs on redis first, then on actis)."""
     mode = "sort" if unordered else "exact"
     if canonical(expected, mode) == canonical(actual, mode):
         return True
     if cmd[0] in ("EVAL", "FCALL") and len(cmd) > 3 and cmd[2] == "0":
         cmd = cmd[3:]  # a script calling the command: the same rules
     if cmd[0] in SECOND_ROUNDED:
-        return within(expected, actual, 1)
+        return within(expected, actual, 1 + math.ceil(skew_ms / 1000))
     if cmd[0] != "DUMP" or expected.raw[:1] != b"$" or actual.raw[:1] != b"$":
         return False
     kind = expected.raw.split(b"\r\n", 1)[1][:1]
     if kind in (b"\x02", b"\x04"):  # a set or hash hashtable
         return len(expected.raw) == len(actual.raw)
     if kind == b"\x13":  # a stream: its consumers' seen-times come from the clock
-        return differs_only_in_timestamps(dump_payload(expected), dump_payload(actual))
+        return differs_only_in_timestamps(dump_payload(expected), dump_payload(actual), skew_ms + 1000)
     # A quicklist's nodes follow the fill it was made with; a small hash
     # restored from a hashtable is a listpack in that (each server's own)
     # order, compressed as a whole: for both only the type must match.
@@ -360,7 +363,7 @@ def dump_payload(reply):
 DAY_MS = 86400 * 1000
 
 
-def differs_only_in_timestamps(expected, actual, slack_ms=2000):
+def differs_only_in_timestamps(expected, actual, slack_ms):
     """True when every byte that differs lies in an 8-byte millisecond time
     (little-endian, as RDB writes them) within a day of now in both payloads
     and at most slack_ms apart: a consumer seen a moment later on one server."""
@@ -392,6 +395,7 @@ class SequenceRun:
         self.generator = CommandGenerator(seed)
         self.queued = []  # (argv, unordered) of the open MULTI
         self.recent = []
+        self.skew_ms = 1000  # grows with the longest command pair sent so far
 
     def start(self):
         for conn in (self.redis, self.actis):
@@ -405,6 +409,7 @@ class SequenceRun:
         """None, or a description of how the two replies differ."""
         cmd, unordered = self.generator.next()
         self.recent = (self.recent + ["#%d %r" % (index, cmd)])[-12:]
+        started = time.monotonic()
         try:
             expected = self.redis.call(*cmd)
         except ConnectionLost as exc:
@@ -413,15 +418,16 @@ class SequenceRun:
             actual = self.actis.call(*cmd)
         except ConnectionLost as exc:
             return "\n  ".join(self.recent) + "\n    actis: %s" % exc
+        self.skew_ms = max(self.skew_ms, (time.monotonic() - started) * 1000)
         problem = None
         name = cmd[0].upper()
         if name == "EXEC" and expected.children is not None and actual.children is not None \
                 and len(expected.children) == len(actual.children) == len(self.queued):
             for (qcmd, qunordered), e, a in zip(self.queued, expected.children, actual.children):
-                if not replies_equivalent(qcmd, qunordered, e, a):
+                if not replies_equivalent(qcmd, qunordered, e, a, self.skew_ms):
                     problem = "in EXEC, %r\n    redis: %r\n    actis: %r" % (qcmd, e.raw[:300], a.raw[:300])
                     break
-        elif not replies_equivalent(cmd, unordered, expected, actual):
+        elif not replies_equivalent(cmd, unordered, expected, actual, self.skew_ms):
             problem = "redis: %r\n    actis: %r" % (expected.raw[:300], actual.raw[:300])
         if expected.raw == b"+QUEUED\r\n":
             self.queued.append((cmd, unordered))
