@@ -145,8 +145,10 @@ op_result<pfdebug_result> op_pfdebug(keyspace& ks, int db, std::string_view sub,
       if (!hll::to_dense(s))
         return op_status::hll_corrupt;
       out.converted = true;
-      // An encoding change only: replicated, no keyspace event.
-      ks.notify(change{db, key, event_class::string, {}});
+      // An encoding change only: replicated, no keyspace event, and WATCH
+      // does not see it.
+      ks.notify(change{.db = db, .key = key, .cls = event_class::string, .event = {},
+                       .signals_key = false});
     }
     if (getreg) {
       out.registers.resize(hll::register_count);

@@ -296,7 +296,7 @@ bool keyspace::persist(int db, entry& e) {
 void report_change(partition_data& p, const change& c) {
   auto& [watch, events] = p.observers;
   bool announcement = c.cls == event_class::key_miss || c.cls == event_class::new_key;
-  if (watch != nullptr && !announcement) {
+  if (watch != nullptr && !announcement && c.signals_key) {
     if (c.whole_db)
       watch->touched_all(c.db, c.replaced_with);
     else

@@ -38,6 +38,11 @@ struct change {
   /// For a whole_db change, the database whose keys replace `db`'s
   /// (SWAPDB), or -1 when `db` is emptied (FLUSHDB, FLUSHALL).
   int replaced_with = -1;
+  /// Whether WATCH sees it (Redis's signalModifiedKey). False where Redis
+  /// 7.0 only counts the change and publishes its event: a stream's
+  /// consumer groups (XGROUP, XACK, XCLAIM, XAUTOCLAIM, XREADGROUP's
+  /// deliveries), XSETID and PFDEBUG's conversion to dense.
+  bool signals_key = true;
 };
 
 /// WATCH's side of changes, implemented by MULTI/EXEC. A partition carries

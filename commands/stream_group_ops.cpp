@@ -4,9 +4,11 @@ namespace actis::commands {
 
 namespace {
 
-void notify_stream(keyspace& ks, int db, std::string_view key, std::string_view event,
-                   uint64_t dirty = 1) {
-  ks.notify(change{db, key, event_class::stream, event, dirty});
+/// A change of consumer-group state, which Redis does not signal to WATCH.
+void notify_group(keyspace& ks, int db, std::string_view key, std::string_view event,
+                  uint64_t dirty = 1) {
+  ks.notify(change{.db = db, .key = key, .cls = event_class::stream, .event = event,
+                   .dirty = dirty, .signals_key = false});
 }
 
 /// The consumer `name` of `g` for a claim, created (and announced) if new.
@@ -15,7 +17,7 @@ datatypes::stream_consumer& claimer(keyspace& ks, int db, std::string_view key, 
   auto& c = g.get_consumer(name, ks.now_ms(), r.consumer_created);
   c.seen_time = ks.now_ms();
   if (r.consumer_created)
-    notify_stream(ks, db, key, "xgroup-createconsumer");
+    notify_group(ks, db, key, "xgroup-createconsumer");
   return c;
 }
 
@@ -42,7 +44,7 @@ bool op_group_create(keyspace& ks, int db, std::string_view key, stream& s,
     return false;
   it->second.last_id = last_id;
   it->second.entries_read = entries_read;
-  notify_stream(ks, db, key, "xgroup-create");
+  notify_group(ks, db, key, "xgroup-create");
   return true;
 }
 
@@ -50,7 +52,7 @@ void op_group_setid(keyspace& ks, int db, std::string_view key, stream_group& g,
                     stream_id last_id, int64_t entries_read) {
   g.last_id = last_id;
   g.entries_read = entries_read;
-  notify_stream(ks, db, key, "xgroup-setid");
+  notify_group(ks, db, key, "xgroup-setid");
 }
 
 bool op_group_destroy(keyspace& ks, int db, std::string_view key, stream& s,
@@ -60,7 +62,7 @@ bool op_group_destroy(keyspace& ks, int db, std::string_view key, stream& s,
     return false;
   s.groups.erase(it);
   // Also wakes the readers blocked on the group, which then fail.
-  notify_stream(ks, db, key, "xgroup-destroy");
+  notify_group(ks, db, key, "xgroup-destroy");
   return true;
 }
 
@@ -69,7 +71,7 @@ bool op_group_create_consumer(keyspace& ks, int db, std::string_view key, stream
   bool created = false;
   g.get_consumer(consumer, ks.now_ms(), created);
   if (created)
-    notify_stream(ks, db, key, "xgroup-createconsumer");
+    notify_group(ks, db, key, "xgroup-createconsumer");
   return created;
 }
 
@@ -78,7 +80,7 @@ long long op_group_del_consumer(keyspace& ks, int db, std::string_view key, stre
   if (g.find_consumer(consumer) == nullptr)
     return -1;
   auto pending = static_cast<long long>(g.remove_consumer(consumer));
-  notify_stream(ks, db, key, "xgroup-delconsumer");
+  notify_group(ks, db, key, "xgroup-delconsumer");
   return pending;
 }
 
@@ -89,7 +91,7 @@ uint64_t op_xack(keyspace& ks, int db, std::string_view key, stream_group& g,
     if (g.acknowledge(id))
       ++acked;
   if (acked > 0)
-    notify_stream(ks, db, key, {}, acked);
+    notify_group(ks, db, key, {}, acked);
   return acked;
 }
 
@@ -173,7 +175,7 @@ claim_result op_xclaim(keyspace& ks, int db, std::string_view key, stream& s, st
   if (r.last_id_moved)
     ++changed;
   if (changed > 0)
-    notify_stream(ks, db, key, {}, changed);
+    notify_group(ks, db, key, {}, changed);
   return r;
 }
 
@@ -218,7 +220,7 @@ claim_result op_xautoclaim(keyspace& ks, int db, std::string_view key, stream& s
   }
   r.cursor = it == g.pel.end() ? stream_id{} : it->first;
   if (changed > 0)
-    notify_stream(ks, db, key, {}, changed);
+    notify_group(ks, db, key, {}, changed);
   return r;
 }
 

@@ -298,7 +298,9 @@ op_status op_xsetid(keyspace& ks, int db, std::string_view key, stream_id id,
     s.entries_added = static_cast<uint64_t>(entries_added);
   if (!max_deleted.is_zero())
     s.max_deleted_id = max_deleted;
-  notify_stream(ks, db, key, "xsetid");
+  // Redis counts it and publishes the event but does not signal WATCH.
+  ks.notify(change{.db = db, .key = key, .cls = event_class::stream, .event = "xsetid",
+                   .signals_key = false});
   return op_status::ok;
 }
 
@@ -319,7 +321,12 @@ op_result<stream*> op_write_stream(keyspace& ks, int db, std::string_view key) {
 }
 
 stream& op_create_stream(keyspace& ks, int db, std::string_view key) {
-  return as_stream(ks.add(db, key, value::from_collection(std::make_unique<stream>())));
+  auto& s = as_stream(ks.add(db, key, value::from_collection(std::make_unique<stream>())));
+  // The new key is a modification WATCH sees; the group's creation that
+  // follows counts the change and publishes the event.
+  ks.notify(change{.db = db, .key = key, .cls = event_class::stream, .event = {},
+                   .dirty = 0});
+  return s;
 }
 
 std::vector<stream_entry> stream_range(const stream& s, stream_id start, stream_id end,
