@@ -17,7 +17,13 @@ class ConnectionLost(Exception):
 
 
 class _Incomplete(Exception):
-    """The buffer ends in the middle of a reply; more bytes are needed."""
+    """The buffer ends in the middle of a reply; more bytes are needed: at
+    least until the buffer is `needed` long (a bulk's known end), so that a
+    reply of hundreds of MB is not parsed again after every read."""
+
+    def __init__(self, needed=0):
+        super().__init__()
+        self.needed = needed
 
 
 class Reply:
@@ -111,7 +117,7 @@ def parse_reply(buf, pos=0):
         if length < 0:
             raise RespProtocolError("bad bulk length %d" % length)
         if len(buf) < pos + length + 2:
-            raise _Incomplete()
+            raise _Incomplete(pos + length + 2)
         payload = bytes(buf[pos:pos + length])
         if buf[pos + length:pos + length + 2] != b"\r\n":
             raise RespProtocolError("bulk not terminated by CRLF")
@@ -169,15 +175,17 @@ class RespConnection:
         while True:
             try:
                 reply, used = parse_reply(self.buf)
-            except _Incomplete:
+            except _Incomplete as missing:
                 self._receive_more()
+                while len(self.buf) < missing.needed:
+                    self._receive_more()
                 continue
             del self.buf[:used]
             return reply
 
     def _receive_more(self):
         try:
-            chunk = self.sock.recv(65536)
+            chunk = self.sock.recv(1 << 20)
         except socket.timeout:
             raise ConnectionLost("timed out waiting for a reply") from None
         except OSError as exc:
