@@ -335,6 +335,115 @@ def hash_pipeline():
     return lines
 
 
+# (set-up of the watched key w, commands run on it): commands that succeed
+# without changing w, or change only what Redis 7.0 does not signal as a
+# modification of the key (a stream's consumer groups, XSETID, PFDEBUG).
+WATCH_TOUCH_CASES = [
+    # streams: consumer-group state
+    (["XADD w 1-1 f v", "XGROUP CREATE w g0 0"], [
+        "XGROUP CREATE w g $", "XGROUP CREATE w g0 $", "XGROUP CREATE w g $ MKSTREAM",
+        "XGROUP SETID w g0 0", "XGROUP SETID w g0 $ ENTRIESREAD 1", "XGROUP DESTROY w g0",
+        "XGROUP DESTROY w nog", "XGROUP CREATECONSUMER w g0 c9", "XGROUP DELCONSUMER w g0 c9",
+        "XREADGROUP GROUP g0 c1 STREAMS w >", "XREADGROUP GROUP g0 c1 NOACK STREAMS w >",
+        "XREADGROUP GROUP g0 c1 STREAMS w 0", "XINFO STREAM w", "XINFO GROUPS w",
+        "XINFO CONSUMERS w g0", "XPENDING w g0", "XSETID w 5-0", "XSETID w 1-1", "XADD w 2-1 f v",
+        "XDEL w 1-1", "XDEL w 9-9", "XTRIM w MAXLEN 5", "XTRIM w MAXLEN 0",
+        "XADD w NOMKSTREAM * f v", "XLEN w",
+    ]),
+    (["XADD w 1-1 f v", "XADD w 2-1 f v", "XGROUP CREATE w g0 0",
+      "XREADGROUP GROUP g0 c1 STREAMS w >"], [
+        "XACK w g0 1-1", "XACK w g0 9-9", "XCLAIM w g0 c2 0 1-1", "XCLAIM w g0 c2 0 1-1 JUSTID",
+        "XCLAIM w g0 c1 999999 1-1", "XAUTOCLAIM w g0 c3 0 0", "XAUTOCLAIM w g0 c3 0 0 JUSTID",
+        "XREADGROUP GROUP g0 c2 STREAMS w 0", "XREADGROUP GROUP g0 c1 STREAMS w 0",
+        "XGROUP DELCONSUMER w g0 c1", "XPENDING w g0 - + 10", "XINFO STREAM w FULL",
+    ]),
+    # strings
+    (["SET w abc"], [
+        "APPEND w ''", "SETRANGE w 0 ''", "SETRANGE w 1 b", "SETBIT w 0 0", "GETEX w",
+        "GETEX w PERSIST", "GETEX w EX 100", "INCRBY w 0", "GETRANGE w 0 1", "STRLEN w",
+        "SET w abc", "SET w abc NX", "SET w x XX", "MSETNX w 1", "GETSET w abc",
+        "BITFIELD w GET u8 0", "BITFIELD w SET u8 0 97", "BITFIELD w INCRBY u8 0 0",
+        "BITFIELD_RO w GET u8 0", "BITOP AND w w", "BITCOUNT w", "LCS w w", "PERSIST w",
+        "EXPIRE w 0", "EXPIRE w 100 XX", "EXPIRE w 100 NX", "PEXPIREAT w 99999999999999",
+        "TOUCH w", "OBJECT FREQ w", "RENAME w w", "RENAMENX w w", "COPY w w2", "COPY w w REPLACE",
+        "MOVE w 1", "DUMP w", "TYPE w", "EXISTS w", "DEL nokey", "UNLINK w", "SORT w2 STORE w",
+        "SETEX w 100 abc", "PSETEX w 100 abc", "GETDEL w",
+    ]),
+    (["SET w 10"], [
+        "INCRBYFLOAT w 0", "DECRBY w 0", "INCR w",
+    ]),
+    # lists
+    (["RPUSH w a b c"], [
+        "LREM w 0 z", "LREM w 0 a", "LTRIM w 0 -1", "LTRIM w 0 0", "LSET w 0 a",
+        "LINSERT w BEFORE z x", "LINSERT w BEFORE a x", "LPUSHX w x", "RPUSHX nokey x",
+        "LMOVE w w LEFT LEFT", "LMOVE w w LEFT RIGHT", "RPOPLPUSH w w", "LPOS w a",
+        "LRANGE w 0 -1", "LPOP w 0", "LMPOP 1 w LEFT COUNT 1", "SORT w ALPHA STORE w",
+        "LINDEX w 0", "BLPOP w 0.01",
+    ]),
+    # hashes
+    (["HSET w f v g 1"], [
+        "HSET w f v", "HSETNX w f v", "HDEL w nof", "HINCRBY w g 0", "HINCRBYFLOAT w g 0",
+        "HMSET w f v", "HGETALL w", "HRANDFIELD w", "HSTRLEN w f",
+    ]),
+    # sets
+    (["SADD w a b c"], [
+        "SADD w a", "SREM w z", "SMOVE w w a", "SMOVE w w2 z", "SMOVE w2 w a", "SPOP w 0",
+        "SINTERSTORE w w", "SUNIONSTORE w w", "SDIFFSTORE w nokey", "SRANDMEMBER w",
+        "SMISMEMBER w a", "SINTERCARD 1 w",
+    ]),
+    (["SADD w 1 2 3"], [
+        "SADD w 1", "SPOP w 0", "SINTERSTORE w2 w",
+    ]),
+    # sorted sets
+    (["ZADD w 1 a 2 b"], [
+        "ZADD w 1 a", "ZADD w XX 5 z", "ZADD w NX 5 a", "ZADD w GT 0 a", "ZADD w INCR 0 a",
+        "ZADD w CH 1 a", "ZINCRBY w 0 a", "ZREM w z", "ZREMRANGEBYSCORE w 5 6",
+        "ZREMRANGEBYRANK w 5 6", "ZREMRANGEBYLEX w [x [y", "ZPOPMIN w 0", "ZRANGESTORE w w 0 -1",
+        "ZUNIONSTORE w 1 w", "ZINTERSTORE w2 1 nokey", "ZMPOP 1 w MIN COUNT 1", "ZRANDMEMBER w",
+        "ZSCORE w a", "ZRANK w a", "ZMSCORE w a",
+    ]),
+    # hyperloglog and geo
+    (["PFADD w a b c"], [
+        "PFCOUNT w", "PFCOUNT w w2", "PFADD w a", "PFADD w zz", "PFMERGE w", "PFMERGE w2 w",
+        "PFDEBUG GETREG w", "PFDEBUG TODENSE w", "PFDEBUG ENCODING w",
+    ]),
+    (["GEOADD w 13.361389 38.115556 a 15.087269 37.502669 b"], [
+        "GEOADD w 13.361389 38.115556 a", "GEOADD w XX 1 1 z",
+        "GEOSEARCHSTORE w w FROMMEMBER a BYRADIUS 1 km",
+        "GEOSEARCHSTORE w2 w FROMMEMBER a BYRADIUS 1 km", "GEORADIUS w 15 37 200 km STORE w",
+        "GEOPOS w a", "GEODIST w a b",
+    ]),
+    # missing key
+    ([], [
+        "DEL w", "EXPIRE w 10", "PERSIST w", "LPUSHX w a", "SREM w a", "ZREM w a", "HDEL w a",
+        "XDEL w 1-1", "XTRIM w MAXLEN 0", "SETRANGE w 0 ''", "APPEND w ''", "BITOP AND w nokey",
+        "SINTERSTORE w nokey", "ZUNIONSTORE w 1 nokey", "SORT nokey STORE w", "PFMERGE w",
+        "PFCOUNT w", "GETDEL w", "LMOVE nokey w LEFT LEFT",
+        "GEOSEARCHSTORE w nokey FROMLONLAT 1 1 BYRADIUS 1 km", "XGROUP CREATE w g $ MKSTREAM",
+        "RENAME nokey w", "COPY nokey w", "RESTORE w2 0 x", "SPOP w", "LPOP w", "ZPOPMIN w",
+        "BITFIELD w GET u8 0", "SETBIT w 0 0", "INCRBY w 0", "SET w '' XX", "EXPIRE w 10 NX",
+    ]),
+]
+
+# Replies that depend on the clock or on a random choice.
+WATCH_TOUCH_UNCOMPARED = {"DUMP", "OBJECT", "XINFO", "XPENDING", "HRANDFIELD", "ZRANDMEMBER",
+                          "SRANDMEMBER", "SPOP"}
+
+
+def watch_touch():
+    """WATCH w, one command, then MULTI PING EXEC: EXEC runs unless the
+    command signalled w, on a fresh dataset per command."""
+    lines = ["!requires XADD RPUSH HSET SADD ZADD PFADD GEOADD"]
+    for setup, commands in WATCH_TOUCH_CASES:
+        for cmd in commands:
+            lines.append("!ignore FLUSHALL")
+            lines += ["!ignore " + s for s in setup]
+            words = cmd.split()
+            uncompared = words[0] in WATCH_TOUCH_UNCOMPARED or "*" in words
+            lines += ["WATCH w", ("!ignore " if uncompared else "") + cmd, "MULTI", "PING", "EXEC"]
+    return lines
+
+
 GENERATORS = {
     "gen_set_options.txt": set_option_combinations,
     "gen_getex_options.txt": getex_option_combinations,
@@ -347,6 +456,7 @@ GENERATORS = {
     "gen_value_sizes.txt": value_sizes,
     "gen_pipeline.txt": pipelined_mix,
     "hashes_gen_pipeline.txt": hash_pipeline,
+    "gen_watch_touch.txt": watch_touch,
 }
 
 
