@@ -130,7 +130,8 @@ op_result<size_t> op_geo_store(keyspace& ks, int db, std::string_view dst,
   members.reserve(matches.size());
   for (const auto& m : matches)
     members.push_back({m.member, store_distance ? m.distance / conversion : m.score});
-  return op_zset_store(ks, db, dst, std::move(members), event);
+  auto stored = members.size();
+  return op_zset_store(ks, db, dst, std::move(members), event, stored);
 }
 
 std::string human_coordinate(double v) {

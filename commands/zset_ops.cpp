@@ -357,7 +357,8 @@ op_result<std::vector<scored_member>> op_zset_pop(keyspace& ks, int db, std::str
 // --- Stores -----------------------------------------------------------------
 
 op_result<size_t> op_zset_store(keyspace& ks, int db, std::string_view dst,
-                                std::vector<scored_member>&& members, std::string_view event) {
+                                std::vector<scored_member>&& members, std::string_view event,
+                                uint64_t dirty) {
   if (members.empty()) {
     if (ks.remove(db, dst))
       ks.notify(db, dst, event_class::generic, "del");
@@ -373,7 +374,7 @@ op_result<size_t> op_zset_store(keyspace& ks, int db, std::string_view dst,
   z->to_listpack_if_fits(limits, longest);
   size_t n = z->size();
   ks.set(db, dst, datatypes::value::from_collection(std::move(z)));
-  ks.notify(db, dst, event_class::zset, event);
+  ks.notify(change{db, dst, event_class::zset, event, dirty});
   return n;
 }
 

@@ -144,9 +144,12 @@ op_result<std::vector<scored_member>> op_zset_pop(keyspace& ks, int db, std::str
 /// deletes it when `members` is empty (notifying "del" if it existed).
 /// Encoding as Redis's store commands leave it: listpack when it fits the
 /// limits. Notifies `event` ("zunionstore", "geosearchstore" ...) when
-/// storing. Returns the stored size.
+/// storing, counted `dirty` times in the dirty counter (Redis counts a
+/// GEOSEARCHSTORE once per member stored, the other store commands once).
+/// Returns the stored size.
 op_result<size_t> op_zset_store(keyspace& ks, int db, std::string_view dst,
-                                std::vector<scored_member>&& members, std::string_view event);
+                                std::vector<scored_member>&& members, std::string_view event,
+                                uint64_t dirty = 1);
 
 /// ZRANGESTORE: the range of `src` stored at `dst` (deleted when empty).
 op_result<size_t> op_zrangestore(keyspace& ks, int db, std::string_view dst,

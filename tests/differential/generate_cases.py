@@ -338,6 +338,8 @@ def hash_pipeline():
 # (set-up of the watched key w, commands run on it): commands that succeed
 # without changing w, or change only what Redis 7.0 does not signal as a
 # modification of the key (a stream's consumer groups, XSETID, PFDEBUG).
+# tests/integration/test_pubsub.py compares their keyspace events and dirty
+# counts with redis-server's too.
 WATCH_TOUCH_CASES = [
     # streams: consumer-group state
     (["XADD w 1-1 f v", "XGROUP CREATE w g0 0"], [

@@ -2,7 +2,10 @@
 subscriptions, unsubscribing from all, receiver counts and delivery order
 across event loops, a PUBLISH ordered after the publisher's earlier writes,
 CLIENT LIST's counts, the slow-subscriber cut-off, and keyspace events."""
+import os
+import shlex
 import socket
+import sys
 import threading
 import time
 
@@ -354,6 +357,59 @@ def test_keyspace_events_match_redis(start_server, reference_redis, threads, fla
     for e, a in zip(expected, actual):
         assert e == a
     assert len(expected) == len(actual)
+
+
+def events_and_dirty_per_command(port):
+    """For each command of the differential WATCH sweep, on a fresh dataset:
+    the keyspace events it publishes (KEA) and how much it adds to
+    rdb_changes_since_last_save."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                    "differential"))
+    from generate_cases import WATCH_TOUCH_CASES
+    c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    raw = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    raw.response_callbacks = {}  # replies as sent: some would not parse
+    p = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10).pubsub()
+    subscribed(p, "psubscribe", ["__key*__:*"])
+    subscribed(p, "subscribe", ["barrier"])
+    out = []
+    for setup, commands in WATCH_TOUCH_CASES:
+        for cmd in commands:
+            c.config_set("notify-keyspace-events", "")
+            c.flushall()
+            for s in setup:
+                c.execute_command(*shlex.split(s))
+            c.config_set("notify-keyspace-events", "KEA")
+            before = c.info("persistence")["rdb_changes_since_last_save"]
+            try:
+                raw.execute_command(*shlex.split(cmd))
+            except redis.ResponseError:
+                pass
+            c.publish("barrier", "x")
+            events = []
+            while True:
+                m = wait_message(p)
+                if m["channel"] == b"barrier":
+                    break
+                events.append((m["channel"], m["data"]))
+            dirty = c.info("persistence")["rdb_changes_since_last_save"] - before
+            out.append((cmd, events, dirty))
+    c.config_set("notify-keyspace-events", "")
+    return out
+
+
+@pytest.mark.parametrize("threads", THREADS)
+def test_events_and_dirty_count_of_quiet_commands_match_redis(start_server, reference_redis,
+                                                              threads):
+    """Commands that succeed without a change or change only a stream's
+    consumer groups publish what redis-server publishes and count as often
+    in the dirty counter (which drives save points)."""
+    s = start_server("--threads", str(threads))
+    expected = events_and_dirty_per_command(reference_redis)
+    actual = events_and_dirty_per_command(s.port)
+    assert len(expected) == len(actual)
+    assert [e for e, a in zip(expected, actual) if e != a] == []
+    assert sum(1 for _, events, _ in expected if events) > 50  # the sweep does publish
 
 
 @pytest.mark.parametrize("threads", THREADS)
