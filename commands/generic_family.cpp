@@ -153,11 +153,6 @@ void swapdb_handler(command_context& ctx) {
   auto swapped = op_swapdb(*ctx.ks, *first, *second);
   if (!swapped.ok())
     return reply_error(ctx, swapped.error());
-  if (!*swapped) {
-    // Nothing changed, but Redis replicates it anyway.
-    ctx.suppress_propagation();
-    ctx.ks->propagate(ctx.db, ctx.argv);
-  }
   ctx.reply.ok();
 }
 

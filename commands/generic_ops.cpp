@@ -226,8 +226,11 @@ op_result<bool> op_swapdb(keyspace& ks, int first, int second) {
   int dbs = ks.databases();
   if (first < 0 || first >= dbs || second < 0 || second >= dbs)
     return op_status::db_index_out_of_range;
-  if (first == second)
+  if (first == second) {
+    // Nothing moves, but Redis counts it as a change (and so replicates it).
+    ks.count_change();
     return false;
+  }
   // Reported before the swap: WATCH still sees which keys exist in each.
   ks.notify(change{first, {}, event_class::generic, {}, 1, true, second});
   ks.notify(change{second, {}, event_class::generic, {}, 0, true, first});

@@ -55,7 +55,8 @@ op_result<bool> op_copy(keyspace& ks, int src_db, std::string_view src, int dst_
 /// MOVE: true if moved (the key must be absent in `dst_db`). same_object.
 op_result<bool> op_move(keyspace& ks, int db, std::string_view key, int dst_db);
 /// SWAPDB: db_index_out_of_range; true if two different databases were
-/// swapped (Redis replicates a swap of a database with itself anyway).
+/// swapped. A swap of a database with itself counts as one change, as in
+/// Redis (save points see it, replicas get it).
 op_result<bool> op_swapdb(keyspace& ks, int first, int second);
 
 /// OBJECT ENCODING: the encoding's name; nil for a missing key.

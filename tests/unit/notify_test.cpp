@@ -540,12 +540,12 @@ TEST_CASE("notify: the watch hook sees every change, whole databases before they
   CHECK(four.watch.touches.size() == 4 * 16);
 }
 
-TEST_CASE("notify: SWAPDB of a database with itself changes nothing but is replicated") {
+TEST_CASE("notify: SWAPDB of a database with itself moves nothing but counts and is replicated") {
   world w;
   w.observe_watch();
   uint64_t before = w.dirty();
   w.run({"SWAPDB", "2", "2"}, w.now);
-  CHECK(w.dirty() == before);
+  CHECK(w.dirty() == before + 1); // as redis-server 7.0's rdb_changes_since_last_save
   CHECK(w.watch.touches.empty());
   REQUIRE(w.stream.emitted.size() == 1);
   CHECK(w.stream.emitted[0] == command_args{"SWAPDB", "2", "2"});
