@@ -6,7 +6,8 @@ over the partitions), with values chosen to hit parsing edges ("inf", " 1",
 "0x10", 2^64, embedded NUL), encoding switches (small thresholds, long
 values), MULTI/EXEC, WATCH and scripts calling random commands. The same
 seed gives the same sequence, so a mismatch found by a long run replays in
-the test suite.
+the test suite. At the end, both servers' dirty counters
+(rdb_changes_since_last_save) must have grown by the same amount.
 
 The one thing compared loosely is what Redis leaves to its hash seed or to
 the fill a list was created with (see docs/ARCHITECTURE.md, Lists): replies
@@ -22,6 +23,7 @@ Run it by hand against two running servers for longer runs:
 import math
 import os
 import random
+import re
 import sys
 import time
 
@@ -385,6 +387,13 @@ def differs_only_in_timestamps(expected, actual, slack_ms):
     return True
 
 
+def changes_since_save(conn):
+    """rdb_changes_since_last_save of INFO persistence: the dirty counter
+    that drives save points and replication."""
+    info = conn.call("INFO", "persistence").value
+    return int(re.search(rb"rdb_changes_since_last_save:(\d+)", info).group(1))
+
+
 class SequenceRun:
     """Sends one sequence to both servers and reports the first mismatch
     (after which the two keyspaces differ, so the run stops)."""
@@ -404,6 +413,7 @@ class SequenceRun:
             conn.call("FUNCTION", "FLUSH")
             for name, value in START_CONFIG:
                 conn.call("CONFIG", "SET", name, value)
+        self.changes_at_start = [changes_since_save(c) for c in (self.redis, self.actis)]
 
     def step(self, index):
         """None, or a description of how the two replies differ."""
@@ -438,6 +448,16 @@ class SequenceRun:
         return "\n  ".join(self.recent) + "\n    " + problem
 
 
+    def changes_problem(self, redis_side, actis_side):
+        """None, or how the two dirty counters grew differently since start();
+        read on connections of their own (the run's may be inside MULTI)."""
+        grown = [changes_since_save(c) - base
+                 for c, base in zip((redis_side, actis_side), self.changes_at_start)]
+        if grown[0] == grown[1]:
+            return None
+        return "rdb_changes_since_last_save grew by %d on redis, by %d on actis" % tuple(grown)
+
+
 def main(argv):
     actis_port, redis_port, seed, count = (int(a) for a in argv[1:5])
     resp = int(argv[5]) if len(argv) > 5 else 2
@@ -449,6 +469,11 @@ def main(argv):
         if problem is not None:
             print("seed %d: mismatch after\n  %s" % (seed, problem))
             return 1
+    problem = run.changes_problem(RespConnection("127.0.0.1", redis_port),
+                                  RespConnection("127.0.0.1", actis_port))
+    if problem is not None:
+        print("seed %d: %s" % (seed, problem))
+        return 1
     print("seed %d: %d commands, 0 mismatches" % (seed, count))
     return 0
 
