@@ -289,6 +289,18 @@ KEYSPACE_SCRIPT = [
 ]
 
 
+def events_until_barrier(c, p):
+    """The (channel, message) pairs `p` receives before the message that `c`
+    publishes on "barrier" now: everything the previous command published."""
+    c.publish("barrier", "x")
+    events = []
+    while True:
+        m = wait_message(p)
+        if m["channel"] == b"barrier":
+            return events
+        events.append((m["channel"], m["data"]))
+
+
 def keyspace_events(port, flags):
     c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
     c.flushall()
@@ -306,14 +318,7 @@ def keyspace_events(port, flags):
             c.execute_command(*cmd)
         except redis.ResponseError as e:
             out.append(("error", str(e)))
-        c.publish("barrier", "x")
-        events = []
-        while True:
-            m = wait_message(p)
-            if m["channel"] == b"barrier":
-                break
-            events.append((m["channel"], m["data"]))
-        out.append((cmd, events))
+        out.append((cmd, events_until_barrier(c, p)))
     c.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "1")
     c.config_set("notify-keyspace-events", "")
     return out
@@ -385,13 +390,7 @@ def events_and_dirty_per_command(port):
                 raw.execute_command(*shlex.split(cmd))
             except redis.ResponseError:
                 pass
-            c.publish("barrier", "x")
-            events = []
-            while True:
-                m = wait_message(p)
-                if m["channel"] == b"barrier":
-                    break
-                events.append((m["channel"], m["data"]))
+            events = events_until_barrier(c, p)
             dirty = c.info("persistence")["rdb_changes_since_last_save"] - before
             out.append((cmd, events, dirty))
     c.config_set("notify-keyspace-events", "")
