@@ -147,8 +147,7 @@ op_result<pfdebug_result> op_pfdebug(keyspace& ks, int db, std::string_view sub,
       out.converted = true;
       // An encoding change only: replicated, no keyspace event, and WATCH
       // does not see it.
-      ks.notify(change{.db = db, .key = key, .cls = event_class::string, .event = {},
-                       .signals_key = false});
+      ks.notify_unsignalled(db, key, event_class::string, {});
     }
     if (getreg) {
       out.registers.resize(hll::register_count);

@@ -197,6 +197,13 @@ public:
   void notify(int db, std::string_view key, event_class cls, std::string_view event) {
     notify(change{db, key, cls, event});
   }
+  /// notify() of a change Redis counts and publishes but does not signal as
+  /// a modified key, so WATCH does not see it (change::signals_key).
+  void notify_unsignalled(int db, std::string_view key, event_class cls, std::string_view event,
+                          uint64_t dirty = 1) {
+    notify(change{.db = db, .key = key, .cls = cls, .event = event, .dirty = dirty,
+                  .signals_key = false});
+  }
   /// A change outside the keys (the function libraries): counted in the
   /// dirty counter, so save points see it and the executor propagates the
   /// command. Needs a held partition (all_partitions scope).

@@ -377,8 +377,7 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
     auto r = op_read_group(*s, g, *a.consumer, history, ids[i], count, a.noack, ks.now_ms());
     changed = true;
     if (r.consumer_created)
-      ks.notify(change{.db = ctx.db, .key = key, .cls = event_class::stream,
-                       .event = "xgroup-createconsumer", .signals_key = false});
+      ks.notify_unsignalled(ctx.db, key, event_class::stream, "xgroup-createconsumer");
     // Redis 7.0's forms: an XCLAIM per delivery (creating the consumer on
     // replay), else the consumer's creation; NOACK moves the group's ID.
     bool claims = !history && !a.noack && !r.entries.empty();
@@ -394,8 +393,7 @@ void xread_generic(command_context& ctx, bool xreadgroup) {
         props.push_back(setid_form(key, *a.group, g));
     }
     if (!r.entries.empty() || history)
-      ks.notify(change{.db = ctx.db, .key = key, .cls = event_class::stream, .event = {},
-                       .signals_key = false});
+      ks.notify_unsignalled(ctx.db, key, event_class::stream, {});
     if (history || !r.entries.empty() || serving)
       parts.push_back({i, {}, std::move(r.entries)});
   }

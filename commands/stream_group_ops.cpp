@@ -7,8 +7,7 @@ namespace {
 /// A change of consumer-group state, which Redis does not signal to WATCH.
 void notify_group(keyspace& ks, int db, std::string_view key, std::string_view event,
                   uint64_t dirty = 1) {
-  ks.notify(change{.db = db, .key = key, .cls = event_class::stream, .event = event,
-                   .dirty = dirty, .signals_key = false});
+  ks.notify_unsignalled(db, key, event_class::stream, event, dirty);
 }
 
 /// The consumer `name` of `g` for a claim, created (and announced) if new.

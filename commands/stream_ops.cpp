@@ -299,8 +299,7 @@ op_status op_xsetid(keyspace& ks, int db, std::string_view key, stream_id id,
   if (!max_deleted.is_zero())
     s.max_deleted_id = max_deleted;
   // Redis counts it and publishes the event but does not signal WATCH.
-  ks.notify(change{.db = db, .key = key, .cls = event_class::stream, .event = "xsetid",
-                   .signals_key = false});
+  ks.notify_unsignalled(db, key, event_class::stream, "xsetid");
   return op_status::ok;
 }
 
